@@ -1,0 +1,62 @@
+--[[
+loadEvent: create an event's actor from its layout, or rebuild it from the durable record
+(sold seats come from the completed orders passed in). Idempotent: loading an event that is
+already loaded with the same seat count only updates its on-sale time and demand flag.
+KEYS[1] meta    hash: n, status, version, available, held, sold, onSaleMs, highDemand
+KEYS[2] seats   string: one byte per seat, '0' available, '1' held, '2' sold
+KEYS[3] prices  hash: seat index -> price (cents)
+KEYS[4] orders  hash: order id -> "<status> <user id> <comma-separated seat indices>"
+ARGV[1] changes channel (pub/sub)
+ARGV[2] seat count n (>= 1)
+ARGV[3] on-sale time (ms since epoch)
+ARGV[4] high demand ('1' or '0')
+ARGV[5] status ('open' or 'closed')
+ARGV[6] order count m
+ARGV[7..6+m] completed orders, each "<order id> <user id> <comma-separated seat indices>"
+ARGV[7+m..6+m+n] price of each seat in index order (cents)
+Returns {'loaded', version} or {'already_loaded', version}
+Errors  {'layout_mismatch', loadedSeatCount} {'bad_layout', reason}
+]]
+--@include bumpVersion
+local K = {meta = KEYS[1], seats = KEYS[2], prices = KEYS[3], orders = KEYS[4]}
+local n, m = tonumber(ARGV[2]), tonumber(ARGV[6])
+
+local loaded = tonumber(redis.call('HGET', K.meta, 'n'))
+if loaded then
+  if loaded ~= n then return {'layout_mismatch', loaded} end
+  redis.call('HSET', K.meta, 'onSaleMs', ARGV[3], 'highDemand', ARGV[4])
+  return {'already_loaded', bumpVersion(K, ARGV[1], 'configure', {})}
+end
+if not n or n < 1 or n % 1 ~= 0 then return {'bad_layout', 'seat count'} end
+if #ARGV ~= 6 + m + n then return {'bad_layout', 'price count'} end
+
+local seats = {}
+for i = 1, n do seats[i] = '0' end
+local sold = 0
+for i = 7, 6 + m do
+  local orderId, userId, seatList = string.match(ARGV[i], '^(%S+) (%S+) (%S+)$')
+  if not orderId then return {'bad_layout', 'order ' .. ARGV[i]} end
+  for idx in string.gmatch(seatList, '[^,]+') do
+    local pos = (tonumber(idx) or -1) + 1
+    if pos < 1 or pos > n or seats[pos] == '2' then return {'bad_layout', 'seat ' .. idx} end
+    seats[pos] = '2'
+    sold = sold + 1
+  end
+end
+for i = 7, 6 + m do
+  local orderId, userId, seatList = string.match(ARGV[i], '^(%S+) (%S+) (%S+)$')
+  redis.call('HSET', K.orders, orderId, 'completed ' .. userId .. ' ' .. seatList)
+end
+local chunk = {}
+for i = 1, n do
+  chunk[#chunk + 1] = i - 1
+  chunk[#chunk + 1] = ARGV[6 + m + i]
+  if #chunk >= 2000 or i == n then
+    redis.call('HSET', K.prices, unpack(chunk))
+    chunk = {}
+  end
+end
+redis.call('SET', K.seats, table.concat(seats))
+redis.call('HSET', K.meta, 'n', n, 'status', ARGV[5], 'version', 0, 'available', n - sold,
+  'held', 0, 'sold', sold, 'onSaleMs', ARGV[3], 'highDemand', ARGV[4])
+return {'loaded', bumpVersion(K, ARGV[1], 'load', {})}

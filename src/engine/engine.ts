@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
+import { closeEvent } from './operations/closeEvent.js';
+import { confirmSale, type SaleRequest } from './operations/confirmSale.js';
+import { getHold } from './operations/getHold.js';
+import { loadEvent, type EventInventory } from './operations/loadEvent.js';
+import { refundOrder, type RefundReason } from './operations/refundOrder.js';
+import { releaseSeats } from './operations/releaseSeats.js';
+import { reserveSeats } from './operations/reserveSeats.js';
+import { snapshotEvent } from './operations/snapshotEvent.js';
+import { sweepHolds } from './operations/sweepHolds.js';
+import { ScriptRunner } from './scripts.js';
+
+export interface EngineDeps {
+  redis: Redis;
+  /** prepended to every key, so tests and tenants share a server safely; no braces */
+  prefix?: string;
+  clock?: Clock;
+  limits?: Partial<EngineLimits>;
+}
+
+/**
+ * The event actor's API: every call is one Lua script, one round trip, atomic for the
+ * event. Business refusals come back as `{ ok: false, code }`; faults throw.
+ */
+export function createEngine(deps: EngineDeps) {
+  const prefix = deps.prefix ?? 'tk:';
+  if (/[{}\s]/.test(prefix)) throw new TypeError('engine prefix must not contain braces or spaces');
+  const ctx = new EngineContext(
+    new ScriptRunner(deps.redis),
+    prefix,
+    deps.clock ?? systemClock,
+    { ...DEFAULT_LIMITS, ...deps.limits },
+  );
+  const { redis } = deps;
+
+  return {
+    context: ctx,
+    limits: ctx.limits,
+    clock: ctx.clock,
+    keys: (eventId: string) => ctx.keysFor(eventId),
+
+    async loadEvent(inventory: EventInventory) {
+      const result = await loadEvent(ctx, inventory);
+      if (result.ok) await redis.sadd(ctx.global.events, inventory.eventId);
+      return result;
+    },
+    reserve: (eventId: string, userId: string, seats: readonly number[]) => reserveSeats(ctx, eventId, userId, seats),
+    release: (eventId: string, userId: string, seats: readonly number[]) => releaseSeats(ctx, eventId, userId, seats),
+    getHold: (eventId: string, userId: string) => getHold(ctx, eventId, userId),
+    confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),
+    refund: (eventId: string, orderId: string, reason: RefundReason = 'requested') =>
+      refundOrder(ctx, eventId, orderId, reason),
+    close: (eventId: string) => closeEvent(ctx, eventId),
+    snapshot: (eventId: string) => snapshotEvent(ctx, eventId),
+    sweep: (eventId: string) => sweepHolds(ctx, eventId),
+
+    /** Event ids that have a live actor in this Redis. */
+    liveEventIds: () => redis.smembers(ctx.global.events),
+
+    /** Sweeps every live event; returns how many holds were freed. */
+    async sweepAll(): Promise<number> {
+      let freed = 0;
+      for (const eventId of await redis.smembers(ctx.global.events)) freed += await sweepHolds(ctx, eventId);
+      return freed;
+    },
+  };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

@@ -1,0 +1,63 @@
+/**
+ * Every business outcome an engine operation can refuse with. Operations return
+ * `{ ok: false, code, ... }` for these; they throw only for faults (Redis down, a bug).
+ */
+export const ENGINE_FAILURE_CODES = [
+  'event_not_found',
+  'event_closed',
+  'not_on_sale',
+  'admission_required',
+  'no_seats',
+  'too_many_seats',
+  'invalid_seat',
+  'duplicate_seats',
+  'seats_unavailable',
+  'hold_limit_exceeded',
+  'no_active_hold',
+  'hold_changed',
+  'order_not_found',
+  'order_not_refundable',
+  'layout_mismatch',
+  'bad_layout',
+] as const;
+
+export type EngineFailureCode = (typeof ENGINE_FAILURE_CODES)[number];
+
+export interface EngineFailure<C extends EngineFailureCode = EngineFailureCode> {
+  ok: false;
+  code: C;
+  /** seat indices the failure is about (unavailable, invalid, duplicate) */
+  seats?: number[];
+  detail?: string;
+}
+
+/** A reply from Redis that breaks a script's contract: a bug, never user input. */
+export class EngineProtocolError extends Error {
+  constructor(script: string, reply: unknown) {
+    super(`unexpected reply from ${script}: ${JSON.stringify(reply)}`);
+    this.name = 'EngineProtocolError';
+  }
+}
+
+function isFailureCode(code: unknown): code is EngineFailureCode {
+  return typeof code === 'string' && (ENGINE_FAILURE_CODES as readonly string[]).includes(code);
+}
+
+/**
+ * Splits a script reply into its leading status and the rest; turns a documented error
+ * reply into an EngineFailure.
+ */
+export function readReply(script: string, reply: unknown): { status: string; rest: unknown[] } | EngineFailure {
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string') throw new EngineProtocolError(script, reply);
+  const [status, ...rest] = reply as [string, ...unknown[]];
+  if (!isFailureCode(status)) return { status, rest };
+  const seats = rest.map(Number).filter((n) => Number.isInteger(n));
+  const failure: EngineFailure = { ok: false, code: status };
+  if (status === 'seats_unavailable' || status === 'duplicate_seats') failure.seats = seats;
+  if (rest.length > 0 && failure.seats === undefined) failure.detail = String(rest[0]);
+  return failure;
+}
+
+export function isFailure(value: object): value is EngineFailure {
+  return 'ok' in value && value.ok === false;
+}

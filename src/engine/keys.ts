@@ -1,0 +1,65 @@
+/**
+ * The only place Redis key names are built. Every key of one event shares the hash tag
+ * `{e:<eventId>}`, so each Lua script touches a single Redis Cluster slot.
+ */
+export interface EventKeys {
+  meta: string;
+  seats: string;
+  holders: string;
+  userHolds: string;
+  deadlines: string;
+  prices: string;
+  sales: string;
+  deadLetter: string;
+  idempotency: string;
+  orders: string;
+  waiting: string;
+  admitted: string;
+  queueState: string;
+  /** pub/sub channel: "<version> <kind> <seat indices>" after every state change */
+  changes: string;
+}
+
+const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isValidEventId(eventId: string): boolean {
+  return EVENT_ID.test(eventId);
+}
+
+export function eventKeys(prefix: string, eventId: string): EventKeys {
+  if (!isValidEventId(eventId)) throw new TypeError(`invalid event id for a key: ${JSON.stringify(eventId)}`);
+  const base = `${prefix}{e:${eventId}}`;
+  return {
+    meta: `${base}:meta`,
+    seats: `${base}:seats`,
+    holders: `${base}:holders`,
+    userHolds: `${base}:user-holds`,
+    deadlines: `${base}:deadlines`,
+    prices: `${base}:prices`,
+    sales: `${base}:sales`,
+    deadLetter: `${base}:sales:dead`,
+    idempotency: `${base}:idempotency`,
+    orders: `${base}:orders`,
+    waiting: `${base}:queue:waiting`,
+    admitted: `${base}:queue:admitted`,
+    queueState: `${base}:queue:state`,
+    changes: `${base}:changes`,
+  };
+}
+
+/** The event id inside a key built by eventKeys, e.g. from a sales stream key. */
+export function eventIdOfKey(key: string): string | undefined {
+  return /\{e:([A-Za-z0-9_-]+)\}/.exec(key)?.[1];
+}
+
+/** Keys and channels that belong to no single event. */
+export function globalKeys(prefix: string) {
+  return {
+    /** set of event ids with a live actor (for the persister and the sweeper) */
+    events: `${prefix}events`,
+    /** pub/sub channel: a sales stream key, published when a sale or refund is appended */
+    salesChannel: `${prefix}sales`,
+    /** pub/sub channel: "<stream key> <entry id>,..." published after each persisted batch */
+    persistedChannel: `${prefix}persisted`,
+  };
+}

@@ -1,0 +1,47 @@
+import { seatLinesFrom, type EngineContext, type SeatLine } from '../context.js';
+import { readReply, type EngineFailure } from '../errors.js';
+
+export interface SaleRequest {
+  eventId: string;
+  userId: string;
+  orderId: string;
+  idempotencyKey: string;
+  paymentRef: string;
+  /** exactly the seats the user holds and paid for */
+  seats: readonly number[];
+}
+
+export type ConfirmResult =
+  | { ok: true; replay: false; orderId: string; streamId: string; version: number; seats: SeatLine[] }
+  | { ok: true; replay: true; orderId: string; streamId: string }
+  | EngineFailure<'event_not_found' | 'event_closed' | 'no_active_hold' | 'hold_changed'>;
+
+/** Sells the user's held seats and appends the sale to the event's sales stream, atomically. */
+export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promise<ConfirmResult> {
+  const k = ctx.keysFor(sale.eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  const reply = readReply(
+    'confirmSale',
+    await ctx.scripts.run(
+      'confirmSale',
+      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines, k.prices, k.sales, k.idempotency, k.orders],
+      [
+        k.changes, ctx.global.salesChannel, sale.userId, sale.orderId, sale.idempotencyKey,
+        ctx.clock.now(), sale.paymentRef, ...sale.seats,
+      ],
+    ),
+  );
+  if ('ok' in reply) return reply as ConfirmResult;
+  const [first, second] = reply.rest;
+  if (reply.status === 'replay') {
+    return { ok: true, replay: true, orderId: String(first), streamId: String(second) };
+  }
+  return {
+    ok: true,
+    replay: false,
+    orderId: sale.orderId,
+    streamId: String(first),
+    version: Number(second),
+    seats: seatLinesFrom(reply.rest.slice(2)),
+  };
+}

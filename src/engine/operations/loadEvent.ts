@@ -1,0 +1,37 @@
+import type { EngineContext } from '../context.js';
+import { readReply, type EngineFailure } from '../errors.js';
+
+export interface EventInventory {
+  eventId: string;
+  /** price of each seat, in seat index order */
+  seatPricesCents: readonly number[];
+  onSaleMs: number;
+  highDemand: boolean;
+  closed?: boolean;
+  /** completed orders to restore as sold seats (a rebuild from the durable record) */
+  orders?: readonly { orderId: string; userId: string; seats: readonly number[] }[];
+}
+
+export type LoadResult =
+  | { ok: true; created: boolean; version: number }
+  | EngineFailure<'event_not_found' | 'layout_mismatch' | 'bad_layout'>;
+
+/** Creates the event's actor (or only updates its settings if it exists). Idempotent. */
+export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promise<LoadResult> {
+  const k = ctx.keysFor(inv.eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  const orders = (inv.orders ?? []).map((o) => `${o.orderId} ${o.userId} ${o.seats.join(',')}`);
+  const reply = readReply(
+    'loadEvent',
+    await ctx.scripts.run(
+      'loadEvent',
+      [k.meta, k.seats, k.prices, k.orders],
+      [
+        k.changes, inv.seatPricesCents.length, inv.onSaleMs, inv.highDemand ? '1' : '0',
+        inv.closed ? 'closed' : 'open', orders.length, ...orders, ...inv.seatPricesCents,
+      ],
+    ),
+  );
+  if ('ok' in reply) return reply as LoadResult;
+  return { ok: true, created: reply.status === 'loaded', version: Number(reply.rest[0]) };
+}

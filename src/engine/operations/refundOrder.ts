@@ -1,0 +1,30 @@
+import type { EngineContext } from '../context.js';
+import { readReply, type EngineFailure } from '../errors.js';
+
+export type RefundReason = 'requested' | 'event_cancelled';
+
+export type RefundResult =
+  | { ok: true; streamId: string; version: number; seats: number[] }
+  | EngineFailure<'event_not_found' | 'order_not_found' | 'order_not_refundable'>;
+
+/** Puts a completed order's seats back on sale and appends the refund to the sales stream. */
+export async function refundOrder(
+  ctx: EngineContext,
+  eventId: string,
+  orderId: string,
+  reason: RefundReason,
+): Promise<RefundResult> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  const reply = readReply(
+    'refundOrder',
+    await ctx.scripts.run(
+      'refundOrder',
+      [k.meta, k.seats, k.orders, k.sales],
+      [k.changes, ctx.global.salesChannel, orderId, ctx.clock.now(), reason],
+    ),
+  );
+  if ('ok' in reply) return reply as RefundResult;
+  const [streamId, version, ...seats] = reply.rest;
+  return { ok: true, streamId: String(streamId), version: Number(version), seats: seats.map(Number) };
+}

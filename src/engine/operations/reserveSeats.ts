@@ -1,0 +1,31 @@
+import { EngineContext, heldSeatsFrom, type HeldSeat } from '../context.js';
+import { readReply, type EngineFailure } from '../errors.js';
+
+export type ReserveResult =
+  | { ok: true; version: number; held: HeldSeat[] }
+  | EngineFailure<
+      | 'event_not_found' | 'event_closed' | 'not_on_sale' | 'admission_required' | 'no_seats'
+      | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats' | 'seats_unavailable' | 'hold_limit_exceeded'
+    >;
+
+/** Holds the seats for the user, all or nothing; returns every seat the user now holds. */
+export async function reserveSeats(
+  ctx: EngineContext,
+  eventId: string,
+  userId: string,
+  seats: readonly number[],
+): Promise<ReserveResult> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  const { holdTtlMs, maxSeatsPerCall, maxSeatsPerUser } = ctx.limits;
+  const reply = readReply(
+    'reserveSeats',
+    await ctx.scripts.run(
+      'reserveSeats',
+      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines, k.prices, k.admitted],
+      [k.changes, userId, ctx.clock.now(), holdTtlMs, maxSeatsPerCall, maxSeatsPerUser, ...seats],
+    ),
+  );
+  if ('ok' in reply) return reply as ReserveResult;
+  return { ok: true, version: Number(reply.rest[0]), held: heldSeatsFrom(reply.rest.slice(1)) };
+}

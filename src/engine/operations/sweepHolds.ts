@@ -1,0 +1,17 @@
+import type { EngineContext } from '../context.js';
+
+/** Frees every expired hold of the event, one bounded batch per round trip. */
+export async function sweepHolds(ctx: EngineContext, eventId: string): Promise<number> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return 0;
+  let total = 0;
+  for (;;) {
+    const [freed, more] = (await ctx.scripts.run(
+      'sweepHolds',
+      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines],
+      [k.changes, ctx.clock.now(), ctx.limits.sweepBatch],
+    )) as [number, number];
+    total += freed;
+    if (!more) return total;
+  }
+}

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A private redis-server on a free loopback port, in its own temp dir, stopped by pid. */
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  dir: string;
+  pid(): number | undefined;
+  /** SIGKILL, like a crash; the data dir (and its AOF) stays for a restart */
+  kill(): Promise<void>;
+  /** starts again on the same port and dir (replays the AOF when appendonly is on) */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PrivateRedisOptions {
+  appendOnly?: boolean;
+  port?: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForPing(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.ping();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 25));
+    } finally {
+      client.disconnect();
+    }
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+  const port = options.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'tk-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  const args = [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
+    '--appendonly', options.appendOnly ? 'yes' : 'no', '--appendfsync', 'always',
+    '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log'),
+  ];
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn('redis-server', args, { stdio: 'ignore' });
+    await waitForPing(url, 10_000);
+  };
+  await launch();
+  const kill = async () => {
+    child.kill('SIGKILL');
+    await exited(child);
+  };
+  return {
+    url,
+    port,
+    dir,
+    pid: () => child.pid,
+    kill,
+    restart: launch,
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

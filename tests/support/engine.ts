@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { FakeClock } from '../../src/engine/clock.js';
+import type { EngineLimits } from '../../src/engine/context.js';
+import { createEngine, type Engine } from '../../src/engine/engine.js';
+
+export interface EngineFixture {
+  engine: Engine;
+  redis: Redis;
+  clock: FakeClock;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/** Deletes only the keys under this prefix: the server may be shared. */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+export function newRedis(): Redis {
+  return new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+}
+
+export function testPrefix(): string {
+  return `t${randomUUID().slice(0, 8)}:`;
+}
+
+export function engineFixture(limits: Partial<EngineLimits> = {}): EngineFixture {
+  const redis = newRedis();
+  const clock = new FakeClock();
+  const prefix = testPrefix();
+  const engine = createEngine({ redis, prefix, clock, limits });
+  return {
+    engine,
+    redis,
+    clock,
+    prefix,
+    async close() {
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+    },
+  };
+}
+
+/** A loaded event of `seats` seats at 1000 + index cents, on sale since the fake epoch. */
+export async function loadedEvent(
+  fx: EngineFixture,
+  seats: number,
+  options: { highDemand?: boolean; onSaleMs?: number } = {},
+): Promise<string> {
+  const eventId = randomUUID();
+  const result = await fx.engine.loadEvent({
+    eventId,
+    seatPricesCents: Array.from({ length: seats }, (_, i) => 1000 + i),
+    onSaleMs: options.onSaleMs ?? fx.clock.now() - 1000,
+    highDemand: options.highDemand ?? false,
+  });
+  if (!result.ok) throw new Error(`load failed: ${result.code}`);
+  return eventId;
+}
