@@ -1,16 +1,14 @@
 --[[
 closeEvent: the event is cancelled; no further holds or sales. Existing holds lapse at
-their deadline; refunds still work.
-KEYS[1] meta  hash: n, status, version, available, held, sold
+their deadline; refunds still work. Closing again changes nothing.
+KEYS[1] state  hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
 ARGV[1] changes channel (pub/sub)
 Returns {'ok', version}
 Errors  {'event_not_found'}
 ]]
---@include bumpVersion
-local K = {meta = KEYS[1]}
-if redis.call('EXISTS', K.meta) == 0 then return {'event_not_found'} end
-if redis.call('HGET', K.meta, 'status') == 'closed' then
-  return {'ok', tonumber(redis.call('HGET', K.meta, 'version'))}
-end
-redis.call('HSET', K.meta, 'status', 'closed')
-return {'ok', bumpVersion(K, ARGV[1], 'close', {})}
+--@include commitChange
+local K = {state = KEYS[1]}
+local values = redis.call('HMGET', K.state, 'n', 'status', 'version')
+if not values[1] then return {'event_not_found'} end
+if values[2] == 'closed' then return {'ok', tonumber(values[3])} end
+return {'ok', commitChange(K, ARGV[1], tonumber(values[3]), 'close', {}, {'status', 'closed'})}

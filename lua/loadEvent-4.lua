@@ -2,7 +2,7 @@
 loadEvent: create an event's actor from its layout, or rebuild it from the durable record
 (sold seats come from the completed orders passed in). Idempotent: loading an event that is
 already loaded with the same seat count only updates its on-sale time and demand flag.
-KEYS[1] meta    hash: n, status, version, available, held, sold, onSaleMs, highDemand
+KEYS[1] state   hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
 KEYS[2] seats   string: one byte per seat, '0' available, '1' held, '2' sold
 KEYS[3] prices  hash: seat index -> price (cents)
 KEYS[4] orders  hash: order id -> "<status> <user id> <comma-separated seat indices>"
@@ -17,22 +17,22 @@ ARGV[7+m..6+m+n] price of each seat in index order (cents)
 Returns {'loaded', version} or {'already_loaded', version}
 Errors  {'layout_mismatch', loadedSeatCount} {'bad_layout', reason}
 ]]
---@include bumpVersion
-local K = {meta = KEYS[1], seats = KEYS[2], prices = KEYS[3], orders = KEYS[4]}
+--@include commitChange
+local K = {state = KEYS[1], seats = KEYS[2], prices = KEYS[3], orders = KEYS[4]}
 local n, m = tonumber(ARGV[2]), tonumber(ARGV[6])
 
-local loaded = tonumber(redis.call('HGET', K.meta, 'n'))
-if loaded then
-  if loaded ~= n then return {'layout_mismatch', loaded} end
-  redis.call('HSET', K.meta, 'onSaleMs', ARGV[3], 'highDemand', ARGV[4])
-  return {'already_loaded', bumpVersion(K, ARGV[1], 'configure', {})}
+local loaded = redis.call('HMGET', K.state, 'n', 'version')
+if loaded[1] then
+  if tonumber(loaded[1]) ~= n then return {'layout_mismatch', loaded[1]} end
+  return {'already_loaded', commitChange(K, ARGV[1], tonumber(loaded[2]), 'configure', {},
+    {'onSaleMs', ARGV[3], 'highDemand', ARGV[4]})}
 end
 if not n or n < 1 or n % 1 ~= 0 then return {'bad_layout', 'seat count'} end
 if #ARGV ~= 6 + m + n then return {'bad_layout', 'price count'} end
 
 local seats = {}
 for i = 1, n do seats[i] = '0' end
-local sold = 0
+local sold, orders = 0, {}
 for i = 7, 6 + m do
   local orderId, userId, seatList = string.match(ARGV[i], '^(%S+) (%S+) (%S+)$')
   if not orderId then return {'bad_layout', 'order ' .. ARGV[i]} end
@@ -42,10 +42,11 @@ for i = 7, 6 + m do
     seats[pos] = '2'
     sold = sold + 1
   end
+  orders[#orders + 1] = orderId
+  orders[#orders + 1] = 'completed ' .. userId .. ' ' .. seatList
 end
-for i = 7, 6 + m do
-  local orderId, userId, seatList = string.match(ARGV[i], '^(%S+) (%S+) (%S+)$')
-  redis.call('HSET', K.orders, orderId, 'completed ' .. userId .. ' ' .. seatList)
+for first = 1, #orders, 2000 do
+  redis.call('HSET', K.orders, unpack(orders, first, math.min(first + 1999, #orders)))
 end
 local chunk = {}
 for i = 1, n do
@@ -57,6 +58,5 @@ for i = 1, n do
   end
 end
 redis.call('SET', K.seats, table.concat(seats))
-redis.call('HSET', K.meta, 'n', n, 'status', ARGV[5], 'version', 0, 'available', n - sold,
-  'held', 0, 'sold', sold, 'onSaleMs', ARGV[3], 'highDemand', ARGV[4])
-return {'loaded', bumpVersion(K, ARGV[1], 'load', {})}
+return {'loaded', commitChange(K, ARGV[1], 0, 'load', {}, {'n', n, 'status', ARGV[5], 'sold', sold,
+  'onSaleMs', ARGV[3], 'highDemand', ARGV[4]})}

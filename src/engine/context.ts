@@ -41,8 +41,19 @@ export interface SeatLine {
   priceCents: number;
 }
 
-export interface HeldSeat extends SeatLine {
+export interface HoldLine {
+  index: number;
   deadlineMs: number;
+}
+
+export interface HeldSeat extends SeatLine, HoldLine {}
+
+export function holdLinesFrom(values: unknown[]): HoldLine[] {
+  const seats: HoldLine[] = [];
+  for (let i = 0; i + 1 < values.length; i += 2) {
+    seats.push({ index: Number(values[i]), deadlineMs: Number(values[i + 1]) });
+  }
+  return seats;
 }
 
 export function heldSeatsFrom(values: unknown[]): HeldSeat[] {

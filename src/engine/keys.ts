@@ -3,10 +3,9 @@
  * `{e:<eventId>}`, so each Lua script touches a single Redis Cluster slot.
  */
 export interface EventKeys {
-  meta: string;
+  /** hash: meta fields (n, status, version, sold, onSaleMs, highDemand) and hold records */
+  state: string;
   seats: string;
-  holders: string;
-  userHolds: string;
   deadlines: string;
   prices: string;
   sales: string;
@@ -30,10 +29,8 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
   if (!isValidEventId(eventId)) throw new TypeError(`invalid event id for a key: ${JSON.stringify(eventId)}`);
   const base = `${prefix}{e:${eventId}}`;
   return {
-    meta: `${base}:meta`,
+    state: `${base}:state`,
     seats: `${base}:seats`,
-    holders: `${base}:holders`,
-    userHolds: `${base}:user-holds`,
     deadlines: `${base}:deadlines`,
     prices: `${base}:prices`,
     sales: `${base}:sales`,

@@ -47,8 +47,11 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
         owners.set(seat.index, `buyer-${buyer}`);
       }
     }
-    const holders = await fx.redis.hgetall(fx.engine.keys(eventId)!.holders);
-    expect(Object.fromEntries([...owners].map(([i, u]) => [String(i), u]))).toEqual(holders);
+    const state = await fx.redis.hgetall(fx.engine.keys(eventId)!.state);
+    const holderIds = Object.fromEntries(
+      Object.entries(state).filter(([f]) => f.startsWith('s:')).map(([f, v]) => [f.slice(2), v.split(' ')[1]]),
+    );
+    expect(Object.fromEntries([...owners].map(([i, u]) => [String(i), u]))).toEqual(holderIds);
     const snap = await fx.engine.snapshot(eventId);
     if (!snap.ok) throw new Error(snap.code);
     expect(snap.counts.held).toBe(owners.size);

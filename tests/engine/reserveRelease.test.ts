@@ -17,8 +17,8 @@ describe('reserve', () => {
       ok: true,
       version: 2,
       held: [
-        { index: 3, deadlineMs: fx.clock.now() + 60_000, priceCents: 1003 },
-        { index: 4, deadlineMs: fx.clock.now() + 60_000, priceCents: 1004 },
+        { index: 3, deadlineMs: fx.clock.now() + 60_000 },
+        { index: 4, deadlineMs: fx.clock.now() + 60_000 },
       ],
     });
     const snap = await fx.engine.snapshot(eventId);
@@ -40,8 +40,8 @@ describe('reserve', () => {
     fx.clock.advance(10_000);
     const result = await fx.engine.reserve(eventId, 'alice', [1, 2]);
     expect(result.ok && result.held).toEqual([
-      { index: 1, deadlineMs: firstDeadline, priceCents: 1001 },
-      { index: 2, deadlineMs: fx.clock.now() + 60_000, priceCents: 1002 },
+      { index: 1, deadlineMs: firstDeadline },
+      { index: 2, deadlineMs: fx.clock.now() + 60_000 },
     ]);
   });
 
@@ -71,6 +71,7 @@ describe('reserve', () => {
     ['a seat index past the end', [20], 'invalid_seat'],
     ['a negative seat index', [-1], 'invalid_seat'],
     ['a fractional seat index', [1.5], 'invalid_seat'],
+    ['a seat index that is not a plain integer', [1e21], 'invalid_seat'],
     ['a duplicate seat', [2, 2], 'duplicate_seats'],
   ])('refuses %s with a typed code and changes nothing', async (_name, seats, code) => {
     await fx.engine.reserve(eventId, 'bob', [9]);
@@ -98,7 +99,7 @@ describe('reserve', () => {
   it('requires a live admission on a high-demand event (the waiting-room hook)', async () => {
     const hot = await loadedEvent(fx, 5, { highDemand: true });
     expect(await fx.engine.reserve(hot, 'alice', [0])).toEqual({ ok: false, code: 'admission_required' });
-    const admitted = fx.engine.keys(hot)!.admitted;
+    const { admitted } = fx.engine.keys(hot)!;
     await fx.redis.zadd(admitted, fx.clock.now() + 1000, 'alice');
     expect((await fx.engine.reserve(hot, 'alice', [0])).ok).toBe(true);
     fx.clock.advance(1000);
@@ -145,7 +146,10 @@ describe('sweep', () => {
       const snap = await small.engine.snapshot(ev);
       expect(snap.ok && snap.states).toBe('0000010000');
       expect(snap.ok && snap.counts).toEqual({ total: 10, available: 9, held: 1, sold: 0 });
-      expect(await small.redis.hgetall(small.engine.keys(ev)!.userHolds)).toEqual({ c: '5' });
+      const state = await small.redis.hgetall(small.engine.keys(ev)!.state);
+      const holds = Object.keys(state).filter((f) => f.startsWith('s:') || f.startsWith('u:'));
+      expect(holds.sort()).toEqual(['s:5', 'u:c']);
+      expect(state['u:c']).toBe(`5:${small.clock.now() + 500}`);
     } finally {
       await small.close();
     }

@@ -40,8 +40,8 @@ describe('Lua script contracts', () => {
   it('includes are inlined once and the loader counts keys from the file name', () => {
     const scripts = readScripts();
     const reserve = scripts.get('reserveSeats')!;
-    expect(reserve.numKeys).toBe(7);
+    expect(reserve.numKeys).toBe(4);
     expect(reserve.source).not.toContain('--@include');
-    expect(reserve.source.match(/local function freeHeldSeat/g)).toHaveLength(1);
+    expect(reserve.source.match(/local function holderOf/g)).toHaveLength(1);
   });
 });

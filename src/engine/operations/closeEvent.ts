@@ -7,7 +7,7 @@ export type CloseResult = { ok: true; version: number } | EngineFailure<'event_n
 export async function closeEvent(ctx: EngineContext, eventId: string): Promise<CloseResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
-  const reply = readReply('closeEvent', await ctx.scripts.run('closeEvent', [k.meta], [k.changes]));
+  const reply = readReply('closeEvent', await ctx.scripts.run('closeEvent', [k.state], [k.changes]));
   if ('ok' in reply) return reply as CloseResult;
   return { ok: true, version: Number(reply.rest[0]) };
 }

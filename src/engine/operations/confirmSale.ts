@@ -24,7 +24,7 @@ export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promis
     'confirmSale',
     await ctx.scripts.run(
       'confirmSale',
-      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines, k.prices, k.sales, k.idempotency, k.orders],
+      [k.state, k.seats, k.deadlines, k.prices, k.sales, k.idempotency, k.orders],
       [
         k.changes, ctx.global.salesChannel, sale.userId, sale.orderId, sale.idempotencyKey,
         ctx.clock.now(), sale.paymentRef, ...sale.seats,

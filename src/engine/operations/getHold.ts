@@ -9,7 +9,7 @@ export async function getHold(ctx: EngineContext, eventId: string, userId: strin
   if (!k) return { ok: false, code: 'event_not_found' };
   const reply = readReply(
     'getHold',
-    await ctx.scripts.run('getHold', [k.meta, k.userHolds, k.deadlines, k.prices], [userId, ctx.clock.now()]),
+    await ctx.scripts.run('getHold', [k.state, k.prices], [userId, ctx.clock.now()]),
   );
   if ('ok' in reply) return reply as HoldResult;
   return { ok: true, held: heldSeatsFrom(reply.rest) };

@@ -25,7 +25,7 @@ export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promis
     'loadEvent',
     await ctx.scripts.run(
       'loadEvent',
-      [k.meta, k.seats, k.prices, k.orders],
+      [k.state, k.seats, k.prices, k.orders],
       [
         k.changes, inv.seatPricesCents.length, inv.onSaleMs, inv.highDemand ? '1' : '0',
         inv.closed ? 'closed' : 'open', orders.length, ...orders, ...inv.seatPricesCents,

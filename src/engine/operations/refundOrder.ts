@@ -20,7 +20,7 @@ export async function refundOrder(
     'refundOrder',
     await ctx.scripts.run(
       'refundOrder',
-      [k.meta, k.seats, k.orders, k.sales],
+      [k.state, k.seats, k.orders, k.sales],
       [k.changes, ctx.global.salesChannel, orderId, ctx.clock.now(), reason],
     ),
   );

@@ -18,7 +18,7 @@ export async function releaseSeats(
     'releaseSeats',
     await ctx.scripts.run(
       'releaseSeats',
-      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines],
+      [k.state, k.seats, k.deadlines],
       [k.changes, userId, ctx.limits.maxSeatsPerCall, ...seats],
     ),
   );

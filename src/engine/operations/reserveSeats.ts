@@ -1,14 +1,17 @@
-import { EngineContext, heldSeatsFrom, type HeldSeat } from '../context.js';
+import { holdLinesFrom, type EngineContext, type HoldLine } from '../context.js';
 import { readReply, type EngineFailure } from '../errors.js';
 
 export type ReserveResult =
-  | { ok: true; version: number; held: HeldSeat[] }
+  | { ok: true; version: number; held: HoldLine[] }
   | EngineFailure<
       | 'event_not_found' | 'event_closed' | 'not_on_sale' | 'admission_required' | 'no_seats'
       | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats' | 'seats_unavailable' | 'hold_limit_exceeded'
     >;
 
-/** Holds the seats for the user, all or nothing; returns every seat the user now holds. */
+/**
+ * Holds the seats for the user, all or nothing; returns every seat the user now holds with
+ * its deadline (prices come from the layout, which callers cache).
+ */
 export async function reserveSeats(
   ctx: EngineContext,
   eventId: string,
@@ -22,10 +25,10 @@ export async function reserveSeats(
     'reserveSeats',
     await ctx.scripts.run(
       'reserveSeats',
-      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines, k.prices, k.admitted],
+      [k.state, k.seats, k.deadlines, k.admitted],
       [k.changes, userId, ctx.clock.now(), holdTtlMs, maxSeatsPerCall, maxSeatsPerUser, ...seats],
     ),
   );
   if ('ok' in reply) return reply as ReserveResult;
-  return { ok: true, version: Number(reply.rest[0]), held: heldSeatsFrom(reply.rest.slice(1)) };
+  return { ok: true, version: Number(reply.rest[0]), held: holdLinesFrom(reply.rest.slice(1)) };
 }

@@ -29,10 +29,11 @@ export async function snapshotEvent(ctx: EngineContext, eventId: string): Promis
   if (!k) return { ok: false, code: 'event_not_found' };
   const reply = readReply(
     'snapshotEvent',
-    await ctx.scripts.run('snapshotEvent', [k.meta, k.seats, k.deadlines], [ctx.clock.now()]),
+    await ctx.scripts.run('snapshotEvent', [k.state, k.seats, k.deadlines], [ctx.clock.now()]),
   );
   if ('ok' in reply) return reply as SnapshotResult;
-  const [status, version, total, available, held, sold, bytes, ...expired] = reply.rest;
+  const [status, version, total, held, sold, bytes, ...expired] = reply.rest;
+  const heldNow = Number(held) - expired.length;
   let states = String(bytes);
   // Holds past their deadline are free already (lazy expiry) even before a sweep runs.
   if (expired.length > 0) {
@@ -46,8 +47,8 @@ export async function snapshotEvent(ctx: EngineContext, eventId: string): Promis
     version: Number(version),
     counts: {
       total: Number(total),
-      available: Number(available) + expired.length,
-      held: Number(held) - expired.length,
+      available: Number(total) - heldNow - Number(sold),
+      held: heldNow,
       sold: Number(sold),
     },
     states,

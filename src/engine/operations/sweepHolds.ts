@@ -8,7 +8,7 @@ export async function sweepHolds(ctx: EngineContext, eventId: string): Promise<n
   for (;;) {
     const [freed, more] = (await ctx.scripts.run(
       'sweepHolds',
-      [k.meta, k.seats, k.holders, k.userHolds, k.deadlines],
+      [k.state, k.seats, k.deadlines],
       [k.changes, ctx.clock.now(), ctx.limits.sweepBatch],
     )) as [number, number];
     total += freed;

@@ -1,0 +1,99 @@
+--[[
+reserveSeats: hold 1..maxPerCall seats for one user, all or nothing. Expired holds are
+treated as free (lazy expiry); seats the user already holds keep their deadline.
+KEYS[1] state      hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
+KEYS[2] seats      string: one byte per seat, '0' available, '1' held, '2' sold
+KEYS[3] deadlines  zset: seat index scored by hold deadline (ms since epoch)
+KEYS[4] admitted   zset: user id scored by admission deadline (ms); checked when highDemand is '1'
+ARGV[1] changes channel (pub/sub)
+ARGV[2] user id
+ARGV[3] now (ms since epoch)
+ARGV[4] hold ttl (ms)
+ARGV[5] max seats per call
+ARGV[6] max seats held by one user in this event
+ARGV[7..] seat indices (0-based, distinct)
+Returns {'ok', version, idx, deadlineMs, ...}: every seat the user now holds
+Errors  {'event_not_found'} {'event_closed'} {'not_on_sale'} {'admission_required'}
+        {'no_seats'} {'too_many_seats'} {'invalid_seat', arg} {'duplicate_seats', idx}
+        {'seats_unavailable', idx, ...} {'hold_limit_exceeded', heldCount}
+]]
+--@include holdRecords
+--@include seatBytes
+--@include freeHolds
+--@include commitChange
+--@include seatIndexArgs
+local K = {state = KEYS[1], seats = KEYS[2], deadlines = KEYS[3], admitted = KEYS[4]}
+local userId, nowMs, ttlMs = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+
+if #ARGV - 6 > tonumber(ARGV[5]) then return {'too_many_seats'} end
+-- One read for the meta fields, the user's holds and the wanted seats' holders.
+local fields = {'n', 'status', 'version', 'onSaleMs', 'highDemand', userField(userId)}
+for i = 7, #ARGV do fields[#fields + 1] = seatField(ARGV[i]) end
+local values = redis.call('HMGET', K.state, unpack(fields))
+local n = tonumber(values[1])
+if not n then return {'event_not_found'} end
+local wanted, err = seatIndexArgs(7, n, tonumber(ARGV[5]))
+if not wanted then return err end
+if values[2] ~= 'open' then return {'event_closed'} end
+if nowMs < tonumber(values[4]) then return {'not_on_sale'} end
+if values[5] == '1' then
+  local admittedUntil = tonumber(redis.call('ZSCORE', K.admitted, userId))
+  if not admittedUntil or admittedUntil <= nowMs then return {'admission_required'} end
+end
+
+local mine, expired = splitByDeadline(holdList(values[6]), nowMs)
+local isMine = {}
+for _, hold in ipairs(mine) do isMine[hold.idx] = true end
+
+local states = readSeats(K, wanted)
+local take, stale, unavailable = {}, {}, {}
+for i, idx in ipairs(wanted) do
+  if states[i] == SEAT_AVAILABLE then
+    take[#take + 1] = idx
+  elseif states[i] == SEAT_HELD and not isMine[idx] then
+    local _, deadline = holderOf(values[6 + i])
+    if deadline and deadline <= nowMs then
+      stale[#stale + 1] = idx
+      take[#take + 1] = idx
+    else
+      unavailable[#unavailable + 1] = idx
+    end
+  elseif states[i] ~= SEAT_HELD then
+    unavailable[#unavailable + 1] = idx
+  end
+end
+if #unavailable > 0 then return {'seats_unavailable', unpack(unavailable)} end
+if #mine + #take > tonumber(ARGV[6]) then return {'hold_limit_exceeded', #mine} end
+
+local version = tonumber(values[3])
+if #take == 0 and #expired == 0 then
+  local reply = {'ok', version}
+  for _, hold in ipairs(mine) do reply[#reply + 1] = tonumber(hold.idx); reply[#reply + 1] = hold.deadline end
+  return reply
+end
+
+-- Lazy expiry: the user's own lapsed holds and others' lapsed holds on wanted seats.
+for _, hold in ipairs(expired) do stale[#stale + 1] = hold.idx end
+freeHolds(K, stale)
+
+local deadline = nowMs + ttlMs
+local holderValue = string.format('%d', deadline) .. ' ' .. userId
+local writes, zargs = {}, {}
+for _, idx in ipairs(take) do
+  writes[#writes + 1] = seatField(idx)
+  writes[#writes + 1] = holderValue
+  zargs[#zargs + 1] = deadline
+  zargs[#zargs + 1] = idx
+  mine[#mine + 1] = {idx = idx, deadline = deadline}
+end
+writes[#writes + 1] = userField(userId)
+writes[#writes + 1] = formatHoldList(mine)
+if #take > 0 then
+  writeSeats(K, take, SEAT_HELD)
+  redis.call('ZADD', K.deadlines, unpack(zargs))
+end
+version = commitChange(K, ARGV[1], version, #take > 0 and 'reserve' or 'expire', take, writes)
+
+local reply = {'ok', version}
+for _, hold in ipairs(mine) do reply[#reply + 1] = tonumber(hold.idx); reply[#reply + 1] = hold.deadline end
+return reply
