@@ -37,6 +37,7 @@ export function createEngine(deps: EngineDeps) {
 
   return {
     context: ctx,
+    redis,
     limits: ctx.limits,
     clock: ctx.clock,
     keys: (eventId: string) => ctx.keysFor(eventId),
@@ -55,6 +56,15 @@ export function createEngine(deps: EngineDeps) {
     close: (eventId: string) => closeEvent(ctx, eventId),
     snapshot: (eventId: string) => snapshotEvent(ctx, eventId),
     sweep: (eventId: string) => sweepHolds(ctx, eventId),
+
+    /**
+     * Deletes an event's live state (before a rebuild). The sales stream and its dead
+     * letters stay: they are the record of what happened.
+     */
+    async dropActor(eventId: string): Promise<void> {
+      const k = ctx.keysFor(eventId);
+      if (k) await redis.del(k.state, k.seats, k.deadlines, k.prices, k.orders, k.idempotency);
+    },
 
     /** Event ids that have a live actor in this Redis. */
     liveEventIds: () => redis.smembers(ctx.global.events),

@@ -1,13 +1,31 @@
 import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { startPrivatePostgres, type PrivatePostgres } from '../../src/infra/postgresServer.js';
 import { startPrivateRedis, type PrivateRedis } from '../../src/infra/redisServer.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** a Postgres where tests may CREATE DATABASE; each test file makes its own */
+    adminDatabaseUrl: string;
   }
 }
 
 let redis: PrivateRedis | undefined;
+let postgres: PrivatePostgres | undefined;
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 /** One private redis-server for the run (or REDIS_URL); each test keeps to its own key prefix. */
 export async function setup(project: TestProject): Promise<void> {
@@ -17,8 +35,16 @@ export async function setup(project: TestProject): Promise<void> {
     redis = await startPrivateRedis();
     project.provide('redisUrl', redis.url);
   }
+  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (await reachable(adminUrl)) {
+    project.provide('adminDatabaseUrl', adminUrl);
+  } else {
+    postgres = await startPrivatePostgres();
+    project.provide('adminDatabaseUrl', postgres.url);
+  }
 }
 
 export async function teardown(): Promise<void> {
   await redis?.stop();
+  await postgres?.destroy();
 }

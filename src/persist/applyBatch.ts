@@ -1,0 +1,145 @@
+import type { Pool, PoolClient } from 'pg';
+import { isDataError } from './db.js';
+import type { SalesEntry } from './salesEntry.js';
+
+type Sale = Extract<SalesEntry, { kind: 'sale' }>;
+type Refund = Extract<SalesEntry, { kind: 'refund' }>;
+
+export interface DeadEntry {
+  entry: SalesEntry;
+  reason: string;
+  /** the sold-seat unique index refused it: an oversell caught by the last guard */
+  oversell: boolean;
+}
+
+export interface BatchOutcome {
+  /** committed, or already committed before (replays): acknowledge them */
+  persisted: SalesEntry[];
+  /** refused by the database: park them in the dead-letter stream */
+  dead: DeadEntry[];
+  /** a refund whose sale is not in Postgres yet: leave it pending, retry later */
+  deferred: SalesEntry[];
+}
+
+const ONE_VALID_TICKET_PER_SEAT = 'tickets_one_valid_per_seat';
+
+const INSERT_ORDERS = `
+  INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
+  SELECT id, user_id, event_id, 'completed', total_cents, idempotency_key, payment_ref, stream_id, to_timestamp(at_ms / 1000.0)
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[])
+    AS u(id, user_id, event_id, total_cents, idempotency_key, payment_ref, stream_id, at_ms)
+  ON CONFLICT (id) DO NOTHING`;
+
+const INSERT_TICKETS = `
+  INSERT INTO tickets (order_id, event_id, seat_id, price_cents)
+  SELECT u.order_id, u.event_id, s.id, u.price_cents
+  FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS u(order_id, event_id, seat_index, price_cents)
+  JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
+  ON CONFLICT (order_id, seat_id) DO NOTHING`;
+
+const REFUND = `
+  WITH refunded AS (
+    UPDATE orders SET status = 'refunded', refunded_at = to_timestamp($2 / 1000.0)
+    WHERE id = $1 AND status = 'completed' RETURNING id
+  ), tickets_refunded AS (
+    UPDATE tickets SET status = 'refunded' WHERE order_id IN (SELECT id FROM refunded) AND status = 'valid'
+  )
+  SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1) AS known`;
+
+async function insertSales(client: PoolClient, sales: Sale[]): Promise<void> {
+  if (sales.length === 0) return;
+  await client.query(INSERT_ORDERS, [
+    sales.map((s) => s.orderId),
+    sales.map((s) => s.userId),
+    sales.map((s) => s.eventId),
+    sales.map((s) => s.pricesCents.reduce((a, b) => a + b, 0)),
+    sales.map((s) => s.idempotencyKey),
+    sales.map((s) => s.paymentRef),
+    sales.map((s) => s.streamId),
+    sales.map((s) => s.atMs),
+  ]);
+  const lines = sales.flatMap((s) => s.seats.map((seat, i) => ({ s, seat, price: s.pricesCents[i]! })));
+  await client.query(INSERT_TICKETS, [
+    lines.map((l) => l.s.orderId),
+    lines.map((l) => l.s.eventId),
+    lines.map((l) => l.seat),
+    lines.map((l) => l.price),
+  ]);
+}
+
+/** Applies entries in stream order: runs of sales in bulk, refunds one by one. Returns the deferred refunds. */
+async function applyInOrder(client: PoolClient, entries: SalesEntry[]): Promise<Refund[]> {
+  const deferred: Refund[] = [];
+  let run: Sale[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'sale') {
+      run.push(entry);
+    } else if (entry.kind === 'refund') {
+      await insertSales(client, run);
+      run = [];
+      const { rows } = await client.query<{ known: boolean }>(REFUND, [entry.orderId, entry.atMs]);
+      if (!rows[0]?.known) deferred.push(entry);
+    }
+  }
+  await insertSales(client, run);
+  return deferred;
+}
+
+function deadReason(err: { constraint?: string; message: string }): DeadEntry['reason'] {
+  return err.constraint ?? err.message;
+}
+
+/**
+ * Writes one batch of sales-stream entries to Postgres. Fast path: one transaction for the
+ * whole batch. If the database refuses some entry's data, the batch is replayed entry by
+ * entry (a savepoint each) so that only the offenders are set aside. Errors that are not
+ * about the data (Postgres down) are thrown: nothing is acknowledged, the caller retries.
+ */
+export async function applyBatch(
+  pool: Pool,
+  entries: SalesEntry[],
+  beforeCommit: () => void = () => {},
+): Promise<BatchOutcome> {
+  const malformed: DeadEntry[] = entries
+    .filter((e) => e.kind === 'malformed')
+    .map((entry) => ({ entry, reason: entry.kind === 'malformed' ? entry.reason : '', oversell: false }));
+  const valid = entries.filter((e) => e.kind !== 'malformed');
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    try {
+      await client.query('BEGIN');
+      const deferred = await applyInOrder(client, valid);
+      beforeCommit();
+      await client.query('COMMIT');
+      return { persisted: valid.filter((e) => !deferred.includes(e as Refund)), dead: malformed, deferred };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (!isDataError(err)) throw err;
+    }
+    const outcome: BatchOutcome = { persisted: [], dead: malformed, deferred: [] };
+    await client.query('BEGIN');
+    for (const entry of valid) {
+      await client.query('SAVEPOINT entry');
+      try {
+        const deferred = await applyInOrder(client, [entry]);
+        await client.query('RELEASE SAVEPOINT entry');
+        (deferred.length > 0 ? outcome.deferred : outcome.persisted).push(entry);
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        await client.query('ROLLBACK TO SAVEPOINT entry');
+        const reason = deadReason(err);
+        outcome.dead.push({ entry, reason, oversell: reason === ONE_VALID_TICKET_PER_SEAT });
+      }
+    }
+    beforeCommit();
+    await client.query('COMMIT');
+    return outcome;
+  } catch (err) {
+    broken = true;
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

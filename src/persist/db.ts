@@ -1,0 +1,16 @@
+import pg from 'pg';
+
+export type { Pool, PoolClient } from 'pg';
+
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
+  // An idle client's error (server restart) must not crash the process; the next query retries.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** SQLSTATE classes that mean "this entry's data is refused", not "the database is down". */
+export function isDataError(err: unknown): err is { code: string; constraint?: string; message: string } {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('23') || code.startsWith('22'));
+}

@@ -1,0 +1,33 @@
+/** `npm run persister`: the write-behind persister as its own process (any number may run). */
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../infra/logger.js';
+import { createPool } from './db.js';
+import { Persister } from './persister.js';
+
+const config = loadConfig();
+const log = createLogger(config.LOG_LEVEL);
+if (!config.DATABASE_URL || !config.REDIS_URL) {
+  log.fatal('DATABASE_URL and REDIS_URL are required for a standalone persister');
+  process.exit(2);
+}
+const redis = new Redis(config.REDIS_URL);
+const pool = createPool(config.DATABASE_URL);
+const persister = new Persister({
+  redis,
+  pool,
+  log,
+  prefix: config.REDIS_PREFIX,
+  claimIdleMs: Number(process.env.PERSISTER_CLAIM_IDLE_MS ?? 30_000),
+});
+await persister.start();
+log.info({ event: 'persister_started', pid: process.pid }, 'persister running');
+
+async function shutdown() {
+  await persister.stop();
+  redis.disconnect();
+  await pool.end();
+  process.exit(0);
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,220 @@
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
+import { eventIdOfKey, eventKeys, globalKeys } from '../engine/keys.js';
+import type { Logger } from '../infra/logger.js';
+import { applyBatch, type BatchOutcome } from './applyBatch.js';
+import { parseSalesEntry, type RawEntry, type SalesEntry } from './salesEntry.js';
+
+export const CONSUMER_GROUP = 'persister';
+
+export interface PersisterOptions {
+  redis: Redis;
+  pool: Pool;
+  log: Logger;
+  prefix?: string;
+  consumer?: string;
+  /** most entries in one Postgres transaction */
+  batchSize?: number;
+  /** how long an idle persister waits before looking again without a wake-up */
+  pollMs?: number;
+  /** entries pending this long at another consumer are taken over (a dead persister) */
+  claimIdleMs?: number;
+  /** longest pause between retries while Postgres is down */
+  maxBackoffMs?: number;
+}
+
+export interface PersisterStats {
+  persisted: number;
+  batches: number;
+  deadLettered: number;
+  oversellsPrevented: number;
+  failures: number;
+  lastBatchMs: number;
+  lastBatchSize: number;
+}
+
+/** Fault-injection points for crash tests: PERSISTER_FAILPOINT=<name> kills the process there. */
+function failpoint(name: 'before_commit' | 'after_commit'): void {
+  if (process.env.PERSISTER_FAILPOINT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * Drains every event's sales stream into Postgres (write-behind). Consumer-group reads,
+ * one transaction per batch, XACK only after commit, dead consumers' entries reclaimed,
+ * and a notice on the persisted channel after each batch so checkouts can answer 201.
+ */
+export class Persister {
+  readonly stats: PersisterStats = {
+    persisted: 0, batches: 0, deadLettered: 0, oversellsPrevented: 0, failures: 0, lastBatchMs: 0, lastBatchSize: 0,
+  };
+  private readonly redis: Redis;
+  private readonly subscriber: Redis;
+  private readonly prefix: string;
+  private readonly consumer: string;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly claimIdleMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly groups = new Set<string>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private lastClaimMs = 0;
+
+  constructor(private readonly opts: PersisterOptions) {
+    this.redis = opts.redis;
+    this.subscriber = opts.redis.duplicate();
+    this.prefix = opts.prefix ?? 'tk:';
+    this.consumer = opts.consumer ?? `${hostname()}-${process.pid}`;
+    this.batchSize = opts.batchSize ?? 500;
+    this.pollMs = opts.pollMs ?? 250;
+    this.claimIdleMs = opts.claimIdleMs ?? 30_000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 5_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.subscriber.on('message', () => this.wake?.());
+    await this.subscriber.subscribe(globalKeys(this.prefix).salesChannel);
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, then stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.subscriber.disconnect();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const count = await this.drainOnce();
+        failures = 0;
+        if (count === 0) await this.idle(this.pollMs);
+      } catch (err) {
+        failures += 1;
+        this.stats.failures += 1;
+        const delay = Math.min(this.maxBackoffMs, 50 * 2 ** Math.min(failures, 10));
+        this.opts.log.warn({ event: 'persister_retry', err: String(err), delayMs: delay }, 'persister batch failed');
+        await this.idle(delay);
+      }
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async streams(): Promise<string[]> {
+    const eventIds = await this.redis.smembers(globalKeys(this.prefix).events);
+    const keys = eventIds.map((id) => eventKeys(this.prefix, id).sales);
+    for (const key of keys) {
+      if (this.groups.has(key)) continue;
+      try {
+        await this.redis.xgroup('CREATE', key, CONSUMER_GROUP, '0', 'MKSTREAM');
+      } catch (err) {
+        if (!String(err).includes('BUSYGROUP')) throw err;
+      }
+      this.groups.add(key);
+    }
+    return keys;
+  }
+
+  /** Reads what is waiting (new entries, or a dead consumer's), persists it; returns how many entries. */
+  async drainOnce(): Promise<number> {
+    const keys = await this.streams();
+    if (keys.length === 0) return 0;
+    const entries: SalesEntry[] = [];
+    if (Date.now() - this.lastClaimMs >= Math.min(this.claimIdleMs, 5_000)) {
+      this.lastClaimMs = Date.now();
+      for (const key of keys) entries.push(...(await this.claim(key)));
+    }
+    entries.push(...(await this.readNew(keys)));
+    if (entries.length === 0) return 0;
+    entries.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
+    const started = Date.now();
+    const outcome = await applyBatch(this.opts.pool, entries, () => failpoint('before_commit'));
+    failpoint('after_commit');
+    await this.acknowledge(outcome);
+    this.stats.batches += 1;
+    this.stats.persisted += outcome.persisted.length;
+    this.stats.lastBatchMs = Date.now() - started;
+    this.stats.lastBatchSize = entries.length;
+    return entries.length;
+  }
+
+  private async readNew(keys: string[]): Promise<SalesEntry[]> {
+    const read = (streamKeys: string[]) =>
+      this.redis.xreadgroup(
+        'GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'),
+      ) as Promise<[string, RawEntry[]][] | null>;
+    let reply: [string, RawEntry[]][] | null;
+    try {
+      reply = await read(keys);
+    } catch (err) {
+      if (!isNoGroup(err)) throw err;
+      // Redis lost a stream with its group (flushed, new instance): create them again.
+      this.groups.clear();
+      reply = await read(await this.streams());
+    }
+    return (reply ?? []).flatMap(([key, raw]) => raw.map((r) => parseSalesEntry(key, r)));
+  }
+
+  private async claim(key: string): Promise<SalesEntry[]> {
+    try {
+      const [, raw] = (await this.redis.xautoclaim(
+        key, CONSUMER_GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize,
+      )) as [string, RawEntry[], string[]];
+      return raw.filter((r) => r[1] !== null).map((r) => parseSalesEntry(key, r));
+    } catch (err) {
+      if (!isNoGroup(err)) throw err;
+      this.groups.delete(key);
+      return [];
+    }
+  }
+
+  private async acknowledge(outcome: BatchOutcome): Promise<void> {
+    const tx = this.redis.multi();
+    for (const dead of outcome.dead) {
+      const { entry } = dead;
+      tx.xadd(eventKeys(this.prefix, eventOf(entry)).deadLetter, '*', 'stream_id', entry.streamId, 'reason', dead.reason,
+        'entry', JSON.stringify(entry));
+      tx.xack(entry.streamKey, CONSUMER_GROUP, entry.streamId);
+      this.stats.deadLettered += 1;
+      if (dead.oversell) {
+        this.stats.oversellsPrevented += 1;
+        this.opts.log.error({ event: 'oversell_prevented', entry }, 'a sale for an already sold seat was refused by Postgres');
+      } else {
+        this.opts.log.error({ event: 'sale_dead_lettered', entry, reason: dead.reason }, 'a sales entry was refused by Postgres');
+      }
+    }
+    for (const entry of outcome.persisted) tx.xack(entry.streamKey, CONSUMER_GROUP, entry.streamId);
+    const orders = outcome.persisted.map((e) => (e.kind === 'malformed' ? '' : e.orderId)).filter(Boolean);
+    if (orders.length > 0) tx.publish(globalKeys(this.prefix).persistedChannel, orders.join(' '));
+    await tx.exec();
+  }
+}
+
+const isNoGroup = (err: unknown) => String(err).includes('NOGROUP');
+
+function eventOf(entry: SalesEntry): string {
+  return entry.kind === 'malformed' ? (eventIdOfKey(entry.streamKey) ?? 'unknown') : entry.eventId;
+}
+
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(BigInt) as [bigint, bigint];
+  const [bm, bs] = b.split('-').map(BigInt) as [bigint, bigint];
+  return am === bm ? (as < bs ? -1 : as > bs ? 1 : 0) : am < bm ? -1 : 1;
+}

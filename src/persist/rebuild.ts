@@ -1,0 +1,59 @@
+import type { Pool } from 'pg';
+import type { Engine } from '../engine/engine.js';
+import { backlogTotal, streamBacklog } from './backlog.js';
+
+export type RebuildResult =
+  | { ok: true; created: boolean; seats: number; sold: number }
+  | { ok: false; code: 'event_not_found' | 'stream_not_drained' | 'layout_mismatch' | 'bad_layout' };
+
+interface EventRow {
+  on_sale_date: Date;
+  high_demand: boolean;
+  state: 'scheduled' | 'cancelled';
+}
+
+/**
+ * Recreates an event's actor in Redis from Postgres: every seat with its price, every seat
+ * of a completed order sold, cancelled events closed. With `replace`, a live actor is
+ * dropped first, but only once its sales stream is fully persisted (nothing may be lost).
+ */
+export async function rebuildActor(
+  deps: { engine: Engine; pool: Pool },
+  eventId: string,
+  options: { replace?: boolean } = {},
+): Promise<RebuildResult> {
+  const { engine, pool } = deps;
+  const keys = engine.keys(eventId);
+  const event = keys
+    ? (await pool.query<EventRow>('SELECT on_sale_date, high_demand, state FROM events WHERE id = $1', [eventId])).rows[0]
+    : undefined;
+  if (!keys || !event) return { ok: false, code: 'event_not_found' };
+  const [seats, orders] = await Promise.all([
+    pool.query<{ price_cents: number }>('SELECT price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [eventId]),
+    pool.query<{ id: string; user_id: string; seats: number[] }>(
+      `SELECT o.id, o.user_id, array_agg(s.seat_index ORDER BY s.seat_index) AS seats
+       FROM orders o
+       JOIN tickets t ON t.order_id = o.id AND t.status = 'valid'
+       JOIN seats s ON s.id = t.seat_id
+       WHERE o.event_id = $1 AND o.status = 'completed'
+       GROUP BY o.id, o.user_id`,
+      [eventId],
+    ),
+  ]);
+  if (options.replace) {
+    const backlog = backlogTotal(await streamBacklog(engine.redis, keys.sales));
+    if (backlog > 0) return { ok: false, code: 'stream_not_drained' };
+    await engine.dropActor(eventId);
+  }
+  const result = await engine.loadEvent({
+    eventId,
+    seatPricesCents: seats.rows.map((r) => r.price_cents),
+    onSaleMs: event.on_sale_date.getTime(),
+    highDemand: event.high_demand,
+    closed: event.state === 'cancelled',
+    orders: orders.rows.map((o) => ({ orderId: o.id, userId: o.user_id, seats: o.seats })),
+  });
+  if (!result.ok) return { ok: false, code: result.code === 'event_not_found' ? 'event_not_found' : result.code };
+  const sold = orders.rows.reduce((n, o) => n + o.seats.length, 0);
+  return { ok: true, created: result.created, seats: seats.rows.length, sold };
+}

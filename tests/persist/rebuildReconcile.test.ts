@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/infra/logger.js';
+import { Persister } from '../../src/persist/persister.js';
+import { rebuildActor } from '../../src/persist/rebuild.js';
+import { reconcileEvent } from '../../src/persist/reconcile.js';
+import { deletePrefix, engineFixture, type EngineFixture } from '../support/engine.js';
+import { freshDatabase, type TestDatabase } from '../support/postgres.js';
+import { buy, seedEvent, seedUsers } from '../support/world.js';
+
+let fx: EngineFixture;
+let db: TestDatabase;
+let persister: Persister;
+let users: string[];
+beforeAll(async () => {
+  fx = engineFixture();
+  db = await freshDatabase();
+  users = await seedUsers(db.pool, 3);
+  persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix: fx.prefix });
+});
+afterAll(async () => {
+  await fx.close();
+  await db.drop();
+});
+const deps = () => ({ engine: fx.engine, pool: db.pool });
+const drain = async () => {
+  while ((await persister.drainOnce()) > 0);
+};
+
+describe('rebuild', () => {
+  it('after the actor is lost, every seat sold in Postgres stays sold and cannot be reserved', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    const kept = await buy(fx.engine, eventId, users[0]!, [0, 1]);
+    const refunded = await buy(fx.engine, eventId, users[1]!, [2]);
+    await fx.engine.refund(eventId, refunded);
+    await buy(fx.engine, eventId, users[2]!, [5]);
+    await drain();
+    await deletePrefix(fx.redis, fx.prefix); // Redis loses everything (as FLUSHALL would)
+
+    expect(await fx.engine.reserve(eventId, users[2]!, [0])).toEqual({ ok: false, code: 'event_not_found' });
+    expect(await rebuildActor(deps(), eventId)).toEqual({ ok: true, created: true, seats: 20, sold: 3 });
+    const snap = await fx.engine.snapshot(eventId);
+    expect(snap.ok && snap.states.slice(0, 6)).toBe('220002');
+    expect(await fx.engine.reserve(eventId, users[2]!, [1])).toEqual({ ok: false, code: 'seats_unavailable', seats: [1] });
+    expect((await fx.engine.reserve(eventId, users[2]!, [2])).ok).toBe(true);
+    // The rebuilt orders can still be refunded.
+    expect((await fx.engine.refund(eventId, kept)).ok).toBe(true);
+  });
+
+  it('refuses an unknown event, and a replace while sales are not yet persisted', async () => {
+    expect(await rebuildActor(deps(), '00000000-0000-4000-8000-000000000000')).toEqual({ ok: false, code: 'event_not_found' });
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    await buy(fx.engine, eventId, users[0]!, [4]);
+    expect(await rebuildActor(deps(), eventId, { replace: true })).toEqual({ ok: false, code: 'stream_not_drained' });
+    await drain();
+    expect(await rebuildActor(deps(), eventId, { replace: true })).toMatchObject({ ok: true, created: true, sold: 1 });
+  });
+
+  it('restores a cancelled event closed', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    await db.pool.query(`UPDATE events SET state = 'cancelled' WHERE id = $1`, [eventId]);
+    await fx.engine.dropActor(eventId);
+    await rebuildActor(deps(), eventId);
+    expect(await fx.engine.reserve(eventId, users[0]!, [0])).toEqual({ ok: false, code: 'event_closed' });
+  });
+});
+
+describe('reconcile', () => {
+  it('finds no difference once the stream is drained, and explains each injected one', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    await buy(fx.engine, eventId, users[0]!, [1, 2]);
+    const early = await reconcileEvent(deps(), eventId);
+    expect(early.ok && early.report).toMatchObject({ backlog: 1, onlyInRedis: [1, 2], consistent: false });
+    await drain();
+    const clean = await reconcileEvent(deps(), eventId);
+    expect(clean.ok && clean.report).toEqual({
+      eventId, backlog: 0, redisSold: 2, postgresSold: 2, onlyInRedis: [], onlyInPostgres: [], consistent: true,
+    });
+    // Redis says seat 9 is sold; Postgres says seat 2 is not.
+    await fx.redis.setrange(fx.engine.keys(eventId)!.seats, 9, '2');
+    await db.pool.query(
+      `UPDATE tickets SET status = 'refunded' WHERE seat_id = (SELECT id FROM seats WHERE event_id = $1 AND seat_index = 2)`,
+      [eventId],
+    );
+    const broken = await reconcileEvent(deps(), eventId);
+    expect(broken.ok && broken.report).toMatchObject({ onlyInRedis: [2, 9], onlyInPostgres: [], consistent: false });
+  });
+});
