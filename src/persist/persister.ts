@@ -61,6 +61,8 @@ export class Persister {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastClaimMs = 0;
+  /** after a failed batch, this consumer's own pending entries are read again first */
+  private retryOwnPending = true;
 
   constructor(private readonly opts: PersisterOptions) {
     this.redis = opts.redis;
@@ -99,6 +101,7 @@ export class Persister {
       } catch (err) {
         failures += 1;
         this.stats.failures += 1;
+        this.retryOwnPending = true;
         const delay = Math.min(this.maxBackoffMs, 50 * 2 ** Math.min(failures, 10));
         this.opts.log.warn({ event: 'persister_retry', err: String(err), delayMs: delay }, 'persister batch failed');
         await this.idle(delay);
@@ -141,7 +144,14 @@ export class Persister {
       this.lastClaimMs = Date.now();
       for (const key of keys) entries.push(...(await this.claim(key)));
     }
-    entries.push(...(await this.readNew(keys)));
+    if (this.retryOwnPending) {
+      const own = await this.read(keys, '0');
+      entries.push(...own);
+      // Keep re-reading own pending entries while they fill whole batches; deferred refunds
+      // left pending go back to the XAUTOCLAIM path.
+      this.retryOwnPending = own.length >= this.batchSize;
+    }
+    if (entries.length < this.batchSize) entries.push(...(await this.read(keys, '>')));
     if (entries.length === 0) return 0;
     entries.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
     const started = Date.now();
@@ -155,10 +165,11 @@ export class Persister {
     return entries.length;
   }
 
-  private async readNew(keys: string[]): Promise<SalesEntry[]> {
+  /** `>`: entries never delivered; `0`: entries delivered to this consumer and not acknowledged. */
+  private async read(keys: string[], from: '>' | '0'): Promise<SalesEntry[]> {
     const read = (streamKeys: string[]) =>
       this.redis.xreadgroup(
-        'GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'),
+        'GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', ...streamKeys, ...streamKeys.map(() => from),
       ) as Promise<[string, RawEntry[]][] | null>;
     let reply: [string, RawEntry[]][] | null;
     try {
@@ -169,7 +180,7 @@ export class Persister {
       this.groups.clear();
       reply = await read(await this.streams());
     }
-    return (reply ?? []).flatMap(([key, raw]) => raw.map((r) => parseSalesEntry(key, r)));
+    return (reply ?? []).flatMap(([key, raw]) => raw.filter((r) => r[1] !== null).map((r) => parseSalesEntry(key, r)));
   }
 
   private async claim(key: string): Promise<SalesEntry[]> {
