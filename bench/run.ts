@@ -1,9 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { engineBench } from './engine.bench.js';
+import { persisterBench } from './persister.bench.js';
 
 type Bench = () => Promise<{ rows: unknown[]; summary: Record<string, number> }>;
 const BENCHES: Record<string, Bench> = {
   engine: engineBench,
+  persister: persisterBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -49,7 +49,7 @@ export class Persister {
     persisted: 0, batches: 0, deadLettered: 0, oversellsPrevented: 0, failures: 0, lastBatchMs: 0, lastBatchSize: 0,
   };
   private readonly redis: Redis;
-  private readonly subscriber: Redis;
+  private subscriber: Redis | undefined;
   private readonly prefix: string;
   private readonly consumer: string;
   private readonly batchSize: number;
@@ -66,7 +66,6 @@ export class Persister {
 
   constructor(private readonly opts: PersisterOptions) {
     this.redis = opts.redis;
-    this.subscriber = opts.redis.duplicate();
     this.prefix = opts.prefix ?? 'tk:';
     this.consumer = opts.consumer ?? `${hostname()}-${process.pid}`;
     this.batchSize = opts.batchSize ?? 500;
@@ -78,6 +77,7 @@ export class Persister {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.subscriber = this.redis.duplicate();
     this.subscriber.on('message', () => this.wake?.());
     await this.subscriber.subscribe(globalKeys(this.prefix).salesChannel);
     this.loop = this.run();
@@ -88,7 +88,8 @@ export class Persister {
     this.running = false;
     this.wake?.();
     await this.loop;
-    this.subscriber.disconnect();
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
   }
 
   private async run(): Promise<void> {
