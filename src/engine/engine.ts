@@ -66,6 +66,13 @@ export function createEngine(deps: EngineDeps) {
       if (k) await redis.del(k.state, k.seats, k.deadlines, k.prices, k.orders, k.idempotency);
     },
 
+    /** The order an idempotency key of this user already bought in this event, if any. */
+    async saleFor(eventId: string, userId: string, idempotencyKey: string): Promise<string | undefined> {
+      const k = ctx.keysFor(eventId);
+      const value = k ? await redis.hget(k.idempotency, `${userId}:${idempotencyKey}`) : null;
+      return value?.split(' ')[0];
+    },
+
     /** Event ids that have a live actor in this Redis. */
     liveEventIds: () => redis.smembers(ctx.global.events),
 

@@ -1,0 +1,63 @@
+import type { EngineFailureCode } from '../engine/errors.js';
+
+/** The HTTP layer's one error type: a stable code, a status, and extra problem fields. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
+  405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** RFC 9457 problem document. */
+export function problemBody(err: AppError, instance: string) {
+  return {
+    type: `https://tickets.example/problems/${err.code}`,
+    title: TITLES[err.status] ?? 'Error',
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    instance,
+    ...err.extra,
+  };
+}
+
+/** The one table from engine refusals to HTTP answers. */
+const ENGINE_TO_HTTP: Record<EngineFailureCode, [status: number, code: string, detail: string]> = {
+  event_not_found: [404, 'not_found', 'No such event.'],
+  event_closed: [409, 'event_not_on_sale', 'This event is not on sale.'],
+  not_on_sale: [409, 'event_not_on_sale', 'This event is not on sale yet.'],
+  admission_required: [403, 'queue_admission_required', 'Join the waiting room and wait for admission first.'],
+  no_seats: [400, 'validation_failed', 'Name at least one seat.'],
+  too_many_seats: [400, 'validation_failed', 'Too many seats in one request.'],
+  invalid_seat: [400, 'validation_failed', 'A seat does not belong to this event.'],
+  duplicate_seats: [400, 'validation_failed', 'A seat is named twice.'],
+  seats_unavailable: [409, 'seats_unavailable', 'Some seats are no longer available.'],
+  hold_limit_exceeded: [409, 'hold_limit_exceeded', 'You may hold at most the per-event limit of seats.'],
+  no_active_hold: [409, 'no_active_hold', 'You hold no seats for this event, or your hold expired.'],
+  hold_changed: [409, 'hold_changed', 'Your held seats changed during checkout; please retry.'],
+  order_not_found: [404, 'not_found', 'No such order.'],
+  order_not_refundable: [409, 'order_not_refundable', 'This order cannot be refunded.'],
+  layout_mismatch: [409, 'layout_mismatch', 'The event already has a different seat inventory.'],
+  bad_layout: [400, 'validation_failed', 'The seat inventory is not valid.'],
+};
+
+export function engineError(code: EngineFailureCode, extra: Record<string, unknown> = {}): AppError {
+  const [status, appCode, detail] = ENGINE_TO_HTTP[code];
+  return new AppError(status, appCode, detail, extra);
+}
+
+export const notFound = (what = 'resource') => new AppError(404, 'not_found', `No such ${what}.`);
+export const unavailable = (detail: string, retryAfterSeconds = 1) =>
+  new AppError(503, 'service_unavailable', detail, {}, { 'Retry-After': String(retryAfterSeconds) });

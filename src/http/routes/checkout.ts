@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { SessionUser } from '../sessions.js';
+import { fingerprintOf, IdempotencyStore } from '../../services/idempotency.js';
+import { findOrder } from '../../services/orders.js';
+import { charge } from '../../services/payments.js';
+import { jsonBody } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
+import { requireUser } from '../middleware/auth.js';
+import { uuid } from './schemas.js';
+
+const checkoutSchema = z.strictObject({
+  eventId: uuid,
+  payment: z.strictObject({ method: z.literal('card'), token: z.string().min(1).max(200) }),
+});
+type CheckoutBody = z.infer<typeof checkoutSchema>;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+
+export function checkoutRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const records = new IdempotencyStore(deps.redis, deps.engine.context.prefix);
+
+  /** Waits until the order is in Postgres: 201 only for a durable sale. */
+  async function durableOrder(orderId: string) {
+    if (!(await deps.durable.wait(orderId, deps.durableTimeoutMs))) {
+      throw unavailable('Your purchase is confirmed and being recorded; retry with the same Idempotency-Key.', 1);
+    }
+    return { order: await findOrder(deps.pool, orderId) };
+  }
+
+  async function checkout(user: SessionUser, key: string, body: CheckoutBody) {
+    const layout = await deps.catalog.layout(body.eventId);
+    if (!layout) throw notFound('event');
+    // A retry of a purchase that already went through (e.g. after a crash) returns that order.
+    const prior = await deps.engine.saleFor(body.eventId, user.id, key);
+    if (prior) return durableOrder(prior);
+    const hold = await deps.engine.getHold(body.eventId, user.id);
+    if (!hold.ok) {
+      await deps.catalog.ensureActor(body.eventId);
+      throw unavailable('The event is being restored; retry in a moment.');
+    }
+    if (hold.held.length === 0) throw engineError('no_active_hold');
+    const totalCents = hold.held.reduce((sum, h) => sum + h.priceCents, 0);
+    const payment = charge(`${user.id}:${key}`, body.payment.token, totalCents);
+    if (!payment.ok) {
+      deps.log.info({ event: 'checkout_failed', reason: 'payment_declined', userId: user.id, eventId: body.eventId });
+      throw new AppError(402, 'payment_declined', 'The card was declined; your seats are still held.');
+    }
+    const sale = await deps.engine.confirmSale({
+      eventId: body.eventId, userId: user.id, orderId: randomUUID(), idempotencyKey: key,
+      paymentRef: payment.reference, seats: hold.held.map((h) => h.index),
+    });
+    if (!sale.ok) {
+      deps.log.info({ event: 'checkout_failed', reason: sale.code, userId: user.id, eventId: body.eventId });
+      throw engineError(sale.code);
+    }
+    deps.log.info({ event: 'checkout_completed', userId: user.id, eventId: body.eventId, orderId: sale.orderId, totalCents });
+    return durableOrder(sale.orderId);
+  }
+
+  app.post('/', async (c) => {
+    const user = requireUser(c);
+    const key = c.req.header('idempotency-key');
+    if (!key || !IDEMPOTENCY_KEY.test(key)) {
+      throw new AppError(400, 'idempotency_key_required', 'Send an Idempotency-Key header of 1 to 255 printable characters.');
+    }
+    const body = await jsonBody(c, checkoutSchema);
+    const fingerprint = fingerprintOf(body);
+    const existing = await records.begin(user.id, key, fingerprint);
+    if (existing && existing.fingerprint !== fingerprint) {
+      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request.');
+    }
+    if (existing?.state === 'in_flight') {
+      throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress.', {}, { 'Retry-After': '1' });
+    }
+    if (existing?.state === 'done') {
+      c.header('Idempotent-Replayed', 'true');
+      return existing.status === 201
+        ? c.json(existing.body as object, 201)
+        : c.body(JSON.stringify(existing.body), existing.status as 402, { 'Content-Type': 'application/problem+json' });
+    }
+    try {
+      const result = await checkout(user, key, body);
+      await records.complete(user.id, key, { state: 'done', fingerprint, status: 201, body: result });
+      return c.json(result, 201);
+    } catch (err) {
+      // Definite answers are kept for replays; anything retryable frees the key.
+      if (err instanceof AppError && err.status >= 400 && err.status < 500) {
+        await records.complete(user.id, key, { state: 'done', fingerprint, status: err.status, body: problemBody(err, c.req.path) });
+      } else {
+        await records.abandon(user.id, key);
+      }
+      throw err;
+    }
+  });
+  return app;
+}

@@ -1,0 +1,15 @@
+import { Hono } from 'hono';
+import type { AppDeps, AppEnv } from '../env.js';
+
+export function healthRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const [redis, postgres] = await Promise.all([
+      deps.redis.ping().then(() => true, () => false),
+      deps.pool.query('SELECT 1').then(() => true, () => false),
+    ]);
+    return c.json({ status: redis && postgres ? 'ok' : 'unavailable', redis, postgres }, redis && postgres ? 200 : 503);
+  });
+  return app;
+}

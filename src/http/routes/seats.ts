@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { EventLayout } from '../../services/catalog.js';
+import { jsonBody } from '../body.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { AppError, engineError, notFound, unavailable } from '../errors.js';
+import { requireUser } from '../middleware/auth.js';
+import { uuid } from './schemas.js';
+
+const seatRequest = z.strictObject({
+  eventId: uuid,
+  seatIds: z.array(uuid).min(1).max(6).refine((ids) => new Set(ids).size === ids.length, 'seat ids must be distinct'),
+});
+
+/** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
+function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
+  const unknown = seatIds.filter((id) => !layout.indexOf.has(id));
+  if (unknown.length > 0) {
+    throw new AppError(400, 'validation_failed', 'Some seats do not belong to this event.', { unknownSeatIds: unknown });
+  }
+  return seatIds.map((id) => layout.indexOf.get(id)!);
+}
+
+export function seatRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  /** The engine refused an event it does not know: unknown (404) or lost by Redis (rebuild, 503). */
+  async function missingActor(eventId: string): Promise<never> {
+    if (!(await deps.catalog.findEvent(eventId))) throw notFound('event');
+    await deps.catalog.ensureActor(eventId);
+    throw unavailable('The event is being restored; retry in a moment.');
+  }
+
+  app.get('/events/:id/seats', async (c) => {
+    const id = uuid.safeParse(c.req.param('id'));
+    const section = c.req.query('section');
+    const layout = id.success ? await deps.catalog.layout(id.data) : undefined;
+    if (!id.success || !layout) throw notFound('event');
+    const snap = await deps.engine.snapshot(id.data);
+    if (!snap.ok) return missingActor(id.data);
+    const seats = [];
+    for (let i = 0; i < layout.seats.length; i++) {
+      const seat = layout.seats[i]!;
+      if (section !== undefined && seat.section !== section) continue;
+      seats.push({ ...seat, status: snap.stateOf(i) });
+    }
+    return c.json({ eventId: id.data, version: snap.version, counts: snap.counts, seats });
+  });
+
+  app.post('/seats/reserve', async (c) => {
+    const user = requireUser(c);
+    const body = await jsonBody(c, seatRequest);
+    const layout = await deps.catalog.layout(body.eventId);
+    if (!layout) throw notFound('event');
+    const result = await deps.engine.reserve(body.eventId, user.id, indicesOf(layout, body.seatIds));
+    if (!result.ok) {
+      if (result.code === 'event_not_found') return missingActor(body.eventId);
+      const unavailableSeatIds = (result.seats ?? []).map((i) => layout.seats[i]!.id);
+      throw engineError(result.code, result.code === 'seats_unavailable' ? { unavailableSeatIds } : {});
+    }
+    deps.log.info({ event: 'seat_reserved', userId: user.id, eventId: body.eventId, seats: body.seatIds.length });
+    const expiresAt = Math.min(...result.held.map((h) => h.deadlineMs));
+    return c.json({
+      hold: {
+        eventId: body.eventId,
+        seatIds: result.held.map((h) => layout.seats[h.index]!.id),
+        expiresAt: new Date(expiresAt).toISOString(),
+        totalCents: result.held.reduce((sum, h) => sum + layout.seats[h.index]!.priceCents, 0),
+      },
+    }, 201);
+  });
+
+  app.delete('/seats/release', async (c) => {
+    const user = requireUser(c);
+    const body = await jsonBody(c, seatRequest);
+    const layout = await deps.catalog.layout(body.eventId);
+    if (!layout) throw notFound('event');
+    const result = await deps.engine.release(body.eventId, user.id, indicesOf(layout, body.seatIds));
+    if (!result.ok) {
+      if (result.code === 'event_not_found') return missingActor(body.eventId);
+      throw engineError(result.code);
+    }
+    deps.log.info({ event: 'seat_released', userId: user.id, eventId: body.eventId, seats: result.released.length });
+    return c.json({ releasedSeatIds: result.released.map((i) => layout.seats[i]!.id) });
+  });
+  return app;
+}

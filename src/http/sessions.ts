@@ -1,0 +1,44 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Role } from '../persist/repositories/users.js';
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+const TTL_SECONDS = 24 * 60 * 60;
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Server-side sessions in Redis: a 32-byte random token; only its SHA-256 is stored, so
+ * a read of Redis does not yield usable tokens. Logout deletes the session.
+ */
+export class SessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(token: string): string {
+    return `${this.prefix}session:${createHash('sha256').update(token).digest('hex')}`;
+  }
+
+  async create(user: SessionUser): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.redis.set(this.key(token), JSON.stringify(user), 'EX', TTL_SECONDS);
+    return token;
+  }
+
+  async get(token: string): Promise<SessionUser | undefined> {
+    if (!TOKEN.test(token)) return undefined;
+    const value = await this.redis.get(this.key(token));
+    return value ? (JSON.parse(value) as SessionUser) : undefined;
+  }
+
+  async destroy(token: string): Promise<void> {
+    if (TOKEN.test(token)) await this.redis.del(this.key(token));
+  }
+}

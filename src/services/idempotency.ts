@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export type IdempotencyRecord =
+  | { state: 'in_flight'; fingerprint: string }
+  | { state: 'done'; fingerprint: string; status: number; body: unknown };
+
+const DONE_TTL_SECONDS = 24 * 60 * 60;
+/** short, so a request cut off by a crash does not block its retries for long */
+const IN_FLIGHT_TTL_SECONDS = 30;
+
+/** Idempotency-Key records, per user: the first request runs, replays get its answer. */
+export class IdempotencyStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(userId: string, idempotencyKey: string): string {
+    return `${this.prefix}idempotency:${userId}:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+  }
+
+  /** Claims the key for this request, or returns the record that holds it. */
+  async begin(userId: string, idempotencyKey: string, fingerprint: string): Promise<IdempotencyRecord | undefined> {
+    const key = this.key(userId, idempotencyKey);
+    const claimed = await this.redis.set(key, JSON.stringify({ state: 'in_flight', fingerprint }), 'EX', IN_FLIGHT_TTL_SECONDS, 'NX');
+    if (claimed) return undefined;
+    const existing = await this.redis.get(key);
+    return existing ? (JSON.parse(existing) as IdempotencyRecord) : this.begin(userId, idempotencyKey, fingerprint);
+  }
+
+  async complete(userId: string, idempotencyKey: string, record: Extract<IdempotencyRecord, { state: 'done' }>): Promise<void> {
+    await this.redis.set(this.key(userId, idempotencyKey), JSON.stringify(record), 'EX', DONE_TTL_SECONDS);
+  }
+
+  async abandon(userId: string, idempotencyKey: string): Promise<void> {
+    await this.redis.del(this.key(userId, idempotencyKey));
+  }
+}
+
+export const fingerprintOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');

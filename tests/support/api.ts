@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../../src/http/app.js';
+import { SessionStore } from '../../src/http/sessions.js';
+import { silentLogger } from '../../src/infra/logger.js';
+import { Persister } from '../../src/persist/persister.js';
+import type { Role } from '../../src/persist/repositories/users.js';
+import { Catalog } from '../../src/services/catalog.js';
+import { DurableWaiter } from '../../src/services/durableWaiter.js';
+import { engineFixture, type EngineFixture } from './engine.js';
+import { freshDatabase, type TestDatabase } from './postgres.js';
+
+export interface ApiFixture {
+  url: string;
+  fx: EngineFixture;
+  db: TestDatabase;
+  persister: Persister;
+  /** a user with a live session (made directly: no bcrypt cost per test user) */
+  user(role?: Role): Promise<{ id: string; token: string }>;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real app on a real port, with its own Redis prefix and database, and a running persister. */
+export async function startApi(options: { durableTimeoutMs?: number; persister?: boolean } = {}): Promise<ApiFixture> {
+  const fx = engineFixture();
+  const db = await freshDatabase();
+  const prefix = fx.prefix;
+  const sessions = new SessionStore(fx.redis, prefix);
+  const durable = new DurableWaiter(fx.redis, db.pool, prefix);
+  await durable.start();
+  const persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix, pollMs: 10 });
+  if (options.persister !== false) await persister.start();
+  const app = createApp({
+    engine: fx.engine, pool: db.pool, redis: fx.redis, log: silentLogger, sessions, durable,
+    catalog: new Catalog(db.pool, fx.engine), cookieSecure: false, durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url, fx, db, persister,
+    async user(role: Role = 'user') {
+      const id = randomUUID();
+      const email = `${id}@example.test`;
+      await db.pool.query(`INSERT INTO users (id, email, name, password_hash, role) VALUES ($1, $2, 'T', 'x', $3)`, [id, email, role]);
+      return { id, token: await sessions.create({ id, email, name: 'T', role }) };
+    },
+    call(method, path, { token, body, headers = {} } = {}) {
+      return fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    async close() {
+      await new Promise((r) => server.close(r));
+      await persister.stop();
+      durable.stop();
+      await fx.close();
+      await db.drop();
+    },
+  };
+}
