@@ -3,22 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { silentLogger } from '../../src/infra/logger.js';
 import { Persister } from '../../src/persist/persister.js';
-import { engineFixture, type EngineFixture } from '../support/engine.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
-import { buy, seedEvent, seedUsers } from '../support/world.js';
+import type { EngineFixture } from '../support/engine.js';
+import type { TestDatabase } from '../support/postgres.js';
+import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
 
+let stack: EngineWithDatabase;
 let fx: EngineFixture;
 let db: TestDatabase;
 let users: string[];
 beforeAll(async () => {
-  fx = engineFixture();
-  db = await freshDatabase();
-  users = await seedUsers(db.pool, 10);
+  stack = await engineWithDatabase(10);
+  ({ fx, db, users } = stack);
 });
-afterAll(async () => {
-  await fx.close();
-  await db.drop();
-});
+afterAll(() => stack.close());
 
 /** Runs `npm run persister`'s entry point with a failpoint; resolves with how it ended. */
 function runPersisterUntilCrash(failpoint: string): Promise<NodeJS.Signals | number | null> {

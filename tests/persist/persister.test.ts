@@ -4,24 +4,23 @@ import { applyBatch } from '../../src/persist/applyBatch.js';
 import { migrate } from '../../src/persist/migrate.js';
 import { Persister } from '../../src/persist/persister.js';
 import { parseSalesEntry, type RawEntry } from '../../src/persist/salesEntry.js';
-import { engineFixture, type EngineFixture } from '../support/engine.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
-import { buy, seedEvent, seedUsers } from '../support/world.js';
+import type { EngineFixture } from '../support/engine.js';
+import type { TestDatabase } from '../support/postgres.js';
+import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
 
+let stack: EngineWithDatabase;
 let fx: EngineFixture;
 let db: TestDatabase;
 let persister: Persister;
 let users: string[];
 beforeAll(async () => {
-  fx = engineFixture();
-  db = await freshDatabase();
-  users = await seedUsers(db.pool, 5);
+  stack = await engineWithDatabase(5);
+  ({ fx, db, users } = stack);
   persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix: fx.prefix, pollMs: 20 });
 });
 afterAll(async () => {
   await persister.stop();
-  await fx.close();
-  await db.drop();
+  await stack.close();
 });
 
 async function validTickets(eventId: string): Promise<number[]> {

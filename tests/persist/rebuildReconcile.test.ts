@@ -3,24 +3,21 @@ import { silentLogger } from '../../src/infra/logger.js';
 import { Persister } from '../../src/persist/persister.js';
 import { rebuildActor } from '../../src/persist/rebuild.js';
 import { reconcileEvent } from '../../src/persist/reconcile.js';
-import { deletePrefix, engineFixture, type EngineFixture } from '../support/engine.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
-import { buy, seedEvent, seedUsers } from '../support/world.js';
+import { deletePrefix, type EngineFixture } from '../support/engine.js';
+import type { TestDatabase } from '../support/postgres.js';
+import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
 
+let stack: EngineWithDatabase;
 let fx: EngineFixture;
 let db: TestDatabase;
 let persister: Persister;
 let users: string[];
 beforeAll(async () => {
-  fx = engineFixture();
-  db = await freshDatabase();
-  users = await seedUsers(db.pool, 3);
+  stack = await engineWithDatabase(3);
+  ({ fx, db, users } = stack);
   persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix: fx.prefix });
 });
-afterAll(async () => {
-  await fx.close();
-  await db.drop();
-});
+afterAll(() => stack.close());
 const deps = () => ({ engine: fx.engine, pool: db.pool });
 const drain = async () => {
   while ((await persister.drainOnce()) > 0);

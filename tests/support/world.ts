@@ -5,6 +5,8 @@ import type { Engine } from '../../src/engine/engine.js';
 import { insertEventWithSeats } from '../../src/persist/repositories/events.js';
 import { insertUser } from '../../src/persist/repositories/users.js';
 import { insertVenue } from '../../src/persist/repositories/venues.js';
+import { engineFixture, type EngineFixture } from './engine.js';
+import { freshDatabase, type TestDatabase } from './postgres.js';
 
 export async function seedUsers(pool: Pool, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
@@ -61,4 +63,25 @@ export async function buy(engine: Engine, eventId: string, userId: string, seats
   });
   if (!sale.ok || sale.replay) throw new Error(`confirm: ${sale.ok ? 'replay' : sale.code}`);
   return orderId;
+}
+
+export interface EngineWithDatabase {
+  fx: EngineFixture;
+  db: TestDatabase;
+  users: string[];
+  close(): Promise<void>;
+}
+
+/** An engine on its own key prefix, a fresh database and `userCount` buyers in it. */
+export async function engineWithDatabase(userCount: number): Promise<EngineWithDatabase> {
+  const fx = engineFixture();
+  const db = await freshDatabase();
+  const users = await seedUsers(db.pool, userCount);
+  return {
+    fx, db, users,
+    async close() {
+      await fx.close();
+      await db.drop();
+    },
+  };
 }

@@ -47,11 +47,16 @@ export function seatRoutes(deps: AppDeps) {
     return c.json({ eventId: id.data, version: snap.version, counts: snap.counts, seats });
   });
 
+  async function layoutOf(eventId: string): Promise<EventLayout> {
+    const layout = await deps.catalog.layout(eventId);
+    if (!layout) throw notFound('event');
+    return layout;
+  }
+
   app.post('/seats/reserve', async (c) => {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequest);
-    const layout = await deps.catalog.layout(body.eventId);
-    if (!layout) throw notFound('event');
+    const layout = await layoutOf(body.eventId);
     const result = await deps.engine.reserve(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(body.eventId);
@@ -73,8 +78,7 @@ export function seatRoutes(deps: AppDeps) {
   app.delete('/seats/release', async (c) => {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequest);
-    const layout = await deps.catalog.layout(body.eventId);
-    if (!layout) throw notFound('event');
+    const layout = await layoutOf(body.eventId);
     const result = await deps.engine.release(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(body.eventId);
