@@ -44,9 +44,10 @@ export class InventoryModel {
     return { ok: true };
   }
 
-  release(userId: string, wanted: number[]): number[] {
+  /** Only live holds are released: a lapsed hold is no longer held. */
+  release(userId: string, wanted: number[], nowMs: number): number[] {
     const released = wanted.filter((i) => {
-      const s = this.seats[i]!;
+      const s = this.live(i, nowMs);
       return s.state === 'held' && s.holder === userId;
     });
     for (const i of released) this.seats[i] = { state: 'available' };

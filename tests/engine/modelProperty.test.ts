@@ -55,7 +55,7 @@ describe('engine against an in-memory model', () => {
               break;
             }
             case 'release': {
-              const expected = model.release(s.user, s.seats);
+              const expected = model.release(s.user, s.seats, now);
               const actual = await fx.engine.release(eventId, s.user, s.seats);
               expect(actual.ok && actual.released.sort()).toEqual(expected.sort());
               break;

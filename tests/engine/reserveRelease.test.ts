@@ -121,6 +121,12 @@ describe('release', () => {
     });
   });
 
+  it('a lapsed hold is no longer held: releasing it reports nothing', async () => {
+    await fx.engine.reserve(eventId, 'alice', [6]);
+    fx.clock.advance(60_000);
+    expect(await fx.engine.release(eventId, 'alice', [6])).toMatchObject({ ok: true, released: [] });
+  });
+
   it('bad input changes nothing', async () => {
     await fx.engine.reserve(eventId, 'alice', [1]);
     const before = await rawState(fx, eventId);

@@ -5,7 +5,7 @@ export type ReleaseResult =
   | { ok: true; version: number; released: number[] }
   | EngineFailure<'event_not_found' | 'no_seats' | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats'>;
 
-/** Releases those of the seats the user holds; others' seats are left alone. */
+/** Releases those of the seats the user holds now; others' seats and lapsed holds are left alone. */
 export async function releaseSeats(
   ctx: EngineContext,
   eventId: string,
@@ -19,7 +19,7 @@ export async function releaseSeats(
     await ctx.scripts.run(
       'releaseSeats',
       [k.state, k.seats, k.deadlines],
-      [k.changes, userId, ctx.limits.maxSeatsPerCall, ...seats],
+      [k.changes, userId, ctx.clock.now(), ctx.limits.maxSeatsPerCall, ...seats],
     ),
   );
   if ('ok' in reply) return reply as ReleaseResult;
