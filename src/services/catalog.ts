@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
-import { capacityOf, expandLayout, type Section } from '../domain/layout.js';
+import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
 import { rebuildActor } from '../persist/rebuild.js';
@@ -140,5 +140,3 @@ export class Catalog {
     await running;
   }
 }
-
-export { capacityOf };
