@@ -1,7 +1,7 @@
 --[[
 loadEvent: create an event's actor from its layout, or rebuild it from the durable record
 (sold seats come from the completed orders passed in). Idempotent: loading an event that is
-already loaded with the same seat count only updates its on-sale time and demand flag.
+already loaded with the same seat count only updates its on-sale time, demand flag and prices.
 KEYS[1] state   hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
 KEYS[2] seats   string: one byte per seat, '0' available, '1' held, '2' sold
 KEYS[3] prices  hash: seat index -> price (cents)
@@ -21,9 +21,23 @@ Errors  {'layout_mismatch', loadedSeatCount} {'bad_layout', reason}
 local K = {state = KEYS[1], seats = KEYS[2], prices = KEYS[3], orders = KEYS[4]}
 local n, m = tonumber(ARGV[2]), tonumber(ARGV[6])
 
+local function writePrices()
+  local chunk = {}
+  for i = 1, n do
+    chunk[#chunk + 1] = i - 1
+    chunk[#chunk + 1] = ARGV[6 + m + i]
+    if #chunk >= 2000 or i == n then
+      redis.call('HSET', K.prices, unpack(chunk))
+      chunk = {}
+    end
+  end
+end
+
 local loaded = redis.call('HMGET', K.state, 'n', 'version')
 if loaded[1] then
   if tonumber(loaded[1]) ~= n then return {'layout_mismatch', loaded[1]} end
+  if #ARGV ~= 6 + m + n then return {'bad_layout', 'price count'} end
+  writePrices()
   return {'already_loaded', commitChange(K, ARGV[1], tonumber(loaded[2]), 'configure', {},
     {'onSaleMs', ARGV[3], 'highDemand', ARGV[4]})}
 end
@@ -48,15 +62,7 @@ end
 for first = 1, #orders, 2000 do
   redis.call('HSET', K.orders, unpack(orders, first, math.min(first + 1999, #orders)))
 end
-local chunk = {}
-for i = 1, n do
-  chunk[#chunk + 1] = i - 1
-  chunk[#chunk + 1] = ARGV[6 + m + i]
-  if #chunk >= 2000 or i == n then
-    redis.call('HSET', K.prices, unpack(chunk))
-    chunk = {}
-  end
-end
+writePrices()
 redis.call('SET', K.seats, table.concat(seats))
 return {'loaded', commitChange(K, ARGV[1], 0, 'load', {}, {'n', n, 'status', ARGV[5], 'sold', sold,
   'onSaleMs', ARGV[3], 'highDemand', ARGV[4]})}

@@ -73,6 +73,16 @@ export function createEngine(deps: EngineDeps) {
       return value?.split(' ')[0];
     },
 
+    /** The actor's orders: sold, including sales not yet persisted, and refunded. */
+    async orders(eventId: string): Promise<ActorOrder[]> {
+      const k = ctx.keysFor(eventId);
+      const all = k ? await redis.hgetall(k.orders) : {};
+      return Object.entries(all).map(([orderId, value]) => {
+        const [status = '', userId = '', seats = ''] = value.split(' ');
+        return { orderId, status, userId, seats: seats.split(',').map(Number) };
+      });
+    },
+
     /** Event ids that have a live actor in this Redis. */
     liveEventIds: () => redis.smembers(ctx.global.events),
 
@@ -83,6 +93,14 @@ export function createEngine(deps: EngineDeps) {
       return freed;
     },
   };
+}
+
+export interface ActorOrder {
+  orderId: string;
+  /** 'completed' or 'refunded' */
+  status: string;
+  userId: string;
+  seats: number[];
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -58,5 +58,15 @@ export function globalKeys(prefix: string) {
     salesChannel: `${prefix}sales`,
     /** pub/sub channel: "<stream key> <entry id>,..." published after each persisted batch */
     persistedChannel: `${prefix}persisted`,
+    /** string: a session, by the SHA-256 of its token */
+    session: (tokenHash: string) => `${prefix}session:${tokenHash}`,
+    /** string: a checkout's Idempotency-Key record, per user, by the SHA-256 of the key */
+    idempotencyRecord: (userId: string, keyHash: string) => `${prefix}idempotency:${userId}:${keyHash}`,
+    /** string: an event row for the read path (cache-aside) */
+    eventCache: (eventId: string) => `${prefix}cache:event:${eventId}`,
+    /** string: one page of an event search, under the catalogue generation it was read at */
+    searchCache: (generation: string, queryHash: string) => `${prefix}cache:search:${generation}:${queryHash}`,
+    /** counter: bumped on every catalogue write, so every cached search page goes stale at once */
+    catalogGeneration: `${prefix}cache:generation`,
   };
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { globalKeys } from '../engine/keys.js';
 import type { Role } from '../persist/repositories/users.js';
 
 export interface SessionUser {
@@ -23,7 +24,7 @@ export class SessionStore {
   ) {}
 
   private key(token: string): string {
-    return `${this.prefix}session:${createHash('sha256').update(token).digest('hex')}`;
+    return globalKeys(this.prefix).session(createHash('sha256').update(token).digest('hex'));
   }
 
   async create(user: SessionUser): Promise<string> {

@@ -1,11 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
+import { globalKeys } from '../engine/keys.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
 import { rebuildActor } from '../persist/rebuild.js';
-import { insertEventWithSeats, type EventRow } from '../persist/repositories/events.js';
+import {
+  findEventWithVenue, insertEventWithSeats, searchEvents, updateEvent,
+  type EventFilters, type EventPatch, type EventRow, type EventWithVenue,
+} from '../persist/repositories/events.js';
+
+export type { EventWithVenue } from '../persist/repositories/events.js';
 
 export interface LayoutSeat {
   id: string;
@@ -15,7 +21,7 @@ export interface LayoutSeat {
   priceCents: number;
 }
 
-/** An event's seats in engine index order, and the map from seat UUID to index. Immutable. */
+/** An event's seats in engine index order, and the map from seat UUID to index. */
 export interface EventLayout {
   seats: LayoutSeat[];
   indexOf: Map<string, number>;
@@ -36,12 +42,6 @@ export interface EventView {
   counts: SeatCounts;
 }
 
-export type EventWithVenue = EventRow & { venue_name: string; venue_city: string };
-
-export const EVENT_SELECT = `
-  SELECT e.*, v.name AS venue_name, v.city AS venue_city
-  FROM events e JOIN venues v ON v.id = e.venue_id`;
-
 export function statusOf(row: EventRow, counts: SeatCounts, nowMs: number): EventStatus {
   if (row.state === 'cancelled') return 'cancelled';
   if (row.event_date.getTime() <= nowMs) return 'completed';
@@ -49,17 +49,70 @@ export function statusOf(row: EventRow, counts: SeatCounts, nowMs: number): Even
   return counts.total > 0 && counts.sold === counts.total ? 'sold_out' : 'on_sale';
 }
 
+/** How long a cached event row or search page may live; writes invalidate them sooner. */
+const EVENT_TTL_SECONDS = 300;
+const SEARCH_TTL_SECONDS = 30;
+
+/** JSON round trip of event rows: dates come back as strings. */
+const reviveRow = (row: EventWithVenue): EventWithVenue => ({
+  ...row,
+  event_date: new Date(row.event_date),
+  on_sale_date: new Date(row.on_sale_date),
+  updated_at: new Date(row.updated_at),
+});
+
+/**
+ * The catalogue's read path and its writes. Event rows and search pages are cached in
+ * Redis (cache-aside, invalidated on every write through here); layouts, which change only
+ * with prices, live in a per-process LRU keyed by the event's updated_at. When Redis is
+ * unreachable, reads go to Postgres.
+ */
 export class Catalog {
-  private readonly layouts = new LRUCache<string, EventLayout>({ max: 1_000 });
+  private readonly layouts = new LRUCache<string, EventLayout>({ max: 200 });
   private readonly rebuilding = new Map<string, Promise<unknown>>();
+  private readonly keys;
 
   constructor(
     private readonly pool: Pool,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    this.keys = globalKeys(engine.context.prefix);
+  }
+
+  /** A value from the Redis cache, else from the loader (and then cached). Redis faults fall through. */
+  private async cached<T>(key: string, ttlSeconds: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const hit = await this.engine.redis.get(key).catch(() => null);
+    if (hit) return JSON.parse(hit) as T;
+    const value = await load();
+    if (value !== undefined) await this.engine.redis.set(key, JSON.stringify(value), 'EX', ttlSeconds).catch(() => {});
+    return value;
+  }
+
+  async findEvent(eventId: string): Promise<EventWithVenue | undefined> {
+    const row = await this.cached(this.keys.eventCache(eventId), EVENT_TTL_SECONDS, () => findEventWithVenue(this.pool, eventId));
+    return row && reviveRow(row);
+  }
+
+  async search(filters: EventFilters): Promise<EventWithVenue[]> {
+    const generation = (await this.engine.redis.get(this.keys.catalogGeneration).catch(() => null)) ?? '0';
+    const queryHash = createHash('sha256').update(JSON.stringify(filters)).digest('hex');
+    const now = new Date(this.engine.clock.now());
+    // Date-derived statuses move with the clock: a page is cached for one TTL window at most.
+    const rows = await this.cached(this.keys.searchCache(generation, queryHash), SEARCH_TTL_SECONDS, () =>
+      searchEvents(this.pool, filters, now));
+    return (rows ?? []).map(reviveRow);
+  }
+
+  /** Forgets cached copies of the event and every cached search page. */
+  async invalidate(eventId: string): Promise<void> {
+    await this.engine.redis.multi().del(this.keys.eventCache(eventId)).incr(this.keys.catalogGeneration).exec();
+  }
 
   async layout(eventId: string): Promise<EventLayout | undefined> {
-    const cached = this.layouts.get(eventId);
+    const event = await this.findEvent(eventId);
+    if (!event) return undefined;
+    const cacheKey = `${eventId}@${event.updated_at.getTime()}`;
+    const cached = this.layouts.get(cacheKey);
     if (cached) return cached;
     const { rows } = await this.pool.query<{ id: string; section: string; row_label: string; number: string; price_cents: number }>(
       'SELECT id, section, row_label, number, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index',
@@ -68,17 +121,18 @@ export class Catalog {
     if (rows.length === 0) return undefined;
     const seats = rows.map((r) => ({ id: r.id, section: r.section, row: r.row_label, number: r.number, priceCents: r.price_cents }));
     const layout = { seats, indexOf: new Map(seats.map((s, i) => [s.id, i])) };
-    this.layouts.set(eventId, layout);
+    this.layouts.set(cacheKey, layout);
     return layout;
   }
 
-  async counts(eventId: string): Promise<SeatCounts | undefined> {
-    const snap = await this.engine.snapshot(eventId);
-    return snap.ok ? snap.counts : undefined;
+  /** Live counts from the actor; from the durable record when Redis cannot answer. */
+  async counts(eventId: string): Promise<SeatCounts> {
+    const snap = await this.engine.snapshot(eventId).catch(() => undefined);
+    return snap?.ok ? snap.counts : this.countsFromPostgres(eventId);
   }
 
   async view(row: EventWithVenue): Promise<EventView> {
-    const counts = (await this.counts(row.id)) ?? (await this.countsFromPostgres(row.id));
+    const counts = await this.counts(row.id);
     return {
       id: row.id,
       name: row.name,
@@ -93,7 +147,6 @@ export class Catalog {
     };
   }
 
-  /** Counts from the durable record, for when the actor is not in Redis. */
   private async countsFromPostgres(eventId: string): Promise<SeatCounts> {
     const { rows } = await this.pool.query<{ total: number; sold: number }>(
       `SELECT (SELECT count(*)::int FROM seats WHERE event_id = $1) AS total,
@@ -102,11 +155,6 @@ export class Catalog {
     );
     const { total, sold } = rows[0]!;
     return { total, available: total - sold, held: 0, sold };
-  }
-
-  async findEvent(eventId: string): Promise<EventWithVenue | undefined> {
-    const { rows } = await this.pool.query<EventWithVenue>(`${EVENT_SELECT} WHERE e.id = $1`, [eventId]);
-    return rows[0];
   }
 
   /** Writes the event and its whole seat inventory to Postgres, then loads its actor. */
@@ -123,8 +171,17 @@ export class Catalog {
       seats,
       seats.map(() => randomUUID()),
     );
+    await this.invalidate(id);
     await this.ensureActor(id);
     return id;
+  }
+
+  /** Updates the event in Postgres, then its actor's on-sale time, demand flag and prices. */
+  async updateEvent(eventId: string, patch: EventPatch): Promise<void> {
+    await updateEvent(this.pool, eventId, patch);
+    await this.invalidate(eventId);
+    const result = await rebuildActor({ engine: this.engine, pool: this.pool }, eventId);
+    if (!result.ok) throw new Error(`could not reconfigure the actor of ${eventId}: ${result.code}`);
   }
 
   /**

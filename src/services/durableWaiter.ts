@@ -2,8 +2,11 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { globalKeys } from '../engine/keys.js';
 
+/** What a caller waits for: the sale of an order, or its refund, committed in Postgres. */
+export type Durably = 'sold' | 'refunded';
+
 /**
- * Lets a checkout wait until its sale is committed in Postgres: the persister announces
+ * Lets a checkout (or a refund) wait until it is committed in Postgres: the persister announces
  * persisted order ids after each batch; Postgres itself is asked before and after waiting,
  * so a missed announcement costs time, never correctness.
  */
@@ -29,30 +32,37 @@ export class DurableWaiter {
     this.subscriber?.disconnect();
   }
 
-  async isDurable(orderId: string): Promise<boolean> {
-    return (await this.pool.query('SELECT 1 FROM orders WHERE id = $1', [orderId])).rowCount === 1;
+  async isDurable(orderId: string, what: Durably = 'sold'): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `SELECT 1 FROM orders WHERE id = $1 AND ($2 = 'sold' OR status = 'refunded')`, [orderId, what]);
+    return rowCount === 1;
   }
 
-  /** Resolves true once the order is in Postgres, false if it is not within timeoutMs. */
-  async wait(orderId: string, timeoutMs: number): Promise<boolean> {
-    let wake!: () => void;
-    const announced = new Promise<boolean>((resolve) => {
-      wake = () => resolve(true);
-    });
+  /**
+   * Resolves true once the order's sale (or refund) is in Postgres, false if not within
+   * timeoutMs. Each announcement of the order id prompts a check.
+   */
+  async wait(orderId: string, timeoutMs: number, what: Durably = 'sold'): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let wake: () => void = () => {};
     const wakers = this.waiting.get(orderId) ?? new Set();
-    wakers.add(wake);
+    const onAnnounce = () => wake();
+    wakers.add(onAnnounce);
     this.waiting.set(orderId, wakers);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      if (await this.isDurable(orderId).catch(() => false)) return true;
-      const timedOut = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      if (await Promise.race([announced, timedOut])) return true;
-      return await this.isDurable(orderId).catch(() => false);
+      while (true) {
+        const announced = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        if (await this.isDurable(orderId, what).catch(() => false)) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([announced, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+        clearTimeout(timer);
+      }
     } finally {
-      clearTimeout(timer);
-      wakers.delete(wake);
+      wakers.delete(onAnnounce);
       if (wakers.size === 0) this.waiting.delete(orderId);
     }
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { globalKeys } from '../engine/keys.js';
 
 export type IdempotencyRecord =
   | { state: 'in_flight'; fingerprint: string }
@@ -17,7 +18,7 @@ export class IdempotencyStore {
   ) {}
 
   private key(userId: string, idempotencyKey: string): string {
-    return `${this.prefix}idempotency:${userId}:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+    return globalKeys(this.prefix).idempotencyRecord(userId, createHash('sha256').update(idempotencyKey).digest('hex'));
   }
 
   /** Claims the key for this request, or returns the record that holds it. */

@@ -2,21 +2,18 @@ import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
 import { findUserByEmail, insertUser, publicUser, type UserRow } from '../../persist/repositories/users.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { AppError } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
+import { loginSchema, registerSchema } from '../schemas.js';
 
 export const BCRYPT_COST = 12;
-const password = z.string().refine((p) => Buffer.byteLength(p) >= 8 && Buffer.byteLength(p) <= 72, '8 to 72 bytes');
-const email = z.string().trim().max(254).email();
-const registerSchema = z.strictObject({ email, password, name: z.string().trim().min(1).max(100) });
-const loginSchema = z.strictObject({ email, password: z.string().max(72) });
 
-// Compared against when the email is unknown, so both failures cost the same time.
-const NO_SUCH_USER_HASH = bcrypt.hashSync('no such user, no such password', 4);
+// Compared against when the email is unknown, so both failures cost the same time: same cost,
+// hashed once on the threadpool.
+const NO_SUCH_USER_HASH = bcrypt.hash('no such user, no such password', BCRYPT_COST);
 
 export function authRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -40,7 +37,7 @@ export function authRoutes(deps: AppDeps) {
   app.post('/login', async (c) => {
     const body = await jsonBody(c, loginSchema);
     const user = await findUserByEmail(deps.pool, body.email);
-    const matches = await bcrypt.compare(body.password, user?.password_hash ?? NO_SUCH_USER_HASH);
+    const matches = await bcrypt.compare(body.password, user?.password_hash ?? (await NO_SUCH_USER_HASH));
     if (!user || !matches) throw new AppError(401, 'invalid_credentials', 'Wrong email or password.');
     const previous = c.get('sessionToken');
     if (previous) await deps.sessions.destroy(previous);

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { SessionUser } from '../sessions.js';
 import { fingerprintOf, IdempotencyStore } from '../../services/idempotency.js';
 import { findOrder } from '../../services/orders.js';
 import { charge } from '../../services/payments.js';
+import { missingActor } from '../actors.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import { uuid } from './schemas.js';
+import { checkoutSchema } from '../schemas.js';
 
-const checkoutSchema = z.strictObject({
-  eventId: uuid,
-  payment: z.strictObject({ method: z.literal('card'), token: z.string().min(1).max(200) }),
-});
 type CheckoutBody = z.infer<typeof checkoutSchema>;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
@@ -38,10 +35,7 @@ export function checkoutRoutes(deps: AppDeps) {
     const prior = await deps.engine.saleFor(body.eventId, user.id, key);
     if (prior) return durableOrder(prior);
     const hold = await deps.engine.getHold(body.eventId, user.id);
-    if (!hold.ok) {
-      await deps.catalog.ensureActor(body.eventId);
-      throw unavailable('The event is being restored; retry in a moment.');
-    }
+    if (!hold.ok) return missingActor(deps, body.eventId);
     if (hold.held.length === 0) throw engineError('no_active_hold');
     const totalCents = hold.held.reduce((sum, h) => sum + h.priceCents, 0);
     const payment = charge(`${user.id}:${key}`, body.payment.token, totalCents);

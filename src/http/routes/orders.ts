@@ -1,20 +1,41 @@
 import { Hono } from 'hono';
 import { findOrder, listOrders } from '../../services/orders.js';
+import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../env.js';
-import { notFound } from '../errors.js';
+import { engineError, notFound, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import { uuid } from './schemas.js';
+import type { SessionUser } from '../sessions.js';
+import { uuid } from '../schemas.js';
 
 export function orderRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  app.get('/', async (c) => c.json({ orders: await listOrders(deps.pool, requireUser(c).id) }));
-  app.get('/:id', async (c) => {
-    const user = requireUser(c);
-    const id = uuid.safeParse(c.req.param('id'));
+
+  /** The order, if the caller may see it: another user's order is indistinguishable from a missing one. */
+  async function visibleOrder(idParam: string, user: SessionUser) {
+    const id = uuid.safeParse(idParam);
     const order = id.success ? await findOrder(deps.pool, id.data) : undefined;
-    // Another user's order is indistinguishable from a missing one.
     if (!order || (order.userId !== user.id && user.role !== 'admin')) throw notFound('order');
-    return c.json({ order });
+    return order;
+  }
+
+  app.get('/', async (c) => c.json({ orders: await listOrders(deps.pool, requireUser(c).id) }));
+  app.get('/:id', async (c) => c.json({ order: await visibleOrder(c.req.param('id'), requireUser(c)) }));
+
+  /** Refunds the order (owner or admin): its seats go back on sale; 200 once Postgres has the refund. */
+  app.post('/:id/refund', async (c) => {
+    const user = requireUser(c);
+    const order = await visibleOrder(c.req.param('id'), user);
+    if (order.status !== 'completed') throw engineError('order_not_refundable');
+    const result = await deps.engine.refund(order.eventId, order.id, 'requested');
+    // An order refunded in the engine but not yet in Postgres is a retry of this refund: wait for it.
+    const alreadyRefunded = !result.ok && result.code === 'order_not_refundable' && result.detail === 'refunded';
+    if (!result.ok && result.code === 'event_not_found') return missingActor(deps, order.eventId);
+    if (!result.ok && !alreadyRefunded) throw engineError(result.code);
+    deps.log.info({ event: 'order_refunded', userId: user.id, eventId: order.eventId, orderId: order.id });
+    if (!(await deps.durable.wait(order.id, deps.durableTimeoutMs, 'refunded'))) {
+      throw unavailable('The refund is done and being recorded; retry to see it.', 1);
+    }
+    return c.json({ order: await findOrder(deps.pool, order.id) });
   });
   return app;
 }

@@ -1,16 +1,12 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { EventLayout } from '../../services/catalog.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
-import { AppError, engineError, notFound, unavailable } from '../errors.js';
+import { missingActor } from '../actors.js';
+import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import { uuid } from './schemas.js';
+import { seatRequestSchema, uuid } from '../schemas.js';
 
-const seatRequest = z.strictObject({
-  eventId: uuid,
-  seatIds: z.array(uuid).min(1).max(6).refine((ids) => new Set(ids).size === ids.length, 'seat ids must be distinct'),
-});
 
 /** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
 function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
@@ -24,20 +20,13 @@ function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
 export function seatRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
-  /** The engine refused an event it does not know: unknown (404) or lost by Redis (rebuild, 503). */
-  async function missingActor(eventId: string): Promise<never> {
-    if (!(await deps.catalog.findEvent(eventId))) throw notFound('event');
-    await deps.catalog.ensureActor(eventId);
-    throw unavailable('The event is being restored; retry in a moment.');
-  }
-
   app.get('/events/:id/seats', async (c) => {
     const id = uuid.safeParse(c.req.param('id'));
     const section = c.req.query('section');
     const layout = id.success ? await deps.catalog.layout(id.data) : undefined;
     if (!id.success || !layout) throw notFound('event');
     const snap = await deps.engine.snapshot(id.data);
-    if (!snap.ok) return missingActor(id.data);
+    if (!snap.ok) return missingActor(deps, id.data);
     const seats = [];
     for (let i = 0; i < layout.seats.length; i++) {
       const seat = layout.seats[i]!;
@@ -55,11 +44,11 @@ export function seatRoutes(deps: AppDeps) {
 
   app.post('/seats/reserve', async (c) => {
     const user = requireUser(c);
-    const body = await jsonBody(c, seatRequest);
+    const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.reserve(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
-      if (result.code === 'event_not_found') return missingActor(body.eventId);
+      if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
       const unavailableSeatIds = (result.seats ?? []).map((i) => layout.seats[i]!.id);
       throw engineError(result.code, result.code === 'seats_unavailable' ? { unavailableSeatIds } : {});
     }
@@ -77,11 +66,11 @@ export function seatRoutes(deps: AppDeps) {
 
   app.delete('/seats/release', async (c) => {
     const user = requireUser(c);
-    const body = await jsonBody(c, seatRequest);
+    const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.release(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
-      if (result.code === 'event_not_found') return missingActor(body.eventId);
+      if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
       throw engineError(result.code);
     }
     deps.log.info({ event: 'seat_released', userId: user.id, eventId: body.eventId, seats: result.released.length });

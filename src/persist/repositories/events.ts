@@ -11,9 +11,12 @@ export interface EventRow {
   high_demand: boolean;
   state: 'scheduled' | 'cancelled';
   prices: Record<string, number>;
+  updated_at: Date;
 }
 
-export type NewEvent = Omit<EventRow, 'state'>;
+export type EventWithVenue = EventRow & { venue_name: string; venue_city: string };
+
+export type NewEvent = Omit<EventRow, 'state' | 'updated_at'>;
 
 /** Inserts the event and its whole seat inventory in one transaction. */
 export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: SeatSpec[], seatIds: string[]): Promise<void> {
@@ -46,4 +49,100 @@ export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: S
 export async function findEvent(pool: Pool, id: string): Promise<EventRow | undefined> {
   const { rows } = await pool.query<EventRow>('SELECT * FROM events WHERE id = $1', [id]);
   return rows[0];
+}
+
+const EVENT_SELECT = `
+  SELECT e.*, v.name AS venue_name, v.city AS venue_city
+  FROM events e JOIN venues v ON v.id = e.venue_id`;
+
+export async function findEventWithVenue(pool: Pool, id: string): Promise<EventWithVenue | undefined> {
+  const { rows } = await pool.query<EventWithVenue>(`${EVENT_SELECT} WHERE e.id = $1`, [id]);
+  return rows[0];
+}
+
+export interface EventFilters {
+  q?: string | undefined;
+  city?: string | undefined;
+  venueId?: string | undefined;
+  artist?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** which date-derived statuses to keep; on_sale and sold_out differ only in live counts */
+  phase?: 'upcoming' | 'selling' | 'completed' | 'cancelled' | undefined;
+  /** keyset: only events after this (event_date, id) */
+  after?: [Date, string] | undefined;
+  limit: number;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/** One page of events sorted by (event_date, id); every value is a bind parameter. */
+export async function searchEvents(pool: Pool, f: EventFilters, now: Date): Promise<EventWithVenue[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...values: unknown[]) => {
+    const first = params.length + 1;
+    params.push(...values);
+    where.push(sql.replace(/\$(\d)/g, (_, i: string) => `$${first + Number(i) - 1}`));
+  };
+  if (f.q) add('(e.name ILIKE $1 OR e.artist ILIKE $1 OR v.name ILIKE $1)', `%${escapeLike(f.q)}%`);
+  if (f.city) add('v.city ILIKE $1', escapeLike(f.city));
+  if (f.venueId) add('e.venue_id = $1', f.venueId);
+  if (f.artist) add('e.artist ILIKE $1', escapeLike(f.artist));
+  if (f.from) add('e.event_date >= $1', f.from);
+  if (f.to) add('e.event_date <= $1', f.to);
+  if (f.phase === 'cancelled') add(`e.state = 'cancelled'`);
+  if (f.phase && f.phase !== 'cancelled') add(`e.state <> 'cancelled'`);
+  if (f.phase === 'completed') add('e.event_date <= $1', now);
+  if (f.phase === 'upcoming') add('e.on_sale_date > $1 AND e.event_date > $1', now);
+  if (f.phase === 'selling') add('e.on_sale_date <= $1 AND e.event_date > $1', now);
+  if (f.after) add('(e.event_date, e.id) > ($1, $2)', ...f.after);
+  params.push(f.limit);
+  const { rows } = await pool.query<EventWithVenue>(
+    `${EVENT_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY e.event_date, e.id LIMIT $${params.length}`,
+    params,
+  );
+  return rows;
+}
+
+export interface EventPatch {
+  name?: string | undefined;
+  artist?: string | undefined;
+  eventDate?: Date | undefined;
+  onSaleDate?: Date | undefined;
+  highDemand?: boolean | undefined;
+  prices?: Record<string, number> | undefined;
+}
+
+/** Updates the event's fields, and its seats' prices when prices change, in one transaction. */
+export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `UPDATE events SET name = coalesce($2, name), artist = coalesce($3, artist),
+         event_date = coalesce($4, event_date), on_sale_date = coalesce($5, on_sale_date),
+         high_demand = coalesce($6, high_demand), prices = coalesce($7, prices), updated_at = now()
+       WHERE id = $1`,
+      [id, patch.name ?? null, patch.artist ?? null, patch.eventDate ?? null, patch.onSaleDate ?? null,
+        patch.highDemand ?? null, patch.prices ? JSON.stringify(patch.prices) : null],
+    );
+    if (patch.prices) {
+      await client.query(
+        `UPDATE seats s SET price_cents = (($2::jsonb) ->> s.section)::int WHERE s.event_id = $1`,
+        [id, JSON.stringify(patch.prices)],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function markCancelled(pool: Pool, id: string): Promise<void> {
+  await pool.query(`UPDATE events SET state = 'cancelled', updated_at = now() WHERE id = $1`, [id]);
 }

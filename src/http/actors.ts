@@ -1,0 +1,12 @@
+import type { AppDeps } from './env.js';
+import { notFound, unavailable } from './errors.js';
+
+/**
+ * The engine refused an event it does not know: either the event does not exist (404) or
+ * Redis lost its actor, which is then rebuilt from Postgres while the client retries (503).
+ */
+export async function missingActor(deps: AppDeps, eventId: string): Promise<never> {
+  if (!(await deps.catalog.findEvent(eventId))) throw notFound('event');
+  await deps.catalog.ensureActor(eventId);
+  throw unavailable('The event is being restored; retry in a moment.');
+}

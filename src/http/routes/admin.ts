@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import { cancelEvent } from '../../services/cancellation.js';
+import { eventStats } from '../../services/eventStats.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { notFound, unavailable } from '../errors.js';
+import { requireAdmin } from '../middleware/auth.js';
+import { uuid } from '../schemas.js';
+
+export function adminRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    requireAdmin(c);
+    await next();
+  });
+
+  async function eventIdOf(idParam: string): Promise<string> {
+    const id = uuid.safeParse(idParam);
+    if (!id.success || !(await deps.catalog.findEvent(id.data))) throw notFound('event');
+    return id.data;
+  }
+
+  app.get('/events/:id/stats', async (c) => c.json(await eventStats(deps, await eventIdOf(c.req.param('id')))));
+
+  app.post('/events/:id/cancel', async (c) => {
+    const eventId = await eventIdOf(c.req.param('id'));
+    const result = await cancelEvent(deps, eventId, deps.durableTimeoutMs);
+    if (!result.ok) throw notFound('event');
+    deps.log.info({ event: 'event_cancelled', eventId, userId: c.get('user')?.id, refundedOrders: result.refundedOrderIds.length });
+    if (!result.durable) throw unavailable('The event is cancelled and its refunds are being recorded; retry to confirm.', 1);
+    return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(eventId))!), refundedOrders: result.refundedOrderIds.length });
+  });
+  return app;
+}

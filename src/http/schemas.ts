@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { capacityOf } from '../domain/layout.js';
+
+/** Every request schema of the API, strict (unknown fields are a 400); /openapi.json is generated from these. */
+
+export const uuid = z.string().uuid();
+export const isoDate = z.string().datetime({ offset: true }).transform((s) => new Date(s));
+
+const password = z.string().refine((p) => Buffer.byteLength(p) >= 8 && Buffer.byteLength(p) <= 72, '8 to 72 bytes');
+const email = z.string().trim().max(254).email();
+export const registerSchema = z.strictObject({ email, password, name: z.string().trim().min(1).max(100) });
+export const loginSchema = z.strictObject({ email, password: z.string().max(72) });
+
+export const sectionSchema = z.strictObject({
+  name: z.string().trim().min(1).max(50),
+  rows: z.number().int().min(1).max(200),
+  seatsPerRow: z.number().int().min(1).max(200),
+});
+export const createVenueSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().max(300).optional(),
+  city: z.string().trim().min(1).max(100),
+  sections: z.array(sectionSchema).min(1).max(50)
+    .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'section names must be distinct')
+    .refine((s) => capacityOf(s) <= 100_000, 'at most 100,000 seats'),
+});
+
+const eventFields = {
+  name: z.string().trim().min(1).max(200),
+  artist: z.string().trim().min(1).max(200),
+  venueId: uuid,
+  eventDate: isoDate,
+  onSaleDate: isoDate,
+  highDemand: z.boolean().optional(),
+  prices: z.record(z.string().min(1).max(50), z.number().int().min(0).max(10_000_000)),
+};
+export const createEventSchema = z.strictObject(eventFields);
+export const updateEventSchema = z.strictObject(eventFields).partial();
+
+export const eventSearchSchema = z.strictObject({
+  q: z.string().max(200).optional(),
+  city: z.string().max(100).optional(),
+  venueId: uuid.optional(),
+  artist: z.string().max(200).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  status: z.enum(['upcoming', 'on_sale', 'sold_out', 'completed', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const seatRequestSchema = z.strictObject({
+  eventId: uuid,
+  seatIds: z.array(uuid).min(1).max(6).refine((ids) => new Set(ids).size === ids.length, 'seat ids must be distinct'),
+});
+
+export const checkoutSchema = z.strictObject({
+  eventId: uuid,
+  payment: z.strictObject({ method: z.literal('card'), token: z.string().min(1).max(200) }),
+});
+
+/* Response shapes: documented in /openapi.json and checked against real answers by the contract tests. */
+
+const isoString = z.string().datetime();
+const counts = z.strictObject({ total: z.number().int(), available: z.number().int(), held: z.number().int(), sold: z.number().int() });
+export const userSchema = z.strictObject({ id: uuid, email: z.string(), name: z.string(), role: z.enum(['user', 'admin']) });
+export const sessionSchema = z.strictObject({ user: userSchema, token: z.string() });
+export const venueSchema = z.strictObject({
+  id: uuid, name: z.string(), address: z.string(), city: z.string(), capacity: z.number().int(),
+  sections: z.array(z.strictObject({ name: z.string(), rows: z.number().int(), seatsPerRow: z.number().int() })),
+});
+export const eventSchema = z.strictObject({
+  id: uuid, name: z.string(), artist: z.string(), venueId: uuid,
+  venue: z.strictObject({ id: uuid, name: z.string(), city: z.string() }),
+  eventDate: isoString, onSaleDate: isoString,
+  status: z.enum(['upcoming', 'on_sale', 'sold_out', 'completed', 'cancelled']), highDemand: z.boolean(), counts,
+});
+export const seatMapSchema = z.strictObject({
+  eventId: uuid, version: z.number().int(), counts,
+  seats: z.array(z.strictObject({
+    id: uuid, section: z.string(), row: z.string(), number: z.string(), priceCents: z.number().int(),
+    status: z.enum(['available', 'held', 'sold']),
+  })),
+});
+export const holdSchema = z.strictObject({
+  hold: z.strictObject({ eventId: uuid, seatIds: z.array(uuid), expiresAt: isoString, totalCents: z.number().int() }),
+});
+export const orderSchema = z.strictObject({
+  id: uuid, userId: uuid, eventId: uuid, status: z.enum(['completed', 'refunded', 'cancelled']),
+  totalCents: z.number().int(), currency: z.literal('USD'), createdAt: isoString,
+  items: z.array(z.strictObject({ seatId: uuid, section: z.string(), row: z.string(), number: z.string(), priceCents: z.number().int() })),
+});
+export const statsSchema = z.strictObject({
+  eventId: uuid, counts, revenueCents: z.number().int(), orders: z.number().int(), persisterBacklog: z.number().int(),
+  queue: z.strictObject({ waiting: z.number().int(), admitted: z.number().int() }),
+});
+export const problemSchema = z.looseObject({
+  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string(), instance: z.string(),
+});
