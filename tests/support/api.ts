@@ -13,6 +13,7 @@ import { freshDatabase, type TestDatabase } from './postgres.js';
 
 export interface ApiFixture {
   url: string;
+  app: ReturnType<typeof createApp>;
   fx: EngineFixture;
   db: TestDatabase;
   persister: Persister;
@@ -41,7 +42,7 @@ export async function startApi(options: { durableTimeoutMs?: number; persister?:
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, fx, db, persister,
+    url, app, fx, db, persister,
     async user(role: Role = 'user') {
       const id = randomUUID();
       const email = `${id}@example.test`;
