@@ -7,8 +7,11 @@ export type IdempotencyRecord =
   | { state: 'done'; fingerprint: string; status: number; body: unknown };
 
 const DONE_TTL_SECONDS = 24 * 60 * 60;
-/** short, so a request cut off by a crash does not block its retries for long */
-const IN_FLIGHT_TTL_SECONDS = 30;
+/**
+ * Short, so a request cut off by a crash before its sale does not block its retries for long
+ * (a crash after the sale is taken over at once). Longer than a checkout may run.
+ */
+const IN_FLIGHT_TTL_SECONDS = 10;
 
 /** Idempotency-Key records, per user: the first request runs, replays get its answer. */
 export class IdempotencyStore {

@@ -68,7 +68,15 @@ export function checkoutRoutes(deps: AppDeps) {
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request.');
     }
     if (existing?.state === 'in_flight') {
-      throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress.', {}, { 'Retry-After': '1' });
+      // The first request may have died after the engine took the sale (a crash): the sale
+      // is the truth, so this retry answers with it instead of waiting out the claim.
+      const sold = await deps.engine.saleFor(body.eventId, user.id, key);
+      if (!sold) {
+        throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress.', {}, { 'Retry-After': '1' });
+      }
+      const result = await durableOrder(sold);
+      await records.complete(user.id, key, { state: 'done', fingerprint, status: 201, body: result });
+      return c.json(result, 201);
     }
     if (existing?.state === 'done') {
       c.header('Idempotent-Replayed', 'true');
