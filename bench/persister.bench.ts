@@ -1,43 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { createEngine, type Engine } from '../src/engine/engine.js';
 import { expandLayout } from '../src/domain/layout.js';
 import { silentLogger } from '../src/infra/logger.js';
 import { startPrivateRedis } from '../src/infra/redisServer.js';
-import { createPool, type Pool } from '../src/persist/db.js';
-import { migrate } from '../src/persist/migrate.js';
+import type { Pool } from '../src/persist/db.js';
 import { Persister } from '../src/persist/persister.js';
 import { insertEventWithSeats } from '../src/persist/repositories/events.js';
 import { insertVenue } from '../src/persist/repositories/venues.js';
 import { measure, table, type Measurement } from './measure.js';
+import { benchAdminUrl, scratchDatabase } from './support.js';
 
 const SALES = 10_000;
 const SEATS_PER_SALE = 2;
 const BATCH = 500;
 
-async function scratchDatabase(adminUrl: string) {
-  const name = `tk_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), 10);
-  await migrate(pool);
-  return {
-    pool,
-    async drop() {
-      await pool.end();
-      const c = new pg.Client(adminUrl);
-      await c.connect();
-      await c.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 async function seed(pool: Pool, engine: Engine, seats: number, users: number) {
   const sections = [{ name: 'Floor', rows: seats / 100, seatsPerRow: 100 }];
@@ -66,7 +44,7 @@ async function sell(engine: Engine, eventId: string, userId: string, first: numb
 
 /** Drain rate of the persister next to a plain multi-row INSERT of the same rows; watermark latency under load. */
 export async function persisterBench(): Promise<{ rows: Measurement[]; summary: Record<string, number> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const adminUrl = benchAdminUrl();
   const server = await startPrivateRedis();
   const redis = new Redis(server.url);
   const dbA = await scratchDatabase(adminUrl);

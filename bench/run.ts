@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { engineBench } from './engine.bench.js';
+import { httpBench } from './http.bench.js';
 import { persisterBench } from './persister.bench.js';
 
 type Bench = () => Promise<{ rows: unknown[]; summary: Record<string, number> }>;
 const BENCHES: Record<string, Bench> = {
   engine: engineBench,
   persister: persisterBench,
+  http: httpBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -100,6 +100,7 @@ async function shutdown(signal: string) {
   redis.disconnect();
   await pool.end();
   for (const stop of stops.reverse()) await stop();
+  log.flush();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -27,6 +27,7 @@ async function shutdown() {
   await persister.stop();
   redis.disconnect();
   await pool.end();
+  log.flush();
   process.exit(0);
 }
 process.on('SIGTERM', shutdown);

@@ -63,12 +63,16 @@ const reviveRow = (row: EventWithVenue): EventWithVenue => ({
 
 /**
  * The catalogue's read path and its writes. Event rows and search pages are cached in
- * Redis (cache-aside, invalidated on every write through here); layouts, which change only
- * with prices, live in a per-process LRU keyed by the event's updated_at. When Redis is
- * unreachable, reads go to Postgres.
+ * Redis (cache-aside, invalidated on every write through here), and event rows also for one
+ * second in process, so another process sees a change within a second. Layouts, which
+ * change only with prices, live in a per-process LRU keyed by the event's updated_at. When
+ * Redis is unreachable, reads go to Postgres.
  */
 export class Catalog {
   private readonly layouts = new LRUCache<string, EventLayout>({ max: 200 });
+  private readonly loadingLayouts = new Map<string, Promise<EventLayout | undefined>>();
+  /** event rows for a second: the hot path (reserve, seat map) then skips even the Redis GET */
+  private readonly rows = new LRUCache<string, EventWithVenue>({ max: 10_000, ttl: 1_000 });
   private readonly rebuilding = new Map<string, Promise<unknown>>();
   private readonly keys;
 
@@ -89,8 +93,12 @@ export class Catalog {
   }
 
   async findEvent(eventId: string): Promise<EventWithVenue | undefined> {
-    const row = await this.cached(this.keys.eventCache(eventId), EVENT_TTL_SECONDS, () => findEventWithVenue(this.pool, eventId));
-    return row && reviveRow(row);
+    const recent = this.rows.get(eventId);
+    if (recent) return recent;
+    const cached = await this.cached(this.keys.eventCache(eventId), EVENT_TTL_SECONDS, () => findEventWithVenue(this.pool, eventId));
+    const row = cached && reviveRow(cached);
+    if (row) this.rows.set(eventId, row);
+    return row;
   }
 
   async search(filters: EventFilters): Promise<EventWithVenue[]> {
@@ -105,23 +113,24 @@ export class Catalog {
 
   /** Forgets cached copies of the event and every cached search page. */
   async invalidate(eventId: string): Promise<void> {
+    this.rows.delete(eventId);
     await this.engine.redis.multi().del(this.keys.eventCache(eventId)).incr(this.keys.catalogGeneration).exec();
   }
 
+  /** The event's seats, loaded once per process and price change; concurrent misses share one load. */
   async layout(eventId: string): Promise<EventLayout | undefined> {
     const event = await this.findEvent(eventId);
     if (!event) return undefined;
     const cacheKey = `${eventId}@${event.updated_at.getTime()}`;
     const cached = this.layouts.get(cacheKey);
     if (cached) return cached;
-    const { rows } = await this.pool.query<{ id: string; section: string; row_label: string; number: string; price_cents: number }>(
-      'SELECT id, section, row_label, number, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index',
-      [eventId],
-    );
-    if (rows.length === 0) return undefined;
-    const seats = rows.map((r) => ({ id: r.id, section: r.section, row: r.row_label, number: r.number, priceCents: r.price_cents }));
-    const layout = { seats, indexOf: new Map(seats.map((s, i) => [s.id, i])) };
-    this.layouts.set(cacheKey, layout);
+    let loading = this.loadingLayouts.get(cacheKey);
+    if (!loading) {
+      loading = loadLayout(this.pool, eventId).finally(() => this.loadingLayouts.delete(cacheKey));
+      this.loadingLayouts.set(cacheKey, loading);
+    }
+    const layout = await loading;
+    if (layout) this.layouts.set(cacheKey, layout);
     return layout;
   }
 
@@ -196,4 +205,14 @@ export class Catalog {
     }
     await running;
   }
+}
+
+async function loadLayout(pool: Pool, eventId: string): Promise<EventLayout | undefined> {
+  const { rows } = await pool.query<{ id: string; section: string; row_label: string; number: string; price_cents: number }>(
+    'SELECT id, section, row_label, number, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index',
+    [eventId],
+  );
+  if (rows.length === 0) return undefined;
+  const seats = rows.map((r) => ({ id: r.id, section: r.section, row: r.row_label, number: r.number, priceCents: r.price_cents }));
+  return { seats, indexOf: new Map(seats.map((s, i) => [s.id, i])) };
 }

@@ -58,8 +58,14 @@ export class DurableWaiter {
         const left = deadline - Date.now();
         if (left <= 0) return false;
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([announced, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+        const heard = await Promise.race([
+          announced.then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), left))),
+        ]);
         clearTimeout(timer);
+        // The persister announces only committed entries: a sale announced is durable. A refund
+        // shares its order id with the sale, so it is checked in Postgres.
+        if (heard && what === 'sold') return true;
       }
     } finally {
       wakers.delete(onAnnounce);

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { EventLayout } from '../../services/catalog.js';
+import { SeatMapRenderer } from '../../services/seatMap.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { missingActor } from '../actors.js';
@@ -19,6 +20,7 @@ function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
 
 export function seatRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  const seatMaps = new SeatMapRenderer();
 
   app.get('/events/:id/seats', async (c) => {
     const id = uuid.safeParse(c.req.param('id'));
@@ -27,13 +29,7 @@ export function seatRoutes(deps: AppDeps) {
     if (!id.success || !layout) throw notFound('event');
     const snap = await deps.engine.snapshot(id.data);
     if (!snap.ok) return missingActor(deps, id.data);
-    const seats = [];
-    for (let i = 0; i < layout.seats.length; i++) {
-      const seat = layout.seats[i]!;
-      if (section !== undefined && seat.section !== section) continue;
-      seats.push({ ...seat, status: snap.stateOf(i) });
-    }
-    return c.json({ eventId: id.data, version: snap.version, counts: snap.counts, seats });
+    return c.body(seatMaps.render(id.data, layout, snap, section), 200, { 'Content-Type': 'application/json' });
   });
 
   async function layoutOf(eventId: string): Promise<EventLayout> {
