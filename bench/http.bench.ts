@@ -1,75 +1,29 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { expandLayout, type Section } from '../src/domain/layout.js';
-import { SessionStore } from '../src/http/sessions.js';
-import { startPrivateRedis } from '../src/infra/redisServer.js';
-import type { Pool } from '../src/persist/db.js';
-import { insertEventWithSeats } from '../src/persist/repositories/events.js';
-import { insertVenue } from '../src/persist/repositories/venues.js';
-import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
 import { httpClient } from './httpClient.js';
 import { measure, table, type Measurement } from './measure.js';
-import { benchAdminUrl, scratchDatabase } from './support.js';
+import { benchStack, createBuyers, createEvent } from './support.js';
 
 const CONNECTIONS = 64;
-const PREFIX = 'bench:';
 const RESERVES = 15_000;
 const BUYERS = RESERVES / 3;
 const CHECKOUTS = 2_000;
 const LOCK_RESERVES = 5_000;
-
-/** An on-sale event of rows x seatsPerRow seats in Postgres (the API loads its actor at start). */
-async function createEvent(pool: Pool, rows: number, seatsPerRow: number): Promise<{ id: string; seatIds: string[] }> {
-  const sections: Section[] = [{ name: 'Floor', rows, seatsPerRow }];
-  const venue = await insertVenue(pool, { id: randomUUID(), name: `Hall ${rows * seatsPerRow}`, address: '', city: 'Bench', sections });
-  const seats = expandLayout(sections, { Floor: 5000 });
-  const seatIds = seats.map(() => randomUUID());
-  const id = randomUUID();
-  await insertEventWithSeats(pool, {
-    id, name: 'Bench Night', artist: 'Bench', venue_id: venue.id, event_date: new Date(Date.now() + 86_400_000),
-    on_sale_date: new Date(Date.now() - 60_000), high_demand: false, prices: { Floor: 5000 },
-  }, seats, seatIds);
-  return { id, seatIds };
-}
-
-async function createBuyers(pool: Pool, sessions: SessionStore, count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => randomUUID());
-  await pool.query(
-    `INSERT INTO users (id, email, name, password_hash) SELECT id, id || '@bench.test', 'Buyer', 'x' FROM unnest($1::uuid[]) AS id`,
-    [ids],
-  );
-  const tokens: string[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    tokens.push(...(await Promise.all(ids.slice(i, i + 500).map((id) =>
-      sessions.create({ id, email: `${id}@bench.test`, name: 'Buyer', role: 'user' })))));
-  }
-  return tokens;
-}
 
 /**
  * The API over real HTTP (its own process, real Redis and Postgres) next to a bare Hono
  * endpoint and the database-only reserve, all at 64 keep-alive connections in the same run.
  */
 export async function httpBench(): Promise<{ rows: Measurement[]; summary: Record<string, number> }> {
-  const redisServer = await startPrivateRedis();
-  const redis = new Redis(redisServer.url);
-  const db = await scratchDatabase(benchAdminUrl());
-  const servers: ApiProcess[] = [];
+  const stack = await benchStack();
+  const { db } = stack;
   try {
     const big = await createEvent(db.pool, 300, 200);
     const map1k = await createEvent(db.pool, 10, 100);
     const map10k = await createEvent(db.pool, 50, 200);
-    const tokens = await createBuyers(db.pool, new SessionStore(redis, PREFIX), BUYERS);
+    const tokens = await createBuyers(db.pool, stack.sessions, BUYERS);
     await db.pool.query(`CREATE TABLE lock_seats (seat_index int PRIMARY KEY, status text NOT NULL, holder text, held_until timestamptz)`);
     await db.pool.query(`INSERT INTO lock_seats SELECT i, 'available' FROM generate_series(0, 59999) AS i`);
 
-    const env = { DATABASE_URL: db.url, REDIS_URL: redisServer.url, REDIS_PREFIX: PREFIX, PORT: '0', RATE_LIMITS: 'off', LOG_LEVEL: 'info' };
-    const [api, bare, pglock] = await Promise.all([
-      spawnServer(['src/main.ts'], env, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      spawnServer(['bench/baselines.ts', 'bare'], {}),
-      spawnServer(['bench/baselines.ts', 'pglock'], { DATABASE_URL: db.url }),
-    ]);
-    servers.push(api, bare, pglock);
+    const [api, bare, pglock] = await Promise.all([stack.startApi(), stack.startBaseline('bare'), stack.startBaseline('pglock')]);
     const apiClient = httpClient(api.url, CONNECTIONS);
     const bareClient = httpClient(bare.url, CONNECTIONS);
     const lockClient = httpClient(pglock.url, CONNECTIONS);
@@ -118,10 +72,6 @@ export async function httpBench(): Promise<{ rows: Measurement[]; summary: Recor
       + `checkout p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms)`);
     return { rows, summary };
   } finally {
-    for (const server of servers) server.child.kill('SIGTERM');
-    await Promise.all(servers.map((s) => s.exited));
-    redis.disconnect();
-    await db.drop();
-    await redisServer.stop();
+    await stack.close();
   }
 }

@@ -2,12 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { engineBench } from './engine.bench.js';
 import { httpBench } from './http.bench.js';
 import { persisterBench } from './persister.bench.js';
+import { queueBench } from './queue.bench.js';
 
 type Bench = () => Promise<{ rows: unknown[]; summary: Record<string, number> }>;
 const BENCHES: Record<string, Bench> = {
   engine: engineBench,
   persister: persisterBench,
   http: httpBench,
+  queue: queueBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createPool } from '../src/persist/db.js';
+import { expandLayout, type Section } from '../src/domain/layout.js';
+import { Redis } from 'ioredis';
+import { SessionStore } from '../src/http/sessions.js';
+import { startPrivateRedis } from '../src/infra/redisServer.js';
+import { createPool, type Pool } from '../src/persist/db.js';
 import { migrate } from '../src/persist/migrate.js';
+import { insertEventWithSeats } from '../src/persist/repositories/events.js';
+import { insertVenue } from '../src/persist/repositories/venues.js';
+import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
 
 /** Where benchmarks may create scratch databases: TEST_DATABASE_URL or the local Postgres. */
 export const benchAdminUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -26,6 +33,73 @@ export async function scratchDatabase(adminUrl: string, poolSize = 10) {
       await c.connect();
       await c.query(`DROP DATABASE ${name} WITH (FORCE)`);
       await c.end();
+    },
+  };
+}
+
+/** An on-sale event of rows x seatsPerRow seats in Postgres (the API loads its actor at start). */
+export async function createEvent(
+  pool: Pool, rows: number, seatsPerRow: number, options: { highDemand?: boolean; queueRatePerSecond?: number; queueCapacity?: number } = {},
+): Promise<{ id: string; seatIds: string[] }> {
+  const sections: Section[] = [{ name: 'Floor', rows, seatsPerRow }];
+  const venue = await insertVenue(pool, { id: randomUUID(), name: `Hall ${rows * seatsPerRow}`, address: '', city: 'Bench', sections });
+  const seats = expandLayout(sections, { Floor: 5000 });
+  const seatIds = seats.map(() => randomUUID());
+  const id = randomUUID();
+  await insertEventWithSeats(pool, {
+    id, name: 'Bench Night', artist: 'Bench', venue_id: venue.id, event_date: new Date(Date.now() + 86_400_000),
+    on_sale_date: new Date(Date.now() - 60_000), high_demand: options.highDemand ?? false, prices: { Floor: 5000 },
+    queue_rate_per_second: options.queueRatePerSecond ?? null, queue_capacity: options.queueCapacity ?? null,
+  }, seats, seatIds);
+  return { id, seatIds };
+}
+
+/** Buyer accounts with live sessions (made directly: no bcrypt per buyer); returns their tokens. */
+export async function createBuyers(pool: Pool, sessions: SessionStore, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await pool.query(
+    `INSERT INTO users (id, email, name, password_hash) SELECT id, id || '@bench.test', 'Buyer', 'x' FROM unnest($1::uuid[]) AS id`,
+    [ids],
+  );
+  const tokens: string[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    tokens.push(...(await Promise.all(ids.slice(i, i + 500).map((id) =>
+      sessions.create({ id, email: `${id}@bench.test`, name: 'Buyer', role: 'user' })))));
+  }
+  return tokens;
+}
+
+export const BENCH_PREFIX = 'bench:';
+
+/**
+ * What an HTTP benchmark runs against: a private redis-server, a scratch database, and
+ * child processes (the API itself, the baselines) that are stopped with it.
+ */
+export async function benchStack() {
+  const redisServer = await startPrivateRedis();
+  const redis = new Redis(redisServer.url);
+  const db = await scratchDatabase(benchAdminUrl());
+  const children: ApiProcess[] = [];
+  const track = async (started: Promise<ApiProcess>) => {
+    const child = await started;
+    children.push(child);
+    return child;
+  };
+  return {
+    redis,
+    db,
+    sessions: new SessionStore(redis, BENCH_PREFIX),
+    /** the API as `npm start` runs it (rate limits off); BENCH_CPU_PROF=<dir> profiles it */
+    startApi: (env: Record<string, string> = {}) => track(spawnServer(['src/main.ts'], {
+      DATABASE_URL: db.url, REDIS_URL: redisServer.url, REDIS_PREFIX: BENCH_PREFIX, PORT: '0', RATE_LIMITS: 'off', LOG_LEVEL: 'info', ...env,
+    }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])),
+    startBaseline: (mode: 'bare' | 'pglock') => track(spawnServer(['bench/baselines.ts', mode], { DATABASE_URL: db.url })),
+    async close() {
+      for (const child of children) child.child.kill('SIGTERM');
+      await Promise.all(children.map((c) => c.exited));
+      redis.disconnect();
+      await db.drop();
+      await redisServer.stop();
     },
   };
 }

@@ -18,6 +18,7 @@ import { Persister } from './persist/persister.js';
 import { upsertAdmin } from './persist/repositories/users.js';
 import { insertVenue } from './persist/repositories/venues.js';
 import { Catalog } from './services/catalog.js';
+import { AdmissionDriver } from './services/waitingRoom.js';
 import { DurableWaiter } from './services/durableWaiter.js';
 
 const config = loadConfig();
@@ -76,6 +77,8 @@ const durable = new DurableWaiter(redis, pool, config.REDIS_PREFIX);
 await durable.start();
 const persister = config.PERSISTER === 'embedded' ? new Persister({ redis, pool, log, prefix: config.REDIS_PREFIX }) : undefined;
 await persister?.start();
+const admission = new AdmissionDriver(engine, log);
+admission.start();
 const sweeper = setInterval(() => {
   engine.sweepAll().catch((err) => log.warn({ event: 'sweep_failed', err: String(err) }, 'hold sweep failed'));
 }, 1_000);
@@ -94,6 +97,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ event: 'shutdown', signal }, 'stopping: no new requests, draining');
   clearInterval(sweeper);
+  admission.stop();
   await new Promise((resolve) => server.close(resolve));
   await persister?.stop();
   durable.stop();

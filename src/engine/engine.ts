@@ -10,6 +10,9 @@ import { releaseSeats } from './operations/releaseSeats.js';
 import { reserveSeats } from './operations/reserveSeats.js';
 import { snapshotEvent } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
+import {
+  admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition, type QueueSettings,
+} from './operations/waitingRoom.js';
 import { ScriptRunner } from './scripts.js';
 
 export interface EngineDeps {
@@ -56,6 +59,21 @@ export function createEngine(deps: EngineDeps) {
     close: (eventId: string) => closeEvent(ctx, eventId),
     snapshot: (eventId: string) => snapshotEvent(ctx, eventId),
     sweep: (eventId: string) => sweepHolds(ctx, eventId),
+    queueJoin: (eventId: string, userId: string) => joinQueue(ctx, eventId, userId),
+    queuePosition: (eventId: string, userId: string) => queuePosition(ctx, eventId, userId),
+    queueLeave: (eventId: string, userId: string) => leaveQueue(ctx, eventId, userId),
+    admit: (eventId: string) => admitBuyers(ctx, eventId),
+    configureQueue: (eventId: string, settings: QueueSettings) => configureQueue(ctx, eventId, settings),
+
+    /** Buyers waiting, and buyers admitted now (lapsed admissions not yet expired excluded). */
+    async queueCounts(eventId: string): Promise<{ waiting: number; admitted: number }> {
+      const k = ctx.keysFor(eventId);
+      if (!k) return { waiting: 0, admitted: 0 };
+      const [waiting, admitted] = await Promise.all([
+        redis.zcard(k.waiting), redis.zcount(k.admitted, `(${ctx.clock.now()}`, '+inf'),
+      ]);
+      return { waiting, admitted };
+    },
 
     /**
      * Deletes an event's live state (before a rebuild). The sales stream and its dead

@@ -7,6 +7,7 @@ export const ENGINE_FAILURE_CODES = [
   'event_closed',
   'not_on_sale',
   'admission_required',
+  'queue_not_enabled',
   'no_seats',
   'too_many_seats',
   'invalid_seat',

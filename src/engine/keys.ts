@@ -12,9 +12,18 @@ export interface EventKeys {
   deadLetter: string;
   idempotency: string;
   orders: string;
+  /** waiting room: zset of waiting user ids by queue order */
   waiting: string;
+  /** zset of admitted user ids by admission deadline (ms) */
   admitted: string;
+  /** hash: the queue's settings and admission state */
   queueState: string;
+  /** zset of waiting user ids by last poll (ms) */
+  queueSeen: string;
+  /** hash: waiting user id -> join time (ms) */
+  queueJoined: string;
+  /** zset of user ids whose place or admission lapsed, by when */
+  queueExpired: string;
   /** pub/sub channel: "<version> <kind> <seat indices>" after every state change */
   changes: string;
 }
@@ -40,6 +49,9 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     waiting: `${base}:queue:waiting`,
     admitted: `${base}:queue:admitted`,
     queueState: `${base}:queue:state`,
+    queueSeen: `${base}:queue:seen`,
+    queueJoined: `${base}:queue:joined`,
+    queueExpired: `${base}:queue:expired`,
     changes: `${base}:changes`,
   };
 }

@@ -11,6 +11,7 @@ import { checkoutRoutes } from './routes/checkout.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
+import { queueRoutes } from './routes/queue.js';
 import { seatRoutes } from './routes/seats.js';
 import { venueRoutes } from './routes/venues.js';
 
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api', seatRoutes(deps));
   app.route('/api/checkout', checkoutRoutes(deps));
   app.route('/api/orders', orderRoutes(deps));
+  app.route('/api/queue', queueRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
 
   const allowed = allowedMethods(app.routes);

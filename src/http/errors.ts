@@ -39,6 +39,7 @@ const ENGINE_TO_HTTP: Record<EngineFailureCode, [status: number, code: string, d
   event_closed: [409, 'event_not_on_sale', 'This event is not on sale.'],
   not_on_sale: [409, 'event_not_on_sale', 'This event is not on sale yet.'],
   admission_required: [403, 'queue_admission_required', 'Join the waiting room and wait for admission first.'],
+  queue_not_enabled: [409, 'queue_not_enabled', 'This event has no waiting room.'],
   no_seats: [400, 'validation_failed', 'Name at least one seat.'],
   too_many_seats: [400, 'validation_failed', 'Too many seats in one request.'],
   invalid_seat: [400, 'validation_failed', 'A seat does not belong to this event.'],

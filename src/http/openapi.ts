@@ -53,6 +53,12 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
   '/api/orders': { get: { summary: "The caller's orders, newest first", auth: 'user', ok: [200, wrap('orders', z.array(s.orderSchema))], errors: [401] } },
   '/api/orders/{id}': { get: { summary: 'An order', auth: 'user', ok: [200, wrap('order', s.orderSchema)], errors: [401, 404] } },
   '/api/orders/{id}/refund': { post: { summary: 'Refund an order', auth: 'user', ok: [200, wrap('order', s.orderSchema)], errors: [401, 404, 409, 503] } },
+  '/api/queue/{eventId}/join': {
+    post: { summary: 'Join the waiting room (again: keeps the place)', auth: 'user', ok: [200, s.queueStandingSchema], errors: [401, 404, 409] },
+  },
+  '/api/queue/{eventId}/position': { get: { summary: 'Place in the waiting room', auth: 'user', ok: [200, s.queueStandingSchema], errors: [401, 404, 409] } },
+  '/api/queue/{eventId}/status': { get: { summary: 'Waiting, admitted or expired', auth: 'user', ok: [200, s.queueStatusSchema], errors: [401, 404, 409] } },
+  '/api/queue/{eventId}/leave': { post: { summary: 'Give up the place or admission', auth: 'user', ok: [204], errors: [401] } },
   '/api/admin/events/{id}/stats': { get: { summary: 'Live counts and revenue', auth: 'admin', ok: [200, s.statsSchema], errors: [401, 403, 404] } },
   '/api/admin/events/{id}/cancel': {
     post: {
@@ -76,7 +82,7 @@ export function openApiDocument() {
     paths[path] = {};
     for (const [method, op] of Object.entries(methods)) {
       const parameters = [
-        ...(path.includes('{id}') ? [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] : []),
+        ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
         ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', schema: jsonSchema(schema as z.ZodType) })),
         ...(op.headers ?? []).map((name) => ({ name, in: 'header', required: true, schema: { type: 'string', minLength: 1, maxLength: 255 } })),
       ];

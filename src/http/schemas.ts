@@ -33,6 +33,9 @@ const eventFields = {
   onSaleDate: isoDate,
   highDemand: z.boolean().optional(),
   prices: z.record(z.string().min(1).max(50), z.number().int().min(0).max(10_000_000)),
+  /** waiting room: buyers admitted per second, and at once (high-demand events) */
+  queueRatePerSecond: z.number().int().min(1).max(100_000).optional(),
+  queueCapacity: z.number().int().min(1).max(1_000_000).optional(),
 };
 export const createEventSchema = z.strictObject(eventFields);
 export const updateEventSchema = z.strictObject(eventFields).partial();
@@ -74,6 +77,7 @@ export const eventSchema = z.strictObject({
   venue: z.strictObject({ id: uuid, name: z.string(), city: z.string() }),
   eventDate: isoString, onSaleDate: isoString,
   status: z.enum(['upcoming', 'on_sale', 'sold_out', 'completed', 'cancelled']), highDemand: z.boolean(), counts,
+  queue: z.strictObject({ ratePerSecond: z.number().int(), capacity: z.number().int() }).optional(),
 });
 export const seatMapSchema = z.strictObject({
   eventId: uuid, version: z.number().int(), counts,
@@ -94,6 +98,11 @@ export const statsSchema = z.strictObject({
   eventId: uuid, counts, revenueCents: z.number().int(), orders: z.number().int(), persisterBacklog: z.number().int(),
   queue: z.strictObject({ waiting: z.number().int(), admitted: z.number().int() }),
 });
+const queueStatus = z.enum(['waiting', 'admitted', 'expired', 'not_queued']);
+export const queueStandingSchema = z.strictObject({
+  status: queueStatus, position: z.number().int(), queueLength: z.number().int(), estimatedWaitSeconds: z.number().int(),
+});
+export const queueStatusSchema = z.strictObject({ status: queueStatus, admittedUntil: isoString.optional() });
 export const problemSchema = z.looseObject({
   type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string(), instance: z.string(),
 });

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/waitingRoom.js';
 import type { Engine } from '../engine/engine.js';
 import { backlogTotal, streamBacklog } from './backlog.js';
 
@@ -10,12 +12,15 @@ interface EventRow {
   on_sale_date: Date;
   high_demand: boolean;
   state: 'scheduled' | 'cancelled';
+  queue_rate_per_second: number | null;
+  queue_capacity: number | null;
 }
 
 /**
  * Recreates an event's actor in Redis from Postgres: every seat with its price, every seat
  * of a completed order sold, cancelled events closed. With `replace`, a live actor is
  * dropped first, but only once its sales stream is fully persisted (nothing may be lost).
+ * The waiting room's settings follow the event's; its random seed is set only once.
  */
 export async function rebuildActor(
   deps: { engine: Engine; pool: Pool },
@@ -25,7 +30,7 @@ export async function rebuildActor(
   const { engine, pool } = deps;
   const keys = engine.keys(eventId);
   const event = keys
-    ? (await pool.query<EventRow>('SELECT on_sale_date, high_demand, state FROM events WHERE id = $1', [eventId])).rows[0]
+    ? (await pool.query<EventRow>('SELECT on_sale_date, high_demand, state, queue_rate_per_second, queue_capacity FROM events WHERE id = $1', [eventId])).rows[0]
     : undefined;
   if (!keys || !event) return { ok: false, code: 'event_not_found' };
   const [seats, orders] = await Promise.all([
@@ -54,6 +59,12 @@ export async function rebuildActor(
     orders: orders.rows.map((o) => ({ orderId: o.id, userId: o.user_id, seats: o.seats })),
   });
   if (!result.ok) return { ok: false, code: result.code === 'event_not_found' ? 'event_not_found' : result.code };
+  await engine.configureQueue(eventId, {
+    ...DEFAULT_QUEUE_SETTINGS,
+    ratePerSecond: event.queue_rate_per_second ?? DEFAULT_QUEUE_SETTINGS.ratePerSecond,
+    capacity: event.queue_capacity ?? DEFAULT_QUEUE_SETTINGS.capacity,
+    seed: randomBytes(16).toString('hex'),
+  });
   const sold = orders.rows.reduce((n, o) => n + o.seats.length, 0);
   return { ok: true, created: result.created, seats: seats.rows.length, sold };
 }

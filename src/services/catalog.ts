@@ -5,6 +5,7 @@ import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
 import { globalKeys } from '../engine/keys.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/waitingRoom.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import {
   findEventWithVenue, insertEventWithSeats, searchEvents, updateEvent,
@@ -40,6 +41,8 @@ export interface EventView {
   status: EventStatus;
   highDemand: boolean;
   counts: SeatCounts;
+  /** the waiting room's admission settings, for high-demand events */
+  queue?: { ratePerSecond: number; capacity: number };
 }
 
 export function statusOf(row: EventRow, counts: SeatCounts, nowMs: number): EventStatus {
@@ -153,6 +156,12 @@ export class Catalog {
       status: statusOf(row, counts, this.engine.clock.now()),
       highDemand: row.high_demand,
       counts,
+      ...(row.high_demand ? {
+        queue: {
+          ratePerSecond: row.queue_rate_per_second ?? DEFAULT_QUEUE_SETTINGS.ratePerSecond,
+          capacity: row.queue_capacity ?? DEFAULT_QUEUE_SETTINGS.capacity,
+        },
+      } : {}),
     };
   }
 
@@ -169,14 +178,15 @@ export class Catalog {
   /** Writes the event and its whole seat inventory to Postgres, then loads its actor. */
   async createEvent(input: {
     name: string; artist: string; venueId: string; sections: Section[]; eventDate: Date; onSaleDate: Date;
-    highDemand: boolean; prices: Record<string, number>;
+    highDemand: boolean; prices: Record<string, number>; queueRatePerSecond?: number | undefined; queueCapacity?: number | undefined;
   }): Promise<string> {
     const seats = expandLayout(input.sections, input.prices);
     const id = randomUUID();
     await insertEventWithSeats(
       this.pool,
       { id, name: input.name, artist: input.artist, venue_id: input.venueId, event_date: input.eventDate,
-        on_sale_date: input.onSaleDate, high_demand: input.highDemand, prices: input.prices },
+        on_sale_date: input.onSaleDate, high_demand: input.highDemand, prices: input.prices,
+        queue_rate_per_second: input.queueRatePerSecond ?? null, queue_capacity: input.queueCapacity ?? null },
       seats,
       seats.map(() => randomUUID()),
     );

@@ -17,19 +17,18 @@ export interface EventStats {
 /** Live counts from the actor, money from Postgres, and what lies between them. */
 export async function eventStats(deps: { engine: Engine; pool: Pool; catalog: Catalog }, eventId: string): Promise<EventStats> {
   const keys = deps.engine.keys(eventId)!;
-  const [counts, money, backlog, waiting, admitted] = await Promise.all([
+  const [counts, money, backlog, queue] = await Promise.all([
     deps.catalog.counts(eventId),
     deps.pool.query<{ orders: number; revenue: string | null }>(
       `SELECT count(*)::int AS orders, sum(total_cents) AS revenue FROM orders WHERE event_id = $1 AND status = 'completed'`,
       [eventId],
     ),
     streamBacklog(deps.engine.redis, keys.sales),
-    deps.engine.redis.zcard(keys.waiting),
-    deps.engine.redis.zcard(keys.admitted),
+    deps.engine.queueCounts(eventId),
   ]);
   const row = money.rows[0]!;
   return {
     eventId, counts, revenueCents: Number(row.revenue ?? 0), orders: row.orders,
-    persisterBacklog: backlogTotal(backlog), queue: { waiting, admitted },
+    persisterBacklog: backlogTotal(backlog), queue,
   };
 }

@@ -52,6 +52,8 @@ export function checkoutRoutes(deps: AppDeps) {
       throw engineError(sale.code);
     }
     deps.log.info({ event: 'checkout_completed', userId: user.id, eventId: body.eventId, orderId: sale.orderId, totalCents });
+    // A buyer admitted from the waiting room is done: the place goes to the next in line.
+    if ((await deps.catalog.findEvent(body.eventId))?.high_demand) await deps.engine.queueLeave(body.eventId, user.id);
     return durableOrder(sale.orderId);
   }
 

@@ -60,6 +60,7 @@ export function eventRoutes(deps: AppDeps) {
     const id = await deps.catalog.createEvent({
       name: body.name, artist: body.artist, venueId: venue.id, sections: venue.sections, eventDate: body.eventDate,
       onSaleDate: body.onSaleDate, highDemand: body.highDemand ?? false, prices: body.prices,
+      queueRatePerSecond: body.queueRatePerSecond, queueCapacity: body.queueCapacity,
     });
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(id))!) }, 201);
   });
@@ -77,6 +78,7 @@ export function eventRoutes(deps: AppDeps) {
     await deps.catalog.updateEvent(event.id, {
       name: body.name, artist: body.artist, eventDate: body.eventDate, onSaleDate: body.onSaleDate,
       highDemand: body.highDemand, prices: body.prices,
+      queueRatePerSecond: body.queueRatePerSecond, queueCapacity: body.queueCapacity,
     });
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(event.id))!) });
   });

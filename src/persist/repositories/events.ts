@@ -11,12 +11,15 @@ export interface EventRow {
   high_demand: boolean;
   state: 'scheduled' | 'cancelled';
   prices: Record<string, number>;
+  queue_rate_per_second: number | null;
+  queue_capacity: number | null;
   updated_at: Date;
 }
 
 export type EventWithVenue = EventRow & { venue_name: string; venue_city: string };
 
-export type NewEvent = Omit<EventRow, 'state' | 'updated_at'>;
+export type NewEvent = Omit<EventRow, 'state' | 'updated_at' | 'queue_rate_per_second' | 'queue_capacity'> &
+  Partial<Pick<EventRow, 'queue_rate_per_second' | 'queue_capacity'>>;
 
 /** Inserts the event and its whole seat inventory in one transaction. */
 export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: SeatSpec[], seatIds: string[]): Promise<void> {
@@ -24,10 +27,11 @@ export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: S
   try {
     await client.query('BEGIN');
     await client.query(
-      `INSERT INTO events (id, name, artist, venue_id, event_date, on_sale_date, high_demand, prices)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO events (id, name, artist, venue_id, event_date, on_sale_date, high_demand, prices,
+         queue_rate_per_second, queue_capacity)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [event.id, event.name, event.artist, event.venue_id, event.event_date, event.on_sale_date, event.high_demand,
-        JSON.stringify(event.prices)],
+        JSON.stringify(event.prices), event.queue_rate_per_second ?? null, event.queue_capacity ?? null],
     );
     await client.query(
       `INSERT INTO seats (id, event_id, seat_index, section, row_label, number, price_cents)
@@ -113,6 +117,8 @@ export interface EventPatch {
   onSaleDate?: Date | undefined;
   highDemand?: boolean | undefined;
   prices?: Record<string, number> | undefined;
+  queueRatePerSecond?: number | undefined;
+  queueCapacity?: number | undefined;
 }
 
 /** Updates the event's fields, and its seats' prices when prices change, in one transaction. */
@@ -123,10 +129,13 @@ export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Pr
     await client.query(
       `UPDATE events SET name = coalesce($2, name), artist = coalesce($3, artist),
          event_date = coalesce($4, event_date), on_sale_date = coalesce($5, on_sale_date),
-         high_demand = coalesce($6, high_demand), prices = coalesce($7, prices), updated_at = now()
+         high_demand = coalesce($6, high_demand), prices = coalesce($7, prices),
+         queue_rate_per_second = coalesce($8, queue_rate_per_second), queue_capacity = coalesce($9, queue_capacity),
+         updated_at = now()
        WHERE id = $1`,
       [id, patch.name ?? null, patch.artist ?? null, patch.eventDate ?? null, patch.onSaleDate ?? null,
-        patch.highDemand ?? null, patch.prices ? JSON.stringify(patch.prices) : null],
+        patch.highDemand ?? null, patch.prices ? JSON.stringify(patch.prices) : null,
+        patch.queueRatePerSecond ?? null, patch.queueCapacity ?? null],
     );
     if (patch.prices) {
       await client.query(

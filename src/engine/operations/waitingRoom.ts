@@ -1,0 +1,117 @@
+import type { EngineContext } from '../context.js';
+import { readReply, type EngineFailure } from '../errors.js';
+
+export type QueueStatus = 'waiting' | 'admitted' | 'expired' | 'not_queued';
+
+export interface QueueStanding {
+  ok: true;
+  status: QueueStatus;
+  /** 1-based while waiting, 0 otherwise */
+  position: number;
+  queueLength: number;
+  /** ms since epoch, while admitted */
+  admittedUntilMs: number | undefined;
+  onSaleMs: number;
+  /** admissions per second, moving average (the configured rate until measured) */
+  measuredRate: number;
+}
+
+export type StandingResult = QueueStanding | EngineFailure<'event_not_found' | 'queue_not_enabled' | 'event_closed'>;
+
+export interface QueueSettings {
+  ratePerSecond: number;
+  capacity: number;
+  admissionMs: number;
+  abandonMs: number;
+  seed: string;
+}
+
+export const DEFAULT_QUEUE_SETTINGS: Omit<QueueSettings, 'seed'> = {
+  ratePerSecond: 50,
+  capacity: 1000,
+  admissionMs: 15 * 60_000,
+  abandonMs: 2 * 60_000,
+};
+
+/** Most buyers one admission step admits or expires (bounds the script's run time). */
+const MAX_STEP = 1000;
+
+function standing(script: string, raw: unknown): StandingResult {
+  const reply = readReply(script, raw);
+  if ('ok' in reply) return reply as StandingResult;
+  const [position, queueLength, admittedUntil, onSaleMs, measuredRate] = reply.rest.map(Number) as number[];
+  return {
+    ok: true,
+    status: reply.status as QueueStatus,
+    position: position!,
+    queueLength: queueLength!,
+    admittedUntilMs: admittedUntil ? admittedUntil : undefined,
+    onSaleMs: onSaleMs!,
+    measuredRate: measuredRate!,
+  };
+}
+
+export async function joinQueue(ctx: EngineContext, eventId: string, userId: string): Promise<StandingResult> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  return standing('joinQueue', await ctx.scripts.run(
+    'joinQueue',
+    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
+    [userId, ctx.clock.now()],
+  ));
+}
+
+export async function queuePosition(ctx: EngineContext, eventId: string, userId: string): Promise<StandingResult> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  return standing('queuePosition', await ctx.scripts.run(
+    'queuePosition',
+    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueExpired],
+    [userId, ctx.clock.now()],
+  ));
+}
+
+export interface AdmissionStep {
+  admitted: number;
+  lapsed: number;
+  abandoned: number;
+  /** how long each admitted buyer waited in the queue (ms) */
+  waitsMs: number[];
+}
+
+/** One admission step; undefined when the event has no waiting room. */
+export async function admitBuyers(ctx: EngineContext, eventId: string): Promise<AdmissionStep | undefined> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return undefined;
+  const reply = readReply('admitBuyers', await ctx.scripts.run(
+    'admitBuyers',
+    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
+    [ctx.clock.now(), MAX_STEP],
+  ));
+  if ('ok' in reply || reply.status === 'skipped') return undefined;
+  const [admitted, lapsed, abandoned, ...waitsMs] = reply.rest.map(Number) as number[];
+  return { admitted: admitted!, lapsed: lapsed!, abandoned: abandoned!, waitsMs };
+}
+
+export async function leaveQueue(ctx: EngineContext, eventId: string, userId: string): Promise<boolean> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return false;
+  const reply = readReply('leaveQueue', await ctx.scripts.run(
+    'leaveQueue', [k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired], [userId]));
+  return !('ok' in reply) && Number(reply.rest[0]) === 1;
+}
+
+export async function configureQueue(
+  ctx: EngineContext,
+  eventId: string,
+  settings: QueueSettings,
+): Promise<{ ok: true } | EngineFailure<'event_not_found'>> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return { ok: false, code: 'event_not_found' };
+  const reply = readReply('configureQueue', await ctx.scripts.run(
+    'configureQueue',
+    [k.state, k.queueState],
+    [settings.ratePerSecond, settings.capacity, settings.admissionMs, settings.abandonMs, settings.seed],
+  ));
+  return 'ok' in reply ? (reply as EngineFailure<'event_not_found'>) : { ok: true };
+}

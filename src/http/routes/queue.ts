@@ -1,0 +1,58 @@
+import { Hono } from 'hono';
+import type { StandingResult } from '../../engine/operations/waitingRoom.js';
+import { queueView } from '../../services/waitingRoom.js';
+import { missingActor } from '../actors.js';
+import type { AppDeps, AppEnv } from '../env.js';
+import { engineError, notFound } from '../errors.js';
+import { requireUser } from '../middleware/auth.js';
+import { uuid } from '../schemas.js';
+
+/** The virtual waiting room of high-demand events. */
+export function queueRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  function eventIdOf(param: string): string {
+    const id = uuid.safeParse(param);
+    if (!id.success) throw notFound('event');
+    return id.data;
+  }
+
+  async function standingOf(eventId: string, result: StandingResult) {
+    if (result.ok) return result;
+    if (result.code === 'event_not_found') return missingActor(deps, eventId);
+    throw engineError(result.code);
+  }
+
+  app.post('/:eventId/join', async (c) => {
+    const user = requireUser(c);
+    const eventId = eventIdOf(c.req.param('eventId'));
+    const standing = await standingOf(eventId, await deps.engine.queueJoin(eventId, user.id));
+    deps.log.info({ event: 'queue_joined', userId: user.id, eventId, position: standing.position });
+    return c.json(queueView(standing, deps.engine.clock.now()));
+  });
+
+  app.get('/:eventId/position', async (c) => {
+    const user = requireUser(c);
+    const eventId = eventIdOf(c.req.param('eventId'));
+    const standing = await standingOf(eventId, await deps.engine.queuePosition(eventId, user.id));
+    return c.json(queueView(standing, deps.engine.clock.now()));
+  });
+
+  app.get('/:eventId/status', async (c) => {
+    const user = requireUser(c);
+    const eventId = eventIdOf(c.req.param('eventId'));
+    const standing = await standingOf(eventId, await deps.engine.queuePosition(eventId, user.id));
+    return c.json({
+      status: standing.status,
+      ...(standing.admittedUntilMs ? { admittedUntil: new Date(standing.admittedUntilMs).toISOString() } : {}),
+    });
+  });
+
+  /** Gives up the place or the admission, freeing capacity for the next buyer. */
+  app.post('/:eventId/leave', async (c) => {
+    const user = requireUser(c);
+    await deps.engine.queueLeave(eventIdOf(c.req.param('eventId')), user.id);
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,64 @@
+import type { Engine } from '../engine/engine.js';
+import type { AdmissionStep, QueueStanding } from '../engine/operations/waitingRoom.js';
+import type { Logger } from '../infra/logger.js';
+
+export interface QueueView {
+  status: QueueStanding['status'];
+  position: number;
+  queueLength: number;
+  estimatedWaitSeconds: number;
+}
+
+/**
+ * The honest ETA: the time until the sale opens, plus the buyers ahead divided by the
+ * measured admission rate (which already reflects a capacity-bound queue).
+ */
+export function estimatedWaitSeconds(s: QueueStanding, nowMs: number): number {
+  if (s.status !== 'waiting') return 0;
+  const untilOpen = Math.max(0, s.onSaleMs - nowMs) / 1000;
+  return Math.round(untilOpen + s.position / Math.max(s.measuredRate, 0.01));
+}
+
+export const queueView = (s: QueueStanding, nowMs: number): QueueView => ({
+  status: s.status, position: s.position, queueLength: s.queueLength, estimatedWaitSeconds: estimatedWaitSeconds(s, nowMs),
+});
+
+/**
+ * Drives admission for every live event a few times a second. Every API process runs one;
+ * the admission script is rate-bounded by time, so more drivers admit no faster.
+ */
+export class AdmissionDriver {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: Logger,
+    private readonly onStep: (eventId: string, step: AdmissionStep) => void = () => {},
+    private readonly intervalMs = 200,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One admission step for every live event; skipped if the previous one is still running. */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const eventId of await this.engine.liveEventIds()) {
+        const step = await this.engine.admit(eventId);
+        if (step) this.onStep(eventId, step);
+      }
+    } catch (err) {
+      this.log.warn({ event: 'admission_failed', err: String(err) }, 'admission step failed');
+    } finally {
+      this.running = false;
+    }
+  }
+}
