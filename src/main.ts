@@ -9,7 +9,9 @@ import { createEngine } from './engine/engine.js';
 import { createApp } from './http/app.js';
 import { BCRYPT_COST } from './http/routes/auth.js';
 import { SessionStore } from './http/sessions.js';
+import { FAIL_FAST_REDIS, RedisHealth, redisReady } from './infra/availability.js';
 import { createLogger } from './infra/logger.js';
+import { createMetrics } from './infra/metrics.js';
 import { startPrivatePostgres } from './infra/postgresServer.js';
 import { startPrivateRedis } from './infra/redisServer.js';
 import { createPool } from './persist/db.js';
@@ -42,7 +44,8 @@ if (!redisUrl) {
 }
 
 const pool = createPool(databaseUrl, 20);
-const redis = new Redis(redisUrl);
+const redis = new Redis(redisUrl, FAIL_FAST_REDIS);
+await redisReady(redis);
 const applied = await migrate(pool);
 if (applied.length > 0) log.info({ event: 'migrated', applied }, 'migrations applied');
 
@@ -77,15 +80,25 @@ const durable = new DurableWaiter(redis, pool, config.REDIS_PREFIX);
 await durable.start();
 const persister = config.PERSISTER === 'embedded' ? new Persister({ redis, pool, log, prefix: config.REDIS_PREFIX }) : undefined;
 await persister?.start();
-const admission = new AdmissionDriver(engine, log);
+const metrics = createMetrics();
+const sessions = new SessionStore(redis, config.REDIS_PREFIX);
+const redisHealth = new RedisHealth(redis, log);
+redisHealth.start();
+metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
+const admission = new AdmissionDriver(engine, log, (_eventId, step) => {
+  metrics.queueAdmitted.inc(step.admitted);
+  for (const waitMs of step.waitsMs) metrics.queueWait.observe(waitMs / 1000);
+});
 admission.start();
 const sweeper = setInterval(() => {
   engine.sweepAll().catch((err) => log.warn({ event: 'sweep_failed', err: String(err) }, 'hold sweep failed'));
 }, 1_000);
 
 const app = createApp({
-  engine, pool, redis, log, catalog, durable, sessions: new SessionStore(redis, config.REDIS_PREFIX),
+  engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth,
   cookieSecure: config.COOKIE_SECURE, durableTimeoutMs: 2_000,
+  rateLimits: config.RATE_LIMITS === 'on',
+  trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
 });
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '127.0.0.1' }, (info) => {
   console.log(`ticketing API listening on http://127.0.0.1:${info.port}`);
@@ -98,6 +111,7 @@ async function shutdown(signal: string) {
   log.info({ event: 'shutdown', signal }, 'stopping: no new requests, draining');
   clearInterval(sweeper);
   admission.stop();
+  redisHealth.stop();
   await new Promise((resolve) => server.close(resolve));
   await persister?.stop();
   durable.stop();

@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { closeEvent } from './operations/closeEvent.js';
 import { confirmSale, type SaleRequest } from './operations/confirmSale.js';
 import { getHold } from './operations/getHold.js';
+import { limitRate } from './operations/limitRate.js';
 import { loadEvent, type EventInventory } from './operations/loadEvent.js';
 import { refundOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
@@ -59,6 +60,8 @@ export function createEngine(deps: EngineDeps) {
     close: (eventId: string) => closeEvent(ctx, eventId),
     snapshot: (eventId: string) => snapshotEvent(ctx, eventId),
     sweep: (eventId: string) => sweepHolds(ctx, eventId),
+    limitRate: (endpointClass: string, caller: string, limit: number, periodMs: number) =>
+      limitRate(ctx, endpointClass, caller, limit, periodMs),
     queueJoin: (eventId: string, userId: string) => joinQueue(ctx, eventId, userId),
     queuePosition: (eventId: string, userId: string) => queuePosition(ctx, eventId, userId),
     queueLeave: (eventId: string, userId: string) => leaveQueue(ctx, eventId, userId),

@@ -78,6 +78,10 @@ export function globalKeys(prefix: string) {
     eventCache: (eventId: string) => `${prefix}cache:event:${eventId}`,
     /** string: one page of an event search, under the catalogue generation it was read at */
     searchCache: (generation: string, queryHash: string) => `${prefix}cache:search:${generation}:${queryHash}`,
+    /** string: a rate limiter's state, per endpoint class and caller (user id or client address) */
+    rateLimit: (endpointClass: string, caller: string) => `${prefix}rl:${endpointClass}:${caller}`,
+    /** zset: session token hashes by expiry (ms), for the active-sessions gauge */
+    activeSessions: `${prefix}sessions:active`,
     /** counter: bumped on every catalogue write, so every cached search page goes stale at once */
     catalogGeneration: `${prefix}cache:generation`,
   };

@@ -1,8 +1,11 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './env.js';
-import { AppError, problemBody } from './errors.js';
+import { isDatabaseUnavailable, isRedisUnavailable } from '../infra/availability.js';
+import type { Logger } from '../infra/logger.js';
+import { AppError, problemBody, unavailable } from './errors.js';
 import { authenticate } from './middleware/auth.js';
+import { rateLimit } from './middleware/rateLimit.js';
 import { requestContext } from './middleware/requestContext.js';
 import { openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
@@ -18,10 +21,13 @@ import { venueRoutes } from './routes/venues.js';
 /** The whole HTTP API, built from its dependencies. */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  app.use(requestContext());
+  app.use(requestContext(deps));
+  app.use('/api/*', refuseWritesWithoutRedis(deps));
   app.use('/api/*', authenticate(deps));
+  app.use('/api/*', rateLimit(deps));
 
   app.route('/', healthRoutes(deps));
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
   const document = openApiDocument();
   app.get('/openapi.json', (c) => c.json(document));
   app.route('/api/auth', authRoutes(deps));
@@ -41,12 +47,33 @@ export function createApp(deps: AppDeps) {
       : new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`);
     return problem(c, err);
   });
-  app.onError((err, c) => {
-    const known = err instanceof AppError ? err : new AppError(500, 'internal', 'Something went wrong on our side.');
-    if (!(err instanceof AppError)) deps.log.error({ err, requestId: c.get('requestId') }, 'unhandled error');
-    return problem(c, known);
-  });
+  app.onError((err, c) => problem(c, knownError(deps, err, c.get('log') ?? deps.log)));
   return app;
+}
+
+/** Every error as an AppError: faults of Redis or Postgres become a retryable 503, anything else unknown a 500. */
+function knownError(deps: AppDeps, err: Error, log: Logger): AppError {
+  if (err instanceof AppError) return err;
+  if (isRedisUnavailable(err)) {
+    deps.redisHealth.reportFailure();
+    return unavailable('The live seat store is not answering; retry shortly.', 2, 'redis_unavailable');
+  }
+  if (isDatabaseUnavailable(err)) {
+    log.warn({ event: 'postgres_unavailable', err: err.message }, 'Postgres is not answering');
+    return unavailable('The database is not answering; retry shortly.', 2, 'database_unavailable');
+  }
+  log.error({ err }, 'unhandled error');
+  return new AppError(500, 'internal', 'Something went wrong on our side.');
+}
+
+/** The circuit breaker: while Redis is down, writes are refused at once instead of timing out one by one. */
+function refuseWritesWithoutRedis(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !deps.redisHealth.isUp) {
+      throw unavailable('The live seat store is not answering; retry shortly.', 2, 'redis_unavailable');
+    }
+    await next();
+  };
 }
 
 function problem(c: Context<AppEnv>, err: AppError) {

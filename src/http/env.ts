@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../infra/logger.js';
+import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from '../services/catalog.js';
 import type { DurableWaiter } from '../services/durableWaiter.js';
 import type { SessionStore, SessionUser } from './sessions.js';
@@ -12,18 +13,28 @@ export interface AppDeps {
   pool: Pool;
   redis: Redis;
   log: Logger;
+  metrics: Metrics;
   sessions: SessionStore;
   catalog: Catalog;
   durable: DurableWaiter;
+  /** the Redis circuit breaker: writes are refused at once while it is open */
+  redisHealth: { readonly isUp: boolean; reportFailure(): void };
   cookieSecure: boolean;
   /** how long a checkout waits for its sale to reach Postgres before answering 503 */
   durableTimeoutMs: number;
+  rateLimits: boolean;
+  /** peers whose X-Forwarded-For is believed */
+  trustedProxies: string[];
 }
 
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** the request's logger: request id, and user id once known */
+    log: Logger;
     user: SessionUser | undefined;
     sessionToken: string | undefined;
+    /** the session could not be looked up (Redis down): a 503, not a 401, for routes that need it */
+    sessionUnavailable: boolean;
   };
 }

@@ -60,5 +60,5 @@ export function engineError(code: EngineFailureCode, extra: Record<string, unkno
 }
 
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `No such ${what}.`);
-export const unavailable = (detail: string, retryAfterSeconds = 1) =>
-  new AppError(503, 'service_unavailable', detail, {}, { 'Retry-After': String(retryAfterSeconds) });
+export const unavailable = (detail: string, retryAfterSeconds = 1, code = 'service_unavailable') =>
+  new AppError(503, code, detail, {}, { 'Retry-After': String(retryAfterSeconds) });

@@ -18,6 +18,7 @@ const wrap = (name: string, schema: z.ZodType) => z.strictObject({ [name]: schem
 export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Operation>>> = {
   '/healthz': { get: { summary: 'The process runs', ok: [200], errors: [] } },
   '/readyz': { get: { summary: 'Redis and Postgres answer', ok: [200], errors: [503] } },
+  '/metrics': { get: { summary: 'Prometheus metrics', ok: [200], errors: [] } },
   '/openapi.json': { get: { summary: 'This document', ok: [200], errors: [] } },
   '/api/auth/register': { post: { summary: 'Create an account and a session', body: s.registerSchema, ok: [201, s.sessionSchema], errors: [400, 409, 429] } },
   '/api/auth/login': { post: { summary: 'Start a new session', body: s.loginSchema, ok: [200, s.sessionSchema], errors: [400, 401, 429] } },

@@ -12,6 +12,7 @@ export interface SessionUser {
 
 const TTL_SECONDS = 24 * 60 * 60;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
  * Server-side sessions in Redis: a 32-byte random token; only its SHA-256 is stored, so
@@ -20,16 +21,23 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export class SessionStore {
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = globalKeys(prefix);
+  }
+
+  private readonly keys;
 
   private key(token: string): string {
-    return globalKeys(this.prefix).session(createHash('sha256').update(token).digest('hex'));
+    return this.keys.session(hashOf(token));
   }
 
   async create(user: SessionUser): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.redis.set(this.key(token), JSON.stringify(user), 'EX', TTL_SECONDS);
+    await this.redis.multi()
+      .set(this.key(token), JSON.stringify(user), 'EX', TTL_SECONDS)
+      .zadd(this.keys.activeSessions, Date.now() + TTL_SECONDS * 1000, hashOf(token))
+      .exec();
     return token;
   }
 
@@ -40,6 +48,15 @@ export class SessionStore {
   }
 
   async destroy(token: string): Promise<void> {
-    if (TOKEN.test(token)) await this.redis.del(this.key(token));
+    if (TOKEN.test(token)) await this.redis.multi().del(this.key(token)).zrem(this.keys.activeSessions, hashOf(token)).exec();
+  }
+
+  /** Sessions not yet expired or destroyed (for the active-sessions gauge). */
+  async activeCount(): Promise<number> {
+    const [, count] = (await this.redis.multi()
+      .zremrangebyscore(this.keys.activeSessions, '-inf', Date.now())
+      .zcard(this.keys.activeSessions)
+      .exec()) ?? [];
+    return Number(count?.[1] ?? 0);
   }
 }

@@ -5,6 +5,7 @@ import { eventIdOfKey, eventKeys, globalKeys } from '../engine/keys.js';
 import type { Logger } from '../infra/logger.js';
 import { applyBatch, type BatchOutcome } from './applyBatch.js';
 import { parseSalesEntry, type RawEntry, type SalesEntry } from './salesEntry.js';
+import { redisReady } from '../infra/availability.js';
 
 export const CONSUMER_GROUP = 'persister';
 
@@ -78,6 +79,7 @@ export class Persister {
     if (this.running) return;
     this.running = true;
     this.subscriber = this.redis.duplicate();
+    await redisReady(this.subscriber);
     this.subscriber.on('message', () => this.wake?.());
     await this.subscriber.subscribe(globalKeys(this.prefix).salesChannel);
     this.loop = this.run();

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { globalKeys } from '../engine/keys.js';
+import { redisReady } from '../infra/availability.js';
 
 /** What a caller waits for: the sale of an order, or its refund, committed in Postgres. */
 export type Durably = 'sold' | 'refunded';
@@ -22,6 +23,7 @@ export class DurableWaiter {
 
   async start(): Promise<void> {
     this.subscriber = this.redis.duplicate();
+    await redisReady(this.subscriber);
     this.subscriber.on('message', (_channel, message: string) => {
       for (const orderId of message.split(' ')) for (const wake of this.waiting.get(orderId) ?? []) wake();
     });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../src/http/app.js';
 import { SessionStore } from '../../src/http/sessions.js';
-import { silentLogger } from '../../src/infra/logger.js';
+import { silentLogger, type Logger } from '../../src/infra/logger.js';
+import { createMetrics } from '../../src/infra/metrics.js';
 import { Persister } from '../../src/persist/persister.js';
 import type { Role } from '../../src/persist/repositories/users.js';
 import { Catalog } from '../../src/services/catalog.js';
@@ -24,7 +25,16 @@ export interface ApiFixture {
 }
 
 /** The real app on a real port, with its own Redis prefix and database, and a running persister. */
-export async function startApi(options: { durableTimeoutMs?: number; persister?: boolean } = {}): Promise<ApiFixture> {
+export interface ApiOptions {
+  durableTimeoutMs?: number;
+  persister?: boolean;
+  /** off unless a test is about them: tests make many anonymous calls from one address */
+  rateLimits?: boolean;
+  trustedProxies?: string[];
+  log?: Logger;
+}
+
+export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const fx = engineFixture();
   const db = await freshDatabase();
   const prefix = fx.prefix;
@@ -33,9 +43,13 @@ export async function startApi(options: { durableTimeoutMs?: number; persister?:
   await durable.start();
   const persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix, pollMs: 10 });
   if (options.persister !== false) await persister.start();
+  const metrics = createMetrics();
+  metrics.observe({ engine: fx.engine, pool: db.pool, persister, redisUp: () => true, activeSessions: () => sessions.activeCount() });
   const app = createApp({
-    engine: fx.engine, pool: db.pool, redis: fx.redis, log: silentLogger, sessions, durable,
+    engine: fx.engine, pool: db.pool, redis: fx.redis, log: options.log ?? silentLogger, metrics, sessions, durable,
     catalog: new Catalog(db.pool, fx.engine), cookieSecure: false, durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
+    redisHealth: { isUp: true, reportFailure() {} }, rateLimits: options.rateLimits ?? false,
+    trustedProxies: options.trustedProxies ?? [],
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppDeps, AppEnv } from '../env.js';
-import { AppError } from '../errors.js';
+import { AppError, unavailable } from '../errors.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -16,7 +16,16 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
     const cookie = getCookie(c, 'sid');
     const token = bearer ?? cookie;
     c.set('sessionToken', token);
-    c.set('user', token ? await deps.sessions.get(token) : undefined);
+    c.set('sessionUnavailable', false);
+    let user: Awaited<ReturnType<typeof deps.sessions.get>>;
+    try {
+      user = token ? await deps.sessions.get(token) : undefined;
+    } catch {
+      // Redis is down: anonymous browsing goes on; routes that need the user answer 503.
+      c.set('sessionUnavailable', true);
+    }
+    c.set('user', user);
+    if (user) c.set('log', c.get('log').child({ userId: user.id }));
     if (!bearer && cookie && UNSAFE.has(c.req.method)) {
       const origin = c.req.header('origin');
       if (origin && origin !== new URL(c.req.url).origin) {
@@ -27,13 +36,16 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
   };
 }
 
-export function requireUser(c: { get(key: 'user'): AppEnv['Variables']['user'] }) {
+type WithUser = { get(key: 'user'): AppEnv['Variables']['user']; get(key: 'sessionUnavailable'): boolean };
+
+export function requireUser(c: WithUser) {
   const user = c.get('user');
+  if (!user && c.get('sessionUnavailable')) throw unavailable('Sessions cannot be checked right now; retry shortly.', 2, 'redis_unavailable');
   if (!user) throw new AppError(401, 'unauthenticated', 'Log in first.');
   return user;
 }
 
-export function requireAdmin(c: { get(key: 'user'): AppEnv['Variables']['user'] }) {
+export function requireAdmin(c: WithUser) {
   const user = requireUser(c);
   if (user.role !== 'admin') throw new AppError(403, 'forbidden', 'Admins only.');
   return user;

@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env.js';
+import { routePath } from 'hono/route';
+import type { AppDeps, AppEnv } from '../env.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Request id (echoed when the client sent a sane one) and security headers on every response.
- * They are set before the handler runs, so the response is built once with them (changing a
- * finished response's headers costs a full copy per request).
+ * Request id (echoed when the client sent a sane one), a logger carrying it, security
+ * headers on every response, and the request's metrics. Headers are set before the handler
+ * runs, so the response is built once with them (changing a finished response's headers
+ * costs a full copy per request).
  */
-export function requestContext(): MiddlewareHandler<AppEnv> {
+export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const started = performance.now();
     const sent = c.req.header('x-request-id');
     const requestId = sent && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
     c.set('requestId', requestId);
+    c.set('log', deps.log.child({ requestId }));
     c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
@@ -22,5 +26,8 @@ export function requestContext(): MiddlewareHandler<AppEnv> {
     c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     c.header('Cache-Control', 'no-store');
     await next();
+    const route = c.res.status === 404 || c.res.status === 405 ? 'unmatched' : routePath(c, -1);
+    deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    deps.metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   };
 }

@@ -25,7 +25,7 @@ export function adminRoutes(deps: AppDeps) {
     const eventId = await eventIdOf(c.req.param('id'));
     const result = await cancelEvent(deps, eventId, deps.durableTimeoutMs);
     if (!result.ok) throw notFound('event');
-    deps.log.info({ event: 'event_cancelled', eventId, userId: c.get('user')?.id, refundedOrders: result.refundedOrderIds.length });
+    c.get('log').info({ event: 'event_cancelled', eventId, refundedOrders: result.refundedOrderIds.length });
     if (!result.durable) throw unavailable('The event is cancelled and its refunds are being recorded; retry to confirm.', 1);
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(eventId))!), refundedOrders: result.refundedOrderIds.length });
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import type { z } from 'zod';
+import type { Logger } from '../../infra/logger.js';
 import type { SessionUser } from '../sessions.js';
 import { fingerprintOf, IdempotencyStore } from '../../services/idempotency.js';
 import { findOrder } from '../../services/orders.js';
@@ -28,7 +29,7 @@ export function checkoutRoutes(deps: AppDeps) {
     return { order: await findOrder(deps.pool, orderId) };
   }
 
-  async function checkout(user: SessionUser, key: string, body: CheckoutBody) {
+  async function checkout(user: SessionUser, key: string, body: CheckoutBody, log: Logger) {
     const layout = await deps.catalog.layout(body.eventId);
     if (!layout) throw notFound('event');
     // A retry of a purchase that already went through (e.g. after a crash) returns that order.
@@ -40,7 +41,8 @@ export function checkoutRoutes(deps: AppDeps) {
     const totalCents = hold.held.reduce((sum, h) => sum + h.priceCents, 0);
     const payment = charge(`${user.id}:${key}`, body.payment.token, totalCents);
     if (!payment.ok) {
-      deps.log.info({ event: 'checkout_failed', reason: 'payment_declined', userId: user.id, eventId: body.eventId });
+      log.info({ event: 'checkout_failed', reason: 'payment_declined', eventId: body.eventId });
+      deps.metrics.checkouts.inc({ result: 'failed', reason: 'payment_declined' });
       throw new AppError(402, 'payment_declined', 'The card was declined; your seats are still held.');
     }
     const sale = await deps.engine.confirmSale({
@@ -48,10 +50,13 @@ export function checkoutRoutes(deps: AppDeps) {
       paymentRef: payment.reference, seats: hold.held.map((h) => h.index),
     });
     if (!sale.ok) {
-      deps.log.info({ event: 'checkout_failed', reason: sale.code, userId: user.id, eventId: body.eventId });
+      log.info({ event: 'checkout_failed', reason: sale.code, eventId: body.eventId });
+      deps.metrics.checkouts.inc({ result: 'failed', reason: sale.code });
       throw engineError(sale.code);
     }
-    deps.log.info({ event: 'checkout_completed', userId: user.id, eventId: body.eventId, orderId: sale.orderId, totalCents });
+    log.info({ event: 'checkout_completed', eventId: body.eventId, orderId: sale.orderId, totalCents });
+    deps.metrics.checkouts.inc({ result: 'completed', reason: '' });
+    deps.metrics.seatsSold.inc(hold.held.length);
     // A buyer admitted from the waiting room is done: the place goes to the next in line.
     if ((await deps.catalog.findEvent(body.eventId))?.high_demand) await deps.engine.queueLeave(body.eventId, user.id);
     return durableOrder(sale.orderId);
@@ -87,7 +92,7 @@ export function checkoutRoutes(deps: AppDeps) {
         : c.body(JSON.stringify(existing.body), existing.status as 402, { 'Content-Type': 'application/problem+json' });
     }
     try {
-      const result = await checkout(user, key, body);
+      const result = await checkout(user, key, body, c.get('log'));
       await records.complete(user.id, key, { state: 'done', fingerprint, status: 201, body: result });
       return c.json(result, 201);
     } catch (err) {

@@ -31,7 +31,7 @@ export function orderRoutes(deps: AppDeps) {
     const alreadyRefunded = !result.ok && result.code === 'order_not_refundable' && result.detail === 'refunded';
     if (!result.ok && result.code === 'event_not_found') return missingActor(deps, order.eventId);
     if (!result.ok && !alreadyRefunded) throw engineError(result.code);
-    deps.log.info({ event: 'order_refunded', userId: user.id, eventId: order.eventId, orderId: order.id });
+    c.get('log').info({ event: 'order_refunded', eventId: order.eventId, orderId: order.id });
     if (!(await deps.durable.wait(order.id, deps.durableTimeoutMs, 'refunded'))) {
       throw unavailable('The refund is done and being recorded; retry to see it.', 1);
     }

@@ -27,7 +27,7 @@ export function queueRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const eventId = eventIdOf(c.req.param('eventId'));
     const standing = await standingOf(eventId, await deps.engine.queueJoin(eventId, user.id));
-    deps.log.info({ event: 'queue_joined', userId: user.id, eventId, position: standing.position });
+    c.get('log').info({ event: 'queue_joined', eventId, position: standing.position });
     return c.json(queueView(standing, deps.engine.clock.now()));
   });
 

@@ -45,10 +45,14 @@ export function seatRoutes(deps: AppDeps) {
     const result = await deps.engine.reserve(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
+      if (result.code === 'seats_unavailable') {
+        c.get('log').info({ event: 'lock_contention', eventId: body.eventId, seats: result.seats?.length ?? 0 });
+      }
       const unavailableSeatIds = (result.seats ?? []).map((i) => layout.seats[i]!.id);
       throw engineError(result.code, result.code === 'seats_unavailable' ? { unavailableSeatIds } : {});
     }
-    deps.log.info({ event: 'seat_reserved', userId: user.id, eventId: body.eventId, seats: body.seatIds.length });
+    c.get('log').info({ event: 'seat_reserved', eventId: body.eventId, seats: body.seatIds.length });
+    deps.metrics.seatsReserved.inc(body.seatIds.length);
     const expiresAt = Math.min(...result.held.map((h) => h.deadlineMs));
     return c.json({
       hold: {
@@ -69,7 +73,8 @@ export function seatRoutes(deps: AppDeps) {
       if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
       throw engineError(result.code);
     }
-    deps.log.info({ event: 'seat_released', userId: user.id, eventId: body.eventId, seats: result.released.length });
+    c.get('log').info({ event: 'seat_released', eventId: body.eventId, seats: result.released.length });
+    deps.metrics.seatsReleased.inc(result.released.length);
     return c.json({ releasedSeatIds: result.released.map((i) => layout.seats[i]!.id) });
   });
   return app;

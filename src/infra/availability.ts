@@ -1,0 +1,82 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from './logger.js';
+
+/** Options for the API's Redis client: fail fast instead of queueing when Redis is gone or stalls. */
+export const FAIL_FAST_REDIS = {
+  /** a command not answered in time fails (a paused or overloaded Redis) */
+  commandTimeout: 2_000,
+  /** while disconnected, commands fail at once instead of waiting in memory */
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+} as const;
+
+/** Waits until a fail-fast client is connected (it refuses commands before that). */
+export async function redisReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+}
+
+/** Errors that mean "Redis cannot answer now", as opposed to a bug or a refused operation. */
+export function isRedisUnavailable(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : '';
+  return /Command timed out|Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|LOADING|BUSY /.test(message)
+    || (err instanceof Error && err.name === 'MaxRetriesPerRequestError');
+}
+
+/** Errors that mean "Postgres cannot answer now". */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300'].includes(code)
+    || code.startsWith('08')
+    || /timeout exceeded when trying to connect|Connection terminated|the database system is (starting up|shutting down)/.test(message);
+}
+
+/**
+ * A circuit breaker on Redis, driven by a ping every `intervalMs`: while Redis does not
+ * answer, writes are refused at once with a 503 instead of each waiting for a timeout, and
+ * they resume by themselves when it answers again.
+ */
+export class RedisHealth {
+  private up = true;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly log: Logger,
+    private readonly intervalMs = 500,
+  ) {}
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async check(): Promise<boolean> {
+    const up = await Promise.race([
+      this.redis.ping().then(() => true, () => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.intervalMs).unref()),
+    ]);
+    if (up !== this.up) {
+      if (up) this.log.info({ event: 'redis_recovered' }, 'Redis answers again');
+      else this.log.error({ event: 'redis_unavailable' }, 'Redis does not answer: writes are refused with 503');
+    }
+    this.up = up;
+    return up;
+  }
+
+  /** Marks Redis down at once (a request saw it fail); the next ping decides again. */
+  reportFailure(): void {
+    if (this.up) this.log.error({ event: 'redis_unavailable' }, 'Redis does not answer: writes are refused with 503');
+    this.up = false;
+  }
+}

@@ -1,0 +1,105 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Pool } from 'pg';
+import type { Engine } from '../engine/engine.js';
+import { backlogTotal, streamBacklog } from '../persist/backlog.js';
+import type { PersisterStats } from '../persist/persister.js';
+
+/** What the gauges read at scrape time. */
+export interface MetricSources {
+  engine: Engine;
+  pool: Pool;
+  /** the embedded persister's counters, when this process runs one */
+  persister?: { stats: PersisterStats } | undefined;
+  redisUp: () => boolean;
+  activeSessions: () => Promise<number>;
+}
+
+/**
+ * The platform's Prometheus metrics, in one registry per process (tests build their own).
+ * Counters are incremented where things happen; gauges are read when scraped.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  let sources: MetricSources | undefined;
+  const gauge = (name: string, help: string, read: (s: MetricSources) => number | Promise<number>) =>
+    new Gauge({
+      name, help, registers: [registry],
+      async collect() {
+        if (sources) this.set(await read(sources));
+      },
+    });
+
+  const metrics = {
+    registry,
+    /** tells the gauges where to read from */
+    observe(s: MetricSources) {
+      sources = s;
+    },
+    httpRequests: new Counter({
+      name: 'http_requests_total', help: 'HTTP requests by route template, method and status',
+      labelNames: ['method', 'route', 'status'] as const, registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds', help: 'HTTP request duration by route template and method',
+      labelNames: ['method', 'route'] as const, registers: [registry],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
+    seatsReserved: new Counter({ name: 'seats_reserved_total', help: 'Seats newly held', registers: [registry] }),
+    seatsReleased: new Counter({ name: 'seats_released_total', help: 'Seats released by their holder', registers: [registry] }),
+    seatsSold: new Counter({ name: 'seats_sold_total', help: 'Seats sold by checkouts of this process', registers: [registry] }),
+    checkouts: new Counter({
+      name: 'checkouts_total', help: 'Checkouts by result (completed, failed) and failure reason',
+      labelNames: ['result', 'reason'] as const, registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'rate_limited_total', help: 'Requests refused by a rate limit, by endpoint class',
+      labelNames: ['class'] as const, registers: [registry],
+    }),
+    queueAdmitted: new Counter({ name: 'queue_admitted_total', help: 'Buyers admitted from waiting rooms by this process', registers: [registry] }),
+    queueWait: new Histogram({
+      name: 'queue_wait_seconds', help: 'Time buyers waited in a waiting room before admission', registers: [registry],
+      buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600],
+    }),
+  };
+
+  new Gauge({
+    name: 'queue_length', help: 'Buyers waiting, per event', labelNames: ['event'] as const, registers: [registry],
+    async collect() {
+      if (!sources) return;
+      this.reset();
+      for (const eventId of await sources.engine.liveEventIds()) {
+        const { waiting } = await sources.engine.queueCounts(eventId);
+        if (waiting > 0) this.set({ event: eventId }, waiting);
+      }
+    },
+  });
+  new Gauge({
+    name: 'queue_admitted', help: 'Buyers admitted now, per event', labelNames: ['event'] as const, registers: [registry],
+    async collect() {
+      if (!sources) return;
+      this.reset();
+      for (const eventId of await sources.engine.liveEventIds()) {
+        const { admitted } = await sources.engine.queueCounts(eventId);
+        if (admitted > 0) this.set({ event: eventId }, admitted);
+      }
+    },
+  });
+  gauge('active_sessions', 'Sessions not yet expired', (s) => s.activeSessions());
+  gauge('redis_up', '1 while Redis answers', (s) => (s.redisUp() ? 1 : 0));
+  gauge('persister_backlog_entries', 'Sales and refunds not yet in Postgres, all events', async (s) => {
+    let total = 0;
+    for (const eventId of await s.engine.liveEventIds()) total += backlogTotal(await streamBacklog(s.engine.redis, s.engine.keys(eventId)!.sales));
+    return total;
+  });
+  gauge('persister_persisted_total', 'Entries persisted by this process', (s) => s.persister?.stats.persisted ?? 0);
+  gauge('persister_dead_lettered_total', 'Entries refused by Postgres and parked', (s) => s.persister?.stats.deadLettered ?? 0);
+  gauge('persister_oversells_prevented_total', 'Sales refused by the one-valid-ticket-per-seat index', (s) => s.persister?.stats.oversellsPrevented ?? 0);
+  gauge('persister_last_batch_seconds', 'Duration of the last persisted batch', (s) => (s.persister?.stats.lastBatchMs ?? 0) / 1000);
+  gauge('pg_pool_total', 'Postgres connections open', (s) => s.pool.totalCount);
+  gauge('pg_pool_idle', 'Postgres connections idle', (s) => s.pool.idleCount);
+  gauge('pg_pool_waiting', 'Queries waiting for a Postgres connection', (s) => s.pool.waitingCount);
+  collectDefaultMetrics({ register: registry });
+  return metrics;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
