@@ -54,7 +54,8 @@ const engine = createEngine({
   prefix: config.REDIS_PREFIX,
   limits: { holdTtlMs: config.HOLD_TTL_SECONDS * 1000, maxSeatsPerCall: config.MAX_SEATS_PER_HOLD },
 });
-const catalog = new Catalog(pool, engine);
+const redisHealth = new RedisHealth(redis, log);
+const catalog = new Catalog(pool, engine, () => redisHealth.isUp);
 
 if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
   const hash = await bcrypt.hash(config.ADMIN_PASSWORD, BCRYPT_COST);
@@ -82,7 +83,6 @@ const persister = config.PERSISTER === 'embedded' ? new Persister({ redis, pool,
 await persister?.start();
 const metrics = createMetrics();
 const sessions = new SessionStore(redis, config.REDIS_PREFIX);
-const redisHealth = new RedisHealth(redis, log);
 redisHealth.start();
 metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
 const admission = new AdmissionDriver(engine, log, (_eventId, step) => {

@@ -15,6 +15,10 @@ export interface PrivateRedis {
   kill(): Promise<void>;
   /** starts again on the same port and dir (replays the AOF when appendonly is on) */
   restart(): Promise<void>;
+  /** SIGSTOP: the server hangs with its connections open, like a stalled host */
+  pause(): void;
+  /** SIGCONT after pause() */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -86,7 +90,10 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     pid: () => child.pid,
     kill,
     restart: launch,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
     async stop() {
+      child.kill('SIGCONT');
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },

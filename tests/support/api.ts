@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../src/http/app.js';
+import type { AppDeps } from '../../src/http/env.js';
 import { SessionStore } from '../../src/http/sessions.js';
 import { silentLogger, type Logger } from '../../src/infra/logger.js';
 import { createMetrics } from '../../src/infra/metrics.js';
@@ -32,11 +33,17 @@ export interface ApiOptions {
   rateLimits?: boolean;
   trustedProxies?: string[];
   log?: Logger;
+  /** the engine (and its Redis) to serve from; by default a fresh fixture on the run's Redis */
+  fx?: EngineFixture;
+  /** the database; by default a fresh one on the test Postgres */
+  db?: TestDatabase;
+  /** a real circuit breaker on the fixture's Redis (fault tests); by default Redis counts as up */
+  redisHealth?: AppDeps['redisHealth'];
 }
 
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
-  const fx = engineFixture();
-  const db = await freshDatabase();
+  const fx = options.fx ?? engineFixture();
+  const db = options.db ?? (await freshDatabase());
   const prefix = fx.prefix;
   const sessions = new SessionStore(fx.redis, prefix);
   const durable = new DurableWaiter(fx.redis, db.pool, prefix);
@@ -44,11 +51,11 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix, pollMs: 10 });
   if (options.persister !== false) await persister.start();
   const metrics = createMetrics();
-  metrics.observe({ engine: fx.engine, pool: db.pool, persister, redisUp: () => true, activeSessions: () => sessions.activeCount() });
+  metrics.observe({ engine: fx.engine, pool: db.pool, persister, redisUp: () => options.redisHealth?.isUp ?? true, activeSessions: () => sessions.activeCount() });
   const app = createApp({
     engine: fx.engine, pool: db.pool, redis: fx.redis, log: options.log ?? silentLogger, metrics, sessions, durable,
-    catalog: new Catalog(db.pool, fx.engine), cookieSecure: false, durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
-    redisHealth: { isUp: true, reportFailure() {} }, rateLimits: options.rateLimits ?? false,
+    catalog: new Catalog(db.pool, fx.engine, () => options.redisHealth?.isUp ?? true), cookieSecure: false, durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
+    redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} }, rateLimits: options.rateLimits ?? false,
     trustedProxies: options.trustedProxies ?? [],
   });
   const server: ServerType = await new Promise((resolve) => {

@@ -31,8 +31,8 @@ export function testPrefix(): string {
   return `t${randomUUID().slice(0, 8)}:`;
 }
 
-export function engineFixture(limits: Partial<EngineLimits> = {}): EngineFixture {
-  const redis = newRedis();
+/** An engine on its own key prefix and a fake clock; on the run's Redis, or on `redis` (e.g. a private, fail-fast one). */
+export function engineFixture(limits: Partial<EngineLimits> = {}, redis: Redis = newRedis()): EngineFixture {
   const clock = new FakeClock();
   const prefix = testPrefix();
   const engine = createEngine({ redis, prefix, clock, limits });
@@ -42,7 +42,7 @@ export function engineFixture(limits: Partial<EngineLimits> = {}): EngineFixture
     clock,
     prefix,
     async close() {
-      await deletePrefix(redis, prefix);
+      await deletePrefix(redis, prefix).catch(() => {});
       redis.disconnect();
     },
   };
