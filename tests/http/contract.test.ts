@@ -273,6 +273,20 @@ describe('the API itself', () => {
     await expectProblem(await api.call('GET', '/api/nothing-here'), 404, 'not_found');
   });
 
+  it('exposes Prometheus metrics by route template, and the business metrics', async () => {
+    await api.call('GET', `/api/events/00000000-0000-4000-8000-000000000000`);
+    const res = await api.call('GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/events\/:id",status="404"\} [1-9]/);
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/events\/:id"\}/);
+    expect(text).toMatch(/checkouts_total\{result="completed",reason=""\} [1-9]/);
+    for (const name of ['seats_reserved_total', 'seats_sold_total', 'active_sessions', 'persister_backlog_entries', 'pg_pool_total', 'queue_wait_seconds', 'redis_up 1']) {
+      expect(text).toContain(name);
+    }
+  });
+
   it('answers health and readiness', async () => {
     expect(await (await api.call('GET', '/healthz')).json()).toEqual({ status: 'ok' });
     expect((await api.call('GET', '/readyz')).status).toBe(200);

@@ -26,7 +26,9 @@ export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): Middlewa
     c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     c.header('Cache-Control', 'no-store');
     await next();
-    const route = c.res.status === 404 || c.res.status === 405 ? 'unmatched' : routePath(c, -1);
+    // Only route templates become labels: a path no route matched (only middleware did) is 'unmatched'.
+    const template = routePath(c, -1);
+    const route = template.endsWith('*') ? 'unmatched' : template;
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     deps.metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
   };
