@@ -12,6 +12,7 @@ import { SessionStore } from './http/sessions.js';
 import { FAIL_FAST_REDIS, RedisHealth, redisReady } from './infra/availability.js';
 import { createLogger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';
+import { removeRuntime, writeRuntime } from './runtimeFile.js';
 import { startPrivatePostgres } from './infra/postgresServer.js';
 import { startPrivateRedis } from './infra/redisServer.js';
 import { createPool } from './persist/db.js';
@@ -100,6 +101,7 @@ const app = createApp({
   rateLimits: config.RATE_LIMITS === 'on',
   trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
 });
+if (!config.DATABASE_URL || !config.REDIS_URL) writeRuntime({ databaseUrl, redisUrl, pid: process.pid });
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '127.0.0.1' }, (info) => {
   console.log(`ticketing API listening on http://127.0.0.1:${info.port}`);
 });
@@ -118,6 +120,7 @@ async function shutdown(signal: string) {
   redis.disconnect();
   await pool.end();
   for (const stop of stops.reverse()) await stop();
+  if (!config.DATABASE_URL || !config.REDIS_URL) removeRuntime();
   log.flush();
   process.exit(0);
 }

@@ -104,6 +104,42 @@ export function createEngine(deps: EngineDeps) {
       });
     },
 
+    /** Every hold record with its holder and deadline, soonest deadline first (lapsed ones included until swept). */
+    async holds(eventId: string): Promise<{ index: number; userId: string; deadlineMs: number }[]> {
+      const k = ctx.keysFor(eventId);
+      if (!k) return [];
+      const byDeadline = await redis.zrange(k.deadlines, 0, -1, 'WITHSCORES');
+      const indices: number[] = [];
+      for (let i = 0; i < byDeadline.length; i += 2) indices.push(Number(byDeadline[i]));
+      if (indices.length === 0) return [];
+      const records = await redis.hmget(k.state, ...indices.map((idx) => `s:${idx}`));
+      return indices.map((index, i) => {
+        const [deadline = '0', userId = ''] = (records[i] ?? '').split(' ');
+        return { index, userId, deadlineMs: Number(deadline) };
+      });
+    },
+
+    /** The first `limit` waiting buyers (with join and last-poll times) and every admitted buyer. */
+    async queueDetail(eventId: string, limit: number) {
+      const k = ctx.keysFor(eventId);
+      if (!k) return { waiting: [], admitted: [] };
+      const [waitingIds, admittedFlat] = await Promise.all([
+        redis.zrange(k.waiting, 0, limit - 1),
+        redis.zrange(k.admitted, 0, -1, 'WITHSCORES'),
+      ]);
+      const [joined, seen] = waitingIds.length
+        ? await Promise.all([redis.hmget(k.queueJoined, ...waitingIds), Promise.all(waitingIds.map((u) => redis.zscore(k.queueSeen, u)))])
+        : [[], []];
+      const admitted: { userId: string; untilMs: number }[] = [];
+      for (let i = 0; i < admittedFlat.length; i += 2) admitted.push({ userId: admittedFlat[i]!, untilMs: Number(admittedFlat[i + 1]) });
+      return {
+        waiting: waitingIds.map((userId, i) => ({
+          position: i + 1, userId, joinedMs: Number(joined[i] ?? 0), lastSeenMs: Number(seen[i] ?? 0),
+        })),
+        admitted,
+      };
+    },
+
     /** Event ids that have a live actor in this Redis. */
     liveEventIds: () => redis.smembers(ctx.global.events),
 

@@ -182,9 +182,11 @@ export class Catalog {
   async createEvent(input: {
     name: string; artist: string; venueId: string; sections: Section[]; eventDate: Date; onSaleDate: Date;
     highDemand: boolean; prices: Record<string, number>; queueRatePerSecond?: number | undefined; queueCapacity?: number | undefined;
+    /** a chosen id (seed data); a new one otherwise */
+    id?: string;
   }): Promise<string> {
     const seats = expandLayout(input.sections, input.prices);
-    const id = randomUUID();
+    const id = input.id ?? randomUUID();
     await insertEventWithSeats(
       this.pool,
       { id, name: input.name, artist: input.artist, venue_id: input.venueId, event_date: input.eventDate,

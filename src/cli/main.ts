@@ -1,0 +1,101 @@
+/**
+ * ticketctl: the operator's window into the engine. Human-readable tables by default,
+ * --json for scripts. Exit codes: 0 all good, 1 a finding, 2 usage or connection error.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { allEventIds, rebuild, verify } from './commands/verify.js';
+import { listEvents, listHolds, showEvent, showQueue } from './commands/events.js';
+import { runMigrations, sweep } from './commands/maintenance.js';
+import { seed } from './commands/seed.js';
+import { status } from './commands/status.js';
+import { createUser, tokens } from './commands/users.js';
+import { CliError, type Report } from './output.js';
+import { readPassword } from './password.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+const wholeNumber = (least: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < least) throw new InvalidArgumentError(`expected a whole number of at least ${least}`);
+  return n;
+};
+const positiveInt = wholeNumber(1);
+
+const program = new Command('ticketctl')
+  .description("Inspect and repair the ticketing engine's live state (Redis) and durable record (Postgres).")
+  .option('--json', 'print JSON instead of tables')
+  .showHelpAfterError()
+  .exitOverride();
+
+/** Runs a command against fresh connections and turns its report into output and an exit code. */
+function action<A extends unknown[]>(work: (rt: Runtime, ...args: A) => Promise<Report>) {
+  return async (...args: A) => {
+    const rt = await openRuntime();
+    try {
+      const report = await work(rt, ...args);
+      process.stdout.write(`${program.opts().json ? JSON.stringify(report.data, null, 2) : report.text}\n`);
+      process.exitCode = report.finding ? 1 : 0;
+    } finally {
+      await rt.close();
+    }
+  };
+}
+
+program.command('status')
+  .description('Redis and Postgres reachable, persister lag and pending entries per event, dead letters')
+  .option('--max-lag <entries>', 'lag (entries not yet in Postgres) above which status is a finding', wholeNumber(0), 1000)
+  .action(action((rt, opts: { maxLag: number }) => status(rt, opts)));
+
+program.command('events').description('every event with live counts from Redis and from Postgres')
+  .action(action((rt) => listEvents(rt)));
+
+program.command('event').argument('<id>', 'event id')
+  .description('one event: version, counts, holds and when they expire, queue, stream backlog')
+  .action(action((rt, id: string) => showEvent(rt, id)));
+
+program.command('holds').argument('<eventId>').description("the event's holds: seat, holder and expiry")
+  .action(action((rt, id: string) => listHolds(rt, id)));
+
+program.command('queue').argument('<eventId>')
+  .option('--limit <n>', 'how many waiting buyers to list', positiveInt, 20)
+  .description("the event's waiting room: the head of the queue and who is admitted")
+  .action(action((rt, id: string, opts: { limit: number }) => showQueue(rt, id, opts.limit)));
+
+program.command('verify').argument('[eventId]').option('--all', 'every event')
+  .description('reconcile Redis and Postgres seat by seat and explain each difference (exit 1 on any)')
+  .action(action(async (rt, id: string | undefined, opts: { all?: boolean }) => {
+    if (!id && !opts.all) throw new CliError('name an event or pass --all');
+    return verify(rt, id ? [id] : await allEventIds(rt));
+  }));
+
+program.command('rebuild').argument('<eventId>').description("recreate the event's actor in Redis from Postgres")
+  .action(action((rt, id: string) => rebuild(rt, id)));
+
+program.command('sweep').description('expire stale holds now').action(action((rt) => sweep(rt)));
+
+program.command('seed').description('demo data: 5 venues, 50 events of 1,000 seats, 100 users (idempotent)')
+  .action(action((rt) => seed(rt)));
+
+program.command('migrate').description('apply database migrations').action(action((rt) => runMigrations(rt)));
+
+program.command('users').description('manage accounts')
+  .command('create').description('create a user; the password is read from a prompt or stdin, never from argv')
+  .requiredOption('--email <email>').requiredOption('--name <name>').option('--admin', 'create (or promote to) an admin')
+  .action(action(async (rt, opts: { email: string; name: string; admin?: boolean }) => createUser(rt, opts, await readPassword())));
+
+program.command('tokens').argument('<count>', 'how many buyers', positiveInt)
+  .description('create buyer accounts and print their session tokens as JSON (for load tests)')
+  .action(action((rt, count: number) => tokens(rt, count)));
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof CliError) {
+    process.stderr.write(`ticketctl: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(`ticketctl: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  }
+}
