@@ -1,15 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { engineBench } from './engine.bench.js';
 import { httpBench } from './http.bench.js';
+import { onsaleBench } from './onsale.bench.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
 
-type Bench = () => Promise<{ rows: unknown[]; summary: Record<string, number> }>;
+type Bench = () => Promise<{ rows: unknown[]; summary: Record<string, unknown>; timeline?: unknown[] }>;
 const BENCHES: Record<string, Bench> = {
   engine: engineBench,
   persister: persisterBench,
   http: httpBench,
   queue: queueBench,
+  onsale: onsaleBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

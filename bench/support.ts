@@ -39,7 +39,8 @@ export async function scratchDatabase(adminUrl: string, poolSize = 10) {
 
 /** An on-sale event of rows x seatsPerRow seats in Postgres (the API loads its actor at start). */
 export async function createEvent(
-  pool: Pool, rows: number, seatsPerRow: number, options: { highDemand?: boolean; queueRatePerSecond?: number; queueCapacity?: number } = {},
+  pool: Pool, rows: number, seatsPerRow: number,
+  options: { highDemand?: boolean; queueRatePerSecond?: number; queueCapacity?: number } = {},
 ): Promise<{ id: string; seatIds: string[] }> {
   const sections: Section[] = [{ name: 'Floor', rows, seatsPerRow }];
   const venue = await insertVenue(pool, { id: randomUUID(), name: `Hall ${rows * seatsPerRow}`, address: '', city: 'Bench', sections });
