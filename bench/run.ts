@@ -1,11 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { timelineChart } from './chart.js';
 import { engineBench } from './engine.bench.js';
 import { httpBench } from './http.bench.js';
 import { onsaleBench } from './onsale.bench.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
+import { markdownReport, type BenchResult } from './report.js';
+import type { Second } from './timeline.js';
 
-type Bench = () => Promise<{ rows: unknown[]; summary: Record<string, unknown>; timeline?: unknown[] }>;
+type Bench = () => Promise<BenchResult>;
 const BENCHES: Record<string, Bench> = {
   engine: engineBench,
   persister: persisterBench,
@@ -22,11 +26,22 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const results: Record<string, unknown> = {};
+const results: Record<string, BenchResult> = {};
 for (const name of names) results[name] = await BENCHES[name]!();
+
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${release()}` };
 mkdirSync('bench/results', { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const file = `bench/results/${stamp}-${names.join('-')}.json`;
-writeFileSync(file, JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results }, null, 2));
-console.log(`\nwrote ${file}`);
+const base = `bench/results/${stamp}-${names.join('-')}`;
+const files: Record<string, string> = {
+  json: `${JSON.stringify({ machine, results }, null, 2)}\n`,
+  md: markdownReport(machine, results),
+};
+const withTimeline = Object.entries(results).find(([, r]) => r.timeline && r.timeline.length > 0);
+if (withTimeline) files.svg = timelineChart(`${withTimeline[0]}: requests per second and latency over time`, withTimeline[1].timeline as Second[]);
+for (const [ext, content] of Object.entries(files)) {
+  writeFileSync(`${base}.${ext}`, content);
+  writeFileSync(`bench/results/latest.${ext}`, content);
+}
+console.log(`\nwrote ${Object.keys(files).map((ext) => `${base}.${ext}`).join(', ')} (and bench/results/latest.*)`);
 process.exit(0);
