@@ -52,6 +52,17 @@ describe('waiting room over HTTP', () => {
     expect(await api.fx.engine.queueCounts(hot.eventId)).toEqual({ waiting: 0, admitted: 1 });
   });
 
+  it('lets an admin set the admission rate and capacity on the event, and the waiting room follows', async () => {
+    const admin = await api.user('admin');
+    const res = await api.call('PUT', `/api/events/${hot.eventId}`, { token: admin.token, body: { queueRatePerSecond: 7, queueCapacity: 3 } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).event.queue).toEqual({ ratePerSecond: 7, capacity: 3 });
+    const state = await api.fx.redis.hmget(api.fx.engine.keys(hot.eventId)!.queueState, 'rate', 'capacity', 'seed');
+    expect(state).toEqual(['7', '3', 's']); // the seed of the early joiners' order is kept
+    const bad = await api.call('PUT', `/api/events/${hot.eventId}`, { token: admin.token, body: { queueCapacity: 0 } });
+    expect(bad.status).toBe(400);
+  });
+
   it('answers 409 queue_not_enabled for an ordinary event, 404 for an unknown one, 401 without a session', async () => {
     const u = await api.user();
     const res = await api.call('POST', `/api/queue/${plain.eventId}/join`, { token: u.token });
