@@ -4,6 +4,8 @@ const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** the address to listen on: loopback unless told otherwise (e.g. 0.0.0.0 in a container) */
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits, ":", "_" or "-"').default('tk:'),

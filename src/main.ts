@@ -102,8 +102,8 @@ const app = createApp({
   trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
 });
 if (!config.DATABASE_URL || !config.REDIS_URL) writeRuntime({ databaseUrl, redisUrl, pid: process.pid });
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: '127.0.0.1' }, (info) => {
-  console.log(`ticketing API listening on http://127.0.0.1:${info.port}`);
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  console.log(`ticketing API listening on http://${config.HOST}:${info.port}`);
 });
 
 let stopping = false;

@@ -4,7 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/env.js';
 import { SessionStore } from '../../src/http/sessions.js';
-import { silentLogger, type Logger } from '../../src/infra/logger.js';
+import { silentLogger } from '../../src/infra/logger.js';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { Persister } from '../../src/persist/persister.js';
 import type { Role } from '../../src/persist/repositories/users.js';
@@ -32,7 +32,6 @@ export interface ApiOptions {
   /** off unless a test is about them: tests make many anonymous calls from one address */
   rateLimits?: boolean;
   trustedProxies?: string[];
-  log?: Logger;
   /** the engine (and its Redis) to serve from; by default a fresh fixture on the run's Redis */
   fx?: EngineFixture;
   /** the database; by default a fresh one on the test Postgres */
@@ -53,7 +52,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const metrics = createMetrics();
   metrics.observe({ engine: fx.engine, pool: db.pool, persister, redisUp: () => options.redisHealth?.isUp ?? true, activeSessions: () => sessions.activeCount() });
   const app = createApp({
-    engine: fx.engine, pool: db.pool, redis: fx.redis, log: options.log ?? silentLogger, metrics, sessions, durable,
+    engine: fx.engine, pool: db.pool, redis: fx.redis, log: silentLogger, metrics, sessions, durable,
     catalog: new Catalog(db.pool, fx.engine, () => options.redisHealth?.isUp ?? true), cookieSecure: false, durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
     redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} }, rateLimits: options.rateLimits ?? false,
     trustedProxies: options.trustedProxies ?? [],
