@@ -35,18 +35,21 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 }
 
 /**
- * A circuit breaker on Redis, driven by a ping every `intervalMs`: while Redis does not
- * answer, writes are refused at once with a 503 instead of each waiting for a timeout, and
- * they resume by themselves when it answers again.
+ * A circuit breaker on Redis, driven by a ping every `intervalMs` and by the failures
+ * requests see: while Redis does not answer, writes are refused at once with a 503 instead
+ * of each waiting for a timeout, and they resume by themselves when it answers again.
  */
 export class RedisHealth {
   private up = true;
+  private failedPings = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
     private readonly intervalMs = 500,
+    /** a ping slower than this counts as failed; generous, so a busy event loop does not trip it */
+    private readonly pingTimeoutMs = 1_500,
   ) {}
 
   get isUp(): boolean {
@@ -61,22 +64,27 @@ export class RedisHealth {
     clearInterval(this.timer);
   }
 
+  /** One ping: a success closes the breaker; two failures in a row open it. */
   async check(): Promise<boolean> {
-    const up = await Promise.race([
+    const answered = await Promise.race([
       this.redis.ping().then(() => true, () => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.intervalMs).unref()),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.pingTimeoutMs).unref()),
     ]);
-    if (up !== this.up) {
-      if (up) this.log.info({ event: 'redis_recovered' }, 'Redis answers again');
-      else this.log.error({ event: 'redis_unavailable' }, 'Redis does not answer: writes are refused with 503');
-    }
-    this.up = up;
-    return up;
+    this.failedPings = answered ? 0 : this.failedPings + 1;
+    if (answered) this.setUp(true);
+    else if (this.failedPings >= 2) this.setUp(false);
+    return this.up;
   }
 
-  /** Marks Redis down at once (a request saw it fail); the next ping decides again. */
+  /** A request saw Redis fail (a timeout, a refused connection): open at once; the next good ping closes it. */
   reportFailure(): void {
-    if (this.up) this.log.error({ event: 'redis_unavailable' }, 'Redis does not answer: writes are refused with 503');
-    this.up = false;
+    this.setUp(false);
+  }
+
+  private setUp(up: boolean): void {
+    if (up === this.up) return;
+    if (up) this.log.info({ event: 'redis_recovered' }, 'Redis answers again');
+    else this.log.error({ event: 'redis_unavailable' }, 'Redis does not answer: writes are refused with 503');
+    this.up = up;
   }
 }
