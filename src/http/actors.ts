@@ -1,4 +1,5 @@
 import type { AppDeps } from './env.js';
+import { uuid } from './schemas.js';
 import { notFound, unavailable } from './errors.js';
 
 /**
@@ -9,4 +10,12 @@ export async function missingActor(deps: AppDeps, eventId: string): Promise<neve
   if (!(await deps.catalog.findEvent(eventId))) throw notFound('event');
   await deps.catalog.ensureActor(eventId);
   throw unavailable('The event is being restored; retry in a moment.');
+}
+
+/** The event a path names, or 404 (a malformed id is simply an unknown event). */
+export async function knownEvent(deps: AppDeps, idParam: string) {
+  const id = uuid.safeParse(idParam);
+  const row = id.success ? await deps.catalog.findEvent(id.data) : undefined;
+  if (!row) throw notFound('event');
+  return row;
 }

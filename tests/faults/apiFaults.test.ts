@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { FAIL_FAST_REDIS, RedisHealth, redisReady } from '../../src/infra/availability.js';
 import { silentLogger } from '../../src/infra/logger.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../../src/infra/postgresServer.js';
-import { startPrivateRedis, type PrivateRedis } from '../../src/infra/redisServer.js';
+import { startPrivateRedis } from '../../src/infra/redisServer.js';
 import { createPool } from '../../src/persist/db.js';
 import { migrate } from '../../src/persist/migrate.js';
 import { startApi, type ApiFixture } from '../support/api.js';

@@ -3,7 +3,6 @@ import type { Pool } from 'pg';
 import { expandLayout, type Section } from '../../src/domain/layout.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { insertEventWithSeats } from '../../src/persist/repositories/events.js';
-import { insertUser } from '../../src/persist/repositories/users.js';
 import { insertVenue } from '../../src/persist/repositories/venues.js';
 import { engineFixture, type EngineFixture } from './engine.js';
 import { freshDatabase, type TestDatabase } from './postgres.js';

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { cancelEvent } from '../../services/cancellation.js';
 import { eventStats } from '../../services/eventStats.js';
+import { knownEvent } from '../actors.js';
 import type { AppDeps, AppEnv } from '../env.js';
 import { notFound, unavailable } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
-import { uuid } from '../schemas.js';
 
 export function adminRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -13,16 +13,10 @@ export function adminRoutes(deps: AppDeps) {
     await next();
   });
 
-  async function eventIdOf(idParam: string): Promise<string> {
-    const id = uuid.safeParse(idParam);
-    if (!id.success || !(await deps.catalog.findEvent(id.data))) throw notFound('event');
-    return id.data;
-  }
-
-  app.get('/events/:id/stats', async (c) => c.json(await eventStats(deps, await eventIdOf(c.req.param('id')))));
+  app.get('/events/:id/stats', async (c) => c.json(await eventStats(deps, (await knownEvent(deps, c.req.param('id'))).id)));
 
   app.post('/events/:id/cancel', async (c) => {
-    const eventId = await eventIdOf(c.req.param('id'));
+    const eventId = (await knownEvent(deps, c.req.param('id'))).id;
     const result = await cancelEvent(deps, eventId, deps.durableTimeoutMs);
     if (!result.ok) throw notFound('event');
     c.get('log').info({ event: 'event_cancelled', eventId, refundedOrders: result.refundedOrderIds.length });

@@ -2,13 +2,12 @@ import { Hono } from 'hono';
 import type { Section } from '../../domain/layout.js';
 import { findVenue } from '../../persist/repositories/venues.js';
 import type { EventWithVenue } from '../../services/catalog.js';
+import { knownEvent } from '../actors.js';
 import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../env.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { createEventSchema, eventSearchSchema, updateEventSchema, uuid } from '../schemas.js';
-
-
 
 /** Keyset pagination over (event_date, id): stable under inserts, no OFFSET scans. */
 const encodeCursor = (row: EventWithVenue) => Buffer.from(`${row.event_date.toISOString()}|${row.id}`).toString('base64url');
@@ -40,15 +39,7 @@ export function eventRoutes(deps: AppDeps) {
     return c.json({ events, nextCursor });
   });
 
-  app.get('/:id', async (c) => c.json({ event: await deps.catalog.view(await eventOf(c.req.param('id'))) }));
-
-  /** The event of a path, or 404 (a malformed id is simply unknown). */
-  async function eventOf(idParam: string) {
-    const id = uuid.safeParse(idParam);
-    const row = id.success ? await deps.catalog.findEvent(id.data) : undefined;
-    if (!row) throw notFound('event');
-    return row;
-  }
+  app.get('/:id', async (c) => c.json({ event: await deps.catalog.view(await knownEvent(deps, c.req.param('id'))) }));
 
   app.post('/', async (c) => {
     requireAdmin(c);
@@ -68,7 +59,7 @@ export function eventRoutes(deps: AppDeps) {
   app.put('/:id', async (c) => {
     requireAdmin(c);
     const body = await jsonBody(c, updateEventSchema);
-    const event = await eventOf(c.req.param('id'));
+    const event = await knownEvent(deps, c.req.param('id'));
     if (event.state === 'cancelled') throw new AppError(409, 'event_cancelled', 'A cancelled event cannot be changed.');
     if (body.venueId !== undefined && body.venueId !== event.venue_id) {
       throw new AppError(409, 'venue_locked', 'An event keeps the venue its seats were created for; cancel it and create another.');
