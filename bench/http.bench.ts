@@ -57,9 +57,24 @@ export async function httpBench(): Promise<{ rows: Measurement[]; summary: Recor
       (await apiClient.request('GET', `/api/events/${map1k.id}/seats`)).status === 200);
     const seatMap10k = await measure('GET seat map (10,000 seats)', 1_000, CONNECTIONS, async () =>
       (await apiClient.request('GET', `/api/events/${map10k.id}/seats`)).status === 200);
+    // The k6 browse and hold-churn journeys, closed-loop: one op is the whole journey.
+    const browse = await measure('browse: search + event page + seat map (3 requests)', 2_000, CONNECTIONS, async () => {
+      const answers = await Promise.all([
+        apiClient.request('GET', '/api/events?limit=20'), apiClient.request('GET', `/api/events/${map1k.id}`),
+      ]);
+      const map = await apiClient.request('GET', `/api/events/${map1k.id}/seats`);
+      return answers.every((a) => a.status === 200) && map.status === 200;
+    });
+    // buyers who checked out hold nothing now; seats from 40,000 on were never touched
+    const churn = await measure('hold churn: reserve + release, 1 seat (2 requests)', 5_000, CONNECTIONS, async (i) => {
+      const body = { eventId: big.id, seatIds: [big.seatIds[40_000 + i]] };
+      const held = await apiClient.request('POST', '/api/seats/reserve', { headers: auth(i % CHECKOUTS), body });
+      const released = await apiClient.request('DELETE', '/api/seats/release', { headers: auth(i % CHECKOUTS), body });
+      return held.status === 201 && released.status === 200;
+    });
     for (const client of [apiClient, bareClient, lockClient]) client.close();
 
-    const rows = [bareRow, health, me, reserve, lock, checkout, seatMap1k, seatMap10k];
+    const rows = [bareRow, health, me, reserve, lock, checkout, seatMap1k, seatMap10k, browse, churn];
     console.log(`\n## http (API in its own process, real Redis and Postgres, ${CONNECTIONS} keep-alive connections)\n`);
     console.log(table(rows, bareRow));
     const summary = {

@@ -9,7 +9,7 @@ import { loadEvent, type EventInventory } from './operations/loadEvent.js';
 import { refundOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
 import { reserveSeats } from './operations/reserveSeats.js';
-import { snapshotEvent } from './operations/snapshotEvent.js';
+import { snapshotEvent, type SeatCounts } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
 import {
   admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition, type QueueSettings,
@@ -67,6 +67,21 @@ export function createEngine(deps: EngineDeps) {
     queueLeave: (eventId: string, userId: string) => leaveQueue(ctx, eventId, userId),
     admit: (eventId: string) => admitBuyers(ctx, eventId),
     configureQueue: (eventId: string, settings: QueueSettings) => configureQueue(ctx, eventId, settings),
+
+    /**
+     * Seat counts without the seat map: two small reads in one MULTI (atomic), for event
+     * lists and pages. Holds past their deadline count as available, as in a snapshot.
+     */
+    async counts(eventId: string): Promise<SeatCounts | undefined> {
+      const k = ctx.keysFor(eventId);
+      if (!k) return undefined;
+      const replies = await redis.multi().hmget(k.state, 'n', 'sold').zcount(k.deadlines, `(${ctx.clock.now()}`, '+inf').exec();
+      const [[, meta], [, held]] = replies as [[unknown, (string | null)[]], [unknown, number]];
+      if (!meta[0]) return undefined;
+      const total = Number(meta[0]);
+      const sold = Number(meta[1] ?? 0);
+      return { total, available: total - Number(held) - sold, held: Number(held), sold };
+    },
 
     /** Buyers waiting, and buyers admitted now (lapsed admissions not yet expired excluded). */
     async queueCounts(eventId: string): Promise<{ waiting: number; admitted: number }> {

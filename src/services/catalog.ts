@@ -142,8 +142,8 @@ export class Catalog {
 
   /** Live counts from the actor; from the durable record when Redis cannot answer. */
   async counts(eventId: string): Promise<SeatCounts> {
-    const snap = this.redisUp() ? await this.engine.snapshot(eventId).catch(() => undefined) : undefined;
-    return snap?.ok ? snap.counts : this.countsFromPostgres(eventId);
+    const live = this.redisUp() ? await this.engine.counts(eventId).catch(() => undefined) : undefined;
+    return live ?? this.countsFromPostgres(eventId);
   }
 
   async view(row: EventWithVenue): Promise<EventView> {

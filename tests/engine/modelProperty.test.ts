@@ -95,6 +95,8 @@ describe('engine against an in-memory model', () => {
           expect(available + held + sold).toBe(total);
           expect(sold).toBe([...snap.states].filter((c) => c === '2').length);
           expect(held).toBe([...snap.states].filter((c) => c === '1').length);
+          // The light counts of event lists agree with the full snapshot.
+          expect(await fx.engine.counts(eventId)).toEqual(snap.counts);
         }
         // I1: in the stream, no seat is sold again before its sale was refunded.
         const entries = await fx.redis.xrange(fx.engine.keys(eventId)!.sales, '-', '+');
