@@ -6,13 +6,43 @@ import { redisReady } from '../infra/availability.js';
 /** What a caller waits for: the sale of an order, or its refund, committed in Postgres. */
 export type Durably = 'sold' | 'refunded';
 
+/** The persister's announcements of one order id, heard from the moment it was created. */
+export class Announcements {
+  heard = 0;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(readonly stop: () => void) {}
+
+  announce(): void {
+    this.heard += 1;
+    for (const wake of this.wakers) wake();
+    this.wakers.clear();
+  }
+
+  /** True at the next announcement, false after `ms` without one. */
+  next(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.wakers.delete(wake);
+        resolve(false);
+      }, ms);
+      this.wakers.add(wake);
+    });
+  }
+}
+
 /**
- * Lets a checkout (or a refund) wait until it is committed in Postgres: the persister announces
- * persisted order ids after each batch; Postgres itself is asked before and after waiting,
- * so a missed announcement costs time, never correctness.
+ * Lets a checkout (or a refund) wait until it is committed in Postgres: the persister
+ * announces persisted order ids after each batch. A checkout listens before it takes the
+ * sale, so it hears every announcement and asks Postgres only at the deadline; other
+ * callers ask Postgres first. A missed announcement costs time, never correctness.
  */
 export class DurableWaiter {
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly listening = new Map<string, Set<Announcements>>();
   private subscriber: Redis | undefined;
 
   constructor(
@@ -25,13 +55,25 @@ export class DurableWaiter {
     this.subscriber = this.redis.duplicate();
     await redisReady(this.subscriber);
     this.subscriber.on('message', (_channel, message: string) => {
-      for (const orderId of message.split(' ')) for (const wake of this.waiting.get(orderId) ?? []) wake();
+      for (const orderId of message.split(' ')) for (const listener of this.listening.get(orderId) ?? []) listener.announce();
     });
     await this.subscriber.subscribe(globalKeys(this.prefix).persistedChannel);
   }
 
   stop(): void {
     this.subscriber?.disconnect();
+  }
+
+  /** Starts hearing the order's announcements; call `stop()` on the result when done. */
+  listen(orderId: string): Announcements {
+    const set = this.listening.get(orderId) ?? new Set();
+    const listener = new Announcements(() => {
+      set.delete(listener);
+      if (set.size === 0) this.listening.delete(orderId);
+    });
+    set.add(listener);
+    this.listening.set(orderId, set);
+    return listener;
   }
 
   async isDurable(orderId: string, what: Durably = 'sold'): Promise<boolean> {
@@ -42,36 +84,27 @@ export class DurableWaiter {
 
   /**
    * Resolves true once the order's sale (or refund) is in Postgres, false if not within
-   * timeoutMs. Each announcement of the order id prompts a check.
+   * timeoutMs. `listening` is a listener made before the sale was taken: nothing about the
+   * order can have been announced before it, so Postgres need not be asked first.
    */
-  async wait(orderId: string, timeoutMs: number, what: Durably = 'sold'): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    let wake: () => void = () => {};
-    const wakers = this.waiting.get(orderId) ?? new Set();
-    const onAnnounce = () => wake();
-    wakers.add(onAnnounce);
-    this.waiting.set(orderId, wakers);
+  async wait(orderId: string, timeoutMs: number, what: Durably = 'sold', listening?: Announcements): Promise<boolean> {
+    const listener = listening ?? this.listen(orderId);
+    const durable = () => this.isDurable(orderId, what).catch(() => false);
     try {
+      if (!listening && (await durable())) return true;
+      const deadline = Date.now() + timeoutMs;
+      let seen = listening ? 0 : listener.heard;
       while (true) {
-        const announced = new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        if (await this.isDurable(orderId, what).catch(() => false)) return true;
         const left = deadline - Date.now();
-        if (left <= 0) return false;
-        let timer: NodeJS.Timeout | undefined;
-        const heard = await Promise.race([
-          announced.then(() => true),
-          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), left))),
-        ]);
-        clearTimeout(timer);
-        // The persister announces only committed entries: a sale announced is durable. A refund
-        // shares its order id with the sale, so it is checked in Postgres.
-        if (heard && what === 'sold') return true;
+        if (left <= 0) return durable();
+        const heard = listener.heard > seen || (await listener.next(left));
+        seen = listener.heard;
+        // Only committed entries are announced: a sale announced is durable. A refund shares
+        // its order id with the sale, so it is checked in Postgres.
+        if (heard && (what === 'sold' || (await durable()))) return true;
       }
     } finally {
-      wakers.delete(onAnnounce);
-      if (wakers.size === 0) this.waiting.delete(orderId);
+      if (!listening) listener.stop();
     }
   }
 }

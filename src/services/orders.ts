@@ -29,6 +29,25 @@ const toView = (r: OrderRow): OrderView => ({
   currency: r.currency, createdAt: r.created_at.toISOString(), items: r.items,
 });
 
+/**
+ * The view of an order just sold, from what the sale recorded: the same document the
+ * persister writes (created_at is the sale's time), without reading it back.
+ */
+export function soldOrderView(
+  sale: { orderId: string; userId: string; eventId: string; atMs: number; seats: { index: number; priceCents: number }[] },
+  seatOf: (index: number) => { id: string; section: string; row: string; number: string },
+): OrderView {
+  const seats = [...sale.seats].sort((a, b) => a.index - b.index);
+  return {
+    id: sale.orderId, userId: sale.userId, eventId: sale.eventId, status: 'completed',
+    totalCents: seats.reduce((sum, s) => sum + s.priceCents, 0), currency: 'USD', createdAt: new Date(sale.atMs).toISOString(),
+    items: seats.map((s) => {
+      const seat = seatOf(s.index);
+      return { seatId: seat.id, section: seat.section, row: seat.row, number: seat.number, priceCents: s.priceCents };
+    }),
+  };
+}
+
 export async function findOrder(pool: Pool, orderId: string): Promise<OrderView | undefined> {
   const { rows } = await pool.query<OrderRow>(`${ORDER_SELECT} WHERE o.id = $1 GROUP BY o.id`, [orderId]);
   return rows[0] && toView(rows[0]);

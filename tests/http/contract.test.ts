@@ -182,11 +182,16 @@ describe('refunds, stats and cancellation', () => {
   });
 
   async function purchase(token: string, seatIds: string[], key: string) {
+    api.fx.clock.advance(1_017); // sale times with milliseconds, as in life
     await expectBody(await api.call('POST', '/api/seats/reserve', { token, body: { eventId: world.eventId, seatIds } }), 201, s.holdSchema);
     const res = await api.call('POST', '/api/checkout', {
       token, body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } }, headers: { 'idempotency-key': key },
     });
-    return (await expectBody(res, 201, wrap('order', s.orderSchema))).order;
+    const { order } = await expectBody(res, 201, wrap('order', s.orderSchema));
+    // the 201 answers with exactly the order Postgres holds
+    const stored = await expectBody(await api.call('GET', `/api/orders/${order.id}`, { token }), 200, wrap('order', s.orderSchema));
+    expect(stored.order).toEqual(order);
+    return order;
   }
 
   it('the owner refunds an order: refunded in Postgres, seats back on sale; others get 404, a second refund 409', async () => {

@@ -12,7 +12,7 @@ export interface SaleRequest {
 }
 
 export type ConfirmResult =
-  | { ok: true; replay: false; orderId: string; streamId: string; version: number; seats: SeatLine[] }
+  | { ok: true; replay: false; orderId: string; streamId: string; version: number; seats: SeatLine[]; /** the sale's time, as recorded */ atMs: number }
   | { ok: true; replay: true; orderId: string; streamId: string }
   | EngineFailure<'event_not_found' | 'event_closed' | 'no_active_hold' | 'hold_changed'>;
 
@@ -20,6 +20,7 @@ export type ConfirmResult =
 export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promise<ConfirmResult> {
   const k = ctx.keysFor(sale.eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
+  const atMs = ctx.clock.now();
   const reply = readReply(
     'confirmSale',
     await ctx.scripts.run(
@@ -27,7 +28,7 @@ export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promis
       [k.state, k.seats, k.deadlines, k.prices, k.sales, k.idempotency, k.orders],
       [
         k.changes, ctx.global.salesChannel, sale.userId, sale.orderId, sale.idempotencyKey,
-        ctx.clock.now(), sale.paymentRef, ...sale.seats,
+        atMs, sale.paymentRef, ...sale.seats,
       ],
     ),
   );
@@ -43,5 +44,6 @@ export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promis
     streamId: String(first),
     version: Number(second),
     seats: seatLinesFrom(reply.rest.slice(2)),
+    atMs,
   };
 }

@@ -3,8 +3,9 @@ import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { Logger } from '../../infra/logger.js';
 import type { SessionUser } from '../sessions.js';
+import type { Announcements } from '../../services/durableWaiter.js';
 import { fingerprintOf, IdempotencyStore } from '../../services/idempotency.js';
-import { findOrder } from '../../services/orders.js';
+import { findOrder, soldOrderView, type OrderView } from '../../services/orders.js';
 import { charge } from '../../services/payments.js';
 import { missingActor } from '../actors.js';
 import { jsonBody } from '../body.js';
@@ -22,11 +23,11 @@ export function checkoutRoutes(deps: AppDeps) {
   const records = new IdempotencyStore(deps.redis, deps.engine.context.prefix);
 
   /** Waits until the order is in Postgres: 201 only for a durable sale. */
-  async function durableOrder(orderId: string) {
-    if (!(await deps.durable.wait(orderId, deps.durableTimeoutMs))) {
+  async function durableOrder(orderId: string, sold?: { listening: Announcements; view: OrderView }) {
+    if (!(await deps.durable.wait(orderId, deps.durableTimeoutMs, 'sold', sold?.listening))) {
       throw unavailable('Your purchase is confirmed and being recorded; retry with the same Idempotency-Key.', 1);
     }
-    return { order: await findOrder(deps.pool, orderId) };
+    return { order: sold?.view ?? (await findOrder(deps.pool, orderId)) };
   }
 
   async function checkout(user: SessionUser, key: string, body: CheckoutBody, log: Logger) {
@@ -45,21 +46,31 @@ export function checkoutRoutes(deps: AppDeps) {
       deps.metrics.checkouts.inc({ result: 'failed', reason: 'payment_declined' });
       throw new AppError(402, 'payment_declined', 'The card was declined; your seats are still held.');
     }
-    const sale = await deps.engine.confirmSale({
-      eventId: body.eventId, userId: user.id, orderId: randomUUID(), idempotencyKey: key,
-      paymentRef: payment.reference, seats: hold.held.map((h) => h.index),
-    });
-    if (!sale.ok) {
-      log.info({ event: 'checkout_failed', reason: sale.code, eventId: body.eventId });
-      deps.metrics.checkouts.inc({ result: 'failed', reason: sale.code });
-      throw engineError(sale.code);
+    const orderId = randomUUID();
+    // Listening before the sale exists, so its announcement cannot be missed.
+    const listening = deps.durable.listen(orderId);
+    try {
+      const sale = await deps.engine.confirmSale({
+        eventId: body.eventId, userId: user.id, orderId, idempotencyKey: key,
+        paymentRef: payment.reference, seats: hold.held.map((h) => h.index),
+      });
+      if (!sale.ok) {
+        log.info({ event: 'checkout_failed', reason: sale.code, eventId: body.eventId });
+        deps.metrics.checkouts.inc({ result: 'failed', reason: sale.code });
+        throw engineError(sale.code);
+      }
+      // The key bought already (a race with a retry): answer with that order.
+      if (sale.replay) return await durableOrder(sale.orderId);
+      log.info({ event: 'checkout_completed', eventId: body.eventId, orderId, totalCents });
+      deps.metrics.checkouts.inc({ result: 'completed', reason: '' });
+      deps.metrics.seatsSold.inc(hold.held.length);
+      // A buyer admitted from the waiting room is done: the place goes to the next in line.
+      if ((await deps.catalog.findEvent(body.eventId))?.high_demand) await deps.engine.queueLeave(body.eventId, user.id);
+      const view = soldOrderView({ ...sale, userId: user.id, eventId: body.eventId }, (index) => layout.seats[index]!);
+      return await durableOrder(orderId, { listening, view });
+    } finally {
+      listening.stop();
     }
-    log.info({ event: 'checkout_completed', eventId: body.eventId, orderId: sale.orderId, totalCents });
-    deps.metrics.checkouts.inc({ result: 'completed', reason: '' });
-    deps.metrics.seatsSold.inc(hold.held.length);
-    // A buyer admitted from the waiting room is done: the place goes to the next in line.
-    if ((await deps.catalog.findEvent(body.eventId))?.high_demand) await deps.engine.queueLeave(body.eventId, user.id);
-    return durableOrder(sale.orderId);
   }
 
   app.post('/', async (c) => {
