@@ -53,7 +53,7 @@ export function createEngine(deps: EngineDeps) {
     },
     reserve: (eventId: string, userId: string, seats: readonly number[]) => reserveSeats(ctx, eventId, userId, seats),
     release: (eventId: string, userId: string, seats: readonly number[]) => releaseSeats(ctx, eventId, userId, seats),
-    getHold: (eventId: string, userId: string) => getHold(ctx, eventId, userId),
+    getHold: (eventId: string, userId: string, idempotencyKey?: string) => getHold(ctx, eventId, userId, idempotencyKey),
     confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),
     refund: (eventId: string, orderId: string, reason: RefundReason = 'requested') =>
       refundOrder(ctx, eventId, orderId, reason),

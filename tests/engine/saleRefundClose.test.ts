@@ -48,6 +48,9 @@ describe('confirmSale', () => {
     const again = await fx.engine.confirmSale(sale({ orderId: 'order-2', seats: [4] }));
     expect(again).toEqual({ ok: true, replay: true, orderId: 'order-1', streamId: first.ok && first.streamId });
     expect(await fx.redis.xlen(fx.engine.keys(eventId)!.sales)).toBe(1);
+    // a checkout's first read finds the order its key bought; another key sees the hold
+    expect(await fx.engine.getHold(eventId, 'alice', 'key-1')).toEqual({ ok: true, held: [], boughtOrderId: 'order-1' });
+    expect(await fx.engine.getHold(eventId, 'alice', 'key-2')).toMatchObject({ ok: true, held: [{ index: 4 }] });
     const snap = await fx.engine.snapshot(eventId);
     expect(snap.ok && snap.counts).toEqual({ total: 10, available: 7, held: 1, sold: 2 });
   });

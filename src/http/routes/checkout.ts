@@ -33,11 +33,10 @@ export function checkoutRoutes(deps: AppDeps) {
   async function checkout(user: SessionUser, key: string, body: CheckoutBody, log: Logger) {
     const layout = await deps.catalog.layout(body.eventId);
     if (!layout) throw notFound('event');
-    // A retry of a purchase that already went through (e.g. after a crash) returns that order.
-    const prior = await deps.engine.saleFor(body.eventId, user.id, key);
-    if (prior) return durableOrder(prior);
-    const hold = await deps.engine.getHold(body.eventId, user.id);
+    const hold = await deps.engine.getHold(body.eventId, user.id, key);
     if (!hold.ok) return missingActor(deps, body.eventId);
+    // A retry of a purchase that already went through (e.g. after a crash) returns that order.
+    if (hold.boughtOrderId) return durableOrder(hold.boughtOrderId);
     if (hold.held.length === 0) throw engineError('no_active_hold');
     const totalCents = hold.held.reduce((sum, h) => sum + h.priceCents, 0);
     const payment = charge(`${user.id}:${key}`, body.payment.token, totalCents);

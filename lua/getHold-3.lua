@@ -1,15 +1,23 @@
 --[[
-getHold: the seats a user holds in an event right now, with deadlines and prices. Read-only.
-KEYS[1] state   hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
-KEYS[2] prices  hash: seat index -> price (cents)
+getHold: the seats a user holds in an event right now, with deadlines and prices; given an
+idempotency key, first whether that key already bought (a checkout's retry). Read-only.
+KEYS[1] state        hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
+KEYS[2] prices       hash: seat index -> price (cents)
+KEYS[3] idempotency  hash: "<user id>:<idempotency key>" -> "<order id> <stream id>"
 ARGV[1] user id
 ARGV[2] now (ms since epoch)
+ARGV[3] idempotency key, or '' for none
 Returns {'ok', idx, deadlineMs, priceCents, ...} (no triples when nothing is held)
+        {'bought', orderId}: the idempotency key already bought this order
 Errors  {'event_not_found'}
 ]]
 --@include holdRecords
 local values = redis.call('HMGET', KEYS[1], 'n', userField(ARGV[1]))
 if not values[1] then return {'event_not_found'} end
+if ARGV[3] ~= '' then
+  local bought = redis.call('HGET', KEYS[3], ARGV[1] .. ':' .. ARGV[3])
+  if bought then return {'bought', string.match(bought, '^(%S+)')} end
+end
 local mine = splitByDeadline(holdList(values[2]), tonumber(ARGV[2]))
 local reply = {'ok'}
 if #mine == 0 then return reply end
