@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { expandLayout, type Section } from '../src/domain/layout.js';
 import { Redis } from 'ioredis';
+import { expandLayout, type Section } from '../src/domain/layout.js';
 import { SessionStore } from '../src/http/sessions.js';
 import { startPrivateRedis } from '../src/infra/redisServer.js';
-import { createPool, type Pool } from '../src/persist/db.js';
-import { migrate } from '../src/persist/migrate.js';
+import { createScratchDatabase } from '../src/infra/scratchDatabase.js';
+import type { Pool } from '../src/persist/db.js';
 import { insertEventWithSeats } from '../src/persist/repositories/events.js';
 import { insertVenue } from '../src/persist/repositories/venues.js';
 import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
@@ -14,28 +13,7 @@ import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
 export const benchAdminUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A new migrated database, dropped afterwards. */
-export async function scratchDatabase(adminUrl: string, poolSize = 10) {
-  const name = `tk_bench_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
-  const admin = new pg.Client(adminUrl);
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = createPool(url.toString(), poolSize);
-  await migrate(pool);
-  return {
-    url: url.toString(),
-    pool,
-    async drop() {
-      await pool.end();
-      const c = new pg.Client(adminUrl);
-      await c.connect();
-      await c.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
+export const scratchDatabase = (adminUrl: string, poolSize = 10) => createScratchDatabase(adminUrl, 'tk_bench', poolSize);
 
 /** An on-sale event of rows x seatsPerRow seats in Postgres (the API loads its actor at start). */
 export async function createEvent(

@@ -27,10 +27,8 @@ if meta[4] ~= '1' then return {'queue_not_enabled'} end
 if meta[2] ~= 'open' then return {'event_closed'} end
 local onSaleMs = tonumber(meta[3])
 
-local admittedUntil = tonumber(redis.call('ZSCORE', K.admitted, userId))
-if admittedUntil and admittedUntil > nowMs then
-  return queueReply(K, 'admitted', 0, admittedUntil, onSaleMs)
-end
+local admitted, admittedUntil = admittedReply(K, userId, nowMs, onSaleMs)
+if admitted then return admitted end
 local rank = redis.call('ZRANK', K.waiting, userId)
 if not rank then
   if admittedUntil then redis.call('ZREM', K.admitted, userId) end

@@ -23,10 +23,8 @@ if not meta[1] then return {'event_not_found'} end
 if meta[3] ~= '1' then return {'queue_not_enabled'} end
 local onSaleMs = tonumber(meta[2])
 
-local admittedUntil = tonumber(redis.call('ZSCORE', K.admitted, userId))
-if admittedUntil and admittedUntil > nowMs then
-  return queueReply(K, 'admitted', 0, admittedUntil, onSaleMs)
-end
+local admitted, admittedUntil = admittedReply(K, userId, nowMs, onSaleMs)
+if admitted then return admitted end
 local rank = redis.call('ZRANK', K.waiting, userId)
 if rank then
   redis.call('ZADD', K.seen, nowMs, userId)

@@ -1,4 +1,4 @@
--- Queue settings with their defaults, and the reply every queue read shares.
+-- Queue settings with their defaults, and the replies every queue read shares.
 -- queueSettings(K) reads the queue's hash: rate (buyers per second), capacity (admitted at
 -- once), admissionMs, abandonMs (a waiting buyer who has not polled for this long loses the
 -- place), measuredRate (admissions per second, moving average), seed.
@@ -20,4 +20,11 @@ local function queueReply(K, status, position, admittedUntil, onSaleMs)
   local settings = queueSettings(K)
   return {status, position, redis.call('ZCARD', K.waiting), admittedUntil or 0, onSaleMs,
     tostring(settings.measuredRate)}
+end
+
+-- The reply for a buyer admitted until after now, or nil.
+local function admittedReply(K, userId, nowMs, onSaleMs)
+  local admittedUntil = tonumber(redis.call('ZSCORE', K.admitted, userId))
+  if admittedUntil and admittedUntil > nowMs then return queueReply(K, 'admitted', 0, admittedUntil, onSaleMs), admittedUntil end
+  return nil, admittedUntil
 end

@@ -62,28 +62,20 @@ export function createMetrics() {
     }),
   };
 
-  new Gauge({
-    name: 'queue_length', help: 'Buyers waiting, per event', labelNames: ['event'] as const, registers: [registry],
-    async collect() {
-      if (!sources) return;
-      this.reset();
-      for (const eventId of await sources.engine.liveEventIds()) {
-        const { waiting } = await sources.engine.queueCounts(eventId);
-        if (waiting > 0) this.set({ event: eventId }, waiting);
-      }
-    },
-  });
-  new Gauge({
-    name: 'queue_admitted', help: 'Buyers admitted now, per event', labelNames: ['event'] as const, registers: [registry],
-    async collect() {
-      if (!sources) return;
-      this.reset();
-      for (const eventId of await sources.engine.liveEventIds()) {
-        const { admitted } = await sources.engine.queueCounts(eventId);
-        if (admitted > 0) this.set({ event: eventId }, admitted);
-      }
-    },
-  });
+  const perEvent = (name: string, help: string, read: (counts: { waiting: number; admitted: number }) => number) =>
+    new Gauge({
+      name, help, labelNames: ['event'] as const, registers: [registry],
+      async collect() {
+        if (!sources) return;
+        this.reset();
+        for (const eventId of await sources.engine.liveEventIds()) {
+          const value = read(await sources.engine.queueCounts(eventId));
+          if (value > 0) this.set({ event: eventId }, value);
+        }
+      },
+    });
+  perEvent('queue_length', 'Buyers waiting, per event', (q) => q.waiting);
+  perEvent('queue_admitted', 'Buyers admitted now, per event', (q) => q.admitted);
   gauge('active_sessions', 'Sessions not yet expired', (s) => s.activeSessions());
   gauge('redis_up', '1 while Redis answers', (s) => (s.redisUp() ? 1 : 0));
   gauge('persister_backlog_entries', 'Sales and refunds not yet in Postgres, all events', async (s) => {

@@ -9,6 +9,22 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   return pool;
 }
 
+/** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** SQLSTATE classes that mean "this entry's data is refused", not "the database is down". */
 export function isDataError(err: unknown): err is { code: string; constraint?: string; message: string } {
   const code = (err as { code?: unknown })?.code;

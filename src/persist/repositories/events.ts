@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { SeatSpec } from '../../domain/layout.js';
+import { inTransaction } from '../db.js';
 
 export interface EventRow {
   id: string;
@@ -23,9 +24,7 @@ export type NewEvent = Omit<EventRow, 'state' | 'updated_at' | 'queue_rate_per_s
 
 /** Inserts the event and its whole seat inventory in one transaction. */
 export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: SeatSpec[], seatIds: string[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO events (id, name, artist, venue_id, event_date, on_sale_date, high_demand, prices,
          queue_rate_per_second, queue_capacity)
@@ -41,13 +40,7 @@ export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: S
       [event.id, seatIds, seats.map((s) => s.index), seats.map((s) => s.section), seats.map((s) => s.row),
         seats.map((s) => s.number), seats.map((s) => s.priceCents)],
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function findEvent(pool: Pool, id: string): Promise<EventRow | undefined> {
@@ -123,9 +116,7 @@ export interface EventPatch {
 
 /** Updates the event's fields, and its seats' prices when prices change, in one transaction. */
 export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query(
       `UPDATE events SET name = coalesce($2, name), artist = coalesce($3, artist),
          event_date = coalesce($4, event_date), on_sale_date = coalesce($5, on_sale_date),
@@ -143,13 +134,7 @@ export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Pr
         [id, JSON.stringify(patch.prices)],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function markCancelled(pool: Pool, id: string): Promise<void> {
