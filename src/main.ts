@@ -84,6 +84,7 @@ const persister = config.PERSISTER === 'embedded' ? new Persister({ redis, pool,
 await persister?.start();
 const metrics = createMetrics();
 const sessions = new SessionStore(redis, config.REDIS_PREFIX);
+await sessions.start();
 redisHealth.start();
 metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
 const admission = new AdmissionDriver(engine, log, (_eventId, step) => {
@@ -117,6 +118,7 @@ async function shutdown(signal: string) {
   await new Promise((resolve) => server.close(resolve));
   await persister?.stop();
   durable.stop();
+  sessions.stop();
   redis.disconnect();
   await pool.end();
   for (const stop of stops.reverse()) await stop();

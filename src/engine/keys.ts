@@ -80,6 +80,8 @@ export function globalKeys(prefix: string) {
     searchCache: (generation: string, queryHash: string) => `${prefix}cache:search:${generation}:${queryHash}`,
     /** string: a rate limiter's state, per endpoint class and caller (user id or client address) */
     rateLimit: (endpointClass: string, caller: string) => `${prefix}rl:${endpointClass}:${caller}`,
+    /** pub/sub channel: the hash of a session just destroyed, so every process forgets it */
+    sessionRevoked: `${prefix}sessions:revoked`,
     /** zset: session token hashes by expiry (ms), for the active-sessions gauge */
     activeSessions: `${prefix}sessions:active`,
     /** counter: bumped on every catalogue write, so every cached search page goes stale at once */

@@ -45,6 +45,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const db = options.db ?? (await freshDatabase());
   const prefix = fx.prefix;
   const sessions = new SessionStore(fx.redis, prefix);
+  await sessions.start();
   const durable = new DurableWaiter(fx.redis, db.pool, prefix);
   await durable.start();
   const persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix, pollMs: 10 });
@@ -84,6 +85,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
       await new Promise((r) => server.close(r));
       await persister.stop();
       durable.stop();
+      sessions.stop();
       await fx.close();
       await db.drop();
     },
