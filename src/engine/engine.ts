@@ -102,13 +102,6 @@ export function createEngine(deps: EngineDeps) {
       if (k) await redis.del(k.state, k.seats, k.deadlines, k.prices, k.orders, k.idempotency);
     },
 
-    /** The order an idempotency key of this user already bought in this event, if any. */
-    async saleFor(eventId: string, userId: string, idempotencyKey: string): Promise<string | undefined> {
-      const k = ctx.keysFor(eventId);
-      const value = k ? await redis.hget(k.idempotency, `${userId}:${idempotencyKey}`) : null;
-      return value?.split(' ')[0];
-    },
-
     /** The actor's orders: sold, including sales not yet persisted, and refunded. */
     async orders(eventId: string): Promise<ActorOrder[]> {
       const k = ctx.keysFor(eventId);

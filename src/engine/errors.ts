@@ -59,6 +59,3 @@ export function readReply(script: string, reply: unknown): { status: string; res
   return failure;
 }
 
-export function isFailure(value: object): value is EngineFailure {
-  return 'ok' in value && value.ok === false;
-}

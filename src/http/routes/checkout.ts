@@ -87,7 +87,8 @@ export function checkoutRoutes(deps: AppDeps) {
     if (existing?.state === 'in_flight') {
       // The first request may have died after the engine took the sale (a crash): the sale
       // is the truth, so this retry answers with it instead of waiting out the claim.
-      const sold = await deps.engine.saleFor(body.eventId, user.id, key);
+      const hold = await deps.engine.getHold(body.eventId, user.id, key);
+      const sold = hold.ok ? hold.boughtOrderId : undefined;
       if (!sold) {
         throw new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress.', {}, { 'Retry-After': '1' });
       }

@@ -43,11 +43,6 @@ export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: S
   });
 }
 
-export async function findEvent(pool: Pool, id: string): Promise<EventRow | undefined> {
-  const { rows } = await pool.query<EventRow>('SELECT * FROM events WHERE id = $1', [id]);
-  return rows[0];
-}
-
 const EVENT_SELECT = `
   SELECT e.*, v.name AS venue_name, v.city AS venue_city
   FROM events e JOIN venues v ON v.id = e.venue_id`;
