@@ -5,7 +5,7 @@ import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
 
-/** The contract of ../shared/API.md, endpoint by endpoint, over real HTTP; every body is checked against its schema. */
+/** The HTTP contract, endpoint by endpoint, over real HTTP; every body is checked against its schema. */
 
 let api: ApiFixture;
 let admin: { id: string; token: string };

@@ -9,7 +9,7 @@ interface EndpointClass {
   matches(method: string, path: string): boolean;
 }
 
-/** The limits of ../shared/API.md, most specific first. */
+/** The rate limits of the API contract, most specific first. */
 export const ENDPOINT_CLASSES: EndpointClass[] = [
   { name: 'auth', perMinute: 10, matches: (_m, p) => p.startsWith('/api/auth/') },
   { name: 'reserve', perMinute: 20, matches: (m, p) => m === 'POST' && p === '/api/seats/reserve' },
