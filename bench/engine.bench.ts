@@ -27,7 +27,7 @@ export async function engineBench(): Promise<{ rows: Measurement[]; summary: Rec
     });
     // 2 seats per reserve, 3 reserves per buyer (6 seats, the cap): every call succeeds.
     const reserve = await measure('engine.reserve (2 seats)', 30_000, CONCURRENCY, async (i) => {
-      const r = await engine.reserve(eventId, `buyer-${i % 10_000}`, [2 * i, 2 * i + 1]);
+      const r = await engine.reserveSeats(eventId, `buyer-${i % 10_000}`, [2 * i, 2 * i + 1]);
       return r.ok;
     });
     const holds = await Promise.all(
@@ -42,7 +42,7 @@ export async function engineBench(): Promise<{ rows: Measurement[]; summary: Rec
       return r.ok;
     });
     const snapshot = await measure('engine.snapshot (60,000 seats)', 2_000, CONCURRENCY, async () => {
-      return (await engine.snapshot(eventId)).ok;
+      return (await engine.snapshotEvent(eventId)).ok;
     });
     const rows = [noop, reserve, confirm, snapshot];
     console.log(`\n## engine (private redis-server, ${CONCURRENCY} concurrent callers, one connection)\n`);

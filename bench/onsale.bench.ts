@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEngine } from '../src/engine/engine.js';
 import { globalKeys } from '../src/engine/keys.js';
 import { backlogTotal, streamBacklog } from '../src/persist/backlog.js';
 import { rebuildActor } from '../src/persist/rebuild.js';
@@ -61,7 +60,7 @@ export async function onsaleBench() {
       highDemand: true, queueRatePerSecond: ADMIT_PER_SECOND, queueCapacity: ADMITTED_AT_ONCE,
     });
     const tokens = await createBuyers(stack.db.pool, stack.sessions, BUYERS);
-    const engine = createEngine({ redis: stack.redis, prefix: BENCH_PREFIX });
+    const { engine } = stack;
     const api = await stack.startApi();
     const client = httpClient(api.url, CONNECTIONS);
     const timeline = new Timeline();
@@ -76,7 +75,7 @@ export async function onsaleBench() {
     let soldOutAt: number | undefined;
     const monitor = (async () => {
       while (!soldOutAt && Date.now() - started < GIVE_UP_MS) {
-        const snap = await engine.snapshot(event.id);
+        const snap = await engine.snapshotEvent(event.id);
         if (snap.ok && snap.counts.sold === snap.counts.total) soldOutAt = Date.now();
         await sleep(100);
       }
@@ -160,7 +159,7 @@ export async function onsaleBench() {
               (SELECT count(*)::int FROM orders WHERE event_id = $1 AND status = 'completed') AS orders
        FROM tickets WHERE event_id = $1 AND status = 'valid'`, [event.id]);
     const pg = rows[0]!;
-    const snap = await engine.snapshot(event.id);
+    const snap = await engine.snapshotEvent(event.id);
 
     const steps: StepSummary[] = timeline.steps();
     const seconds: Second[] = timeline.seconds();

@@ -34,7 +34,7 @@ async function seed(pool: Pool, engine: Engine, seats: number, users: number) {
 
 async function sell(engine: Engine, eventId: string, userId: string, first: number) {
   const seats = Array.from({ length: SEATS_PER_SALE }, (_, i) => first + i);
-  const r = await engine.reserve(eventId, userId, seats);
+  const r = await engine.reserveSeats(eventId, userId, seats);
   if (!r.ok) throw new Error(r.code);
   const orderId = randomUUID();
   const s = await engine.confirmSale({ eventId, userId, orderId, idempotencyKey: orderId, paymentRef: 'p', seats });
@@ -105,7 +105,7 @@ export async function persisterBench(): Promise<{ rows: Measurement[]; summary: 
     await running.start();
     const watermark = await measure('sale confirmed -> durable (32 buyers)', 2_000, 32, async (i) => {
       const seats = [2 * i, 2 * i + 1];
-      const r = await engine.reserve(live.eventId, live.userIds[i]!, seats);
+      const r = await engine.reserveSeats(live.eventId, live.userIds[i]!, seats);
       if (!r.ok) return false;
       const orderId = randomUUID();
       const durable = new Promise<void>((resolve) => waiting.set(orderId, resolve));

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { expandLayout, type Section } from '../src/domain/layout.js';
-import { SessionStore } from '../src/http/sessions.js';
+import { loadConfig } from '../src/config.js';
+import type { SessionStore } from '../src/http/sessions.js';
+import { silentLogger } from '../src/infra/logger.js';
 import { startPrivateRedis } from '../src/infra/redisServer.js';
 import { createScratchDatabase } from '../src/infra/scratchDatabase.js';
 import type { Pool } from '../src/persist/db.js';
 import { insertEventWithSeats } from '../src/persist/repositories/events.js';
 import { insertVenue } from '../src/persist/repositories/venues.js';
+import { createRuntime } from '../src/runtime.js';
 import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
 
 /** Where benchmarks may create scratch databases: TEST_DATABASE_URL or the local Postgres. */
@@ -58,6 +61,8 @@ export async function benchStack() {
   const redisServer = await startPrivateRedis();
   const redis = new Redis(redisServer.url);
   const db = await scratchDatabase(benchAdminUrl());
+  // The benchmark's own in-process view of the same Redis and database (never started: the API process serves).
+  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), { redis, pool: db.pool, log: silentLogger, persister: false });
   const children: ApiProcess[] = [];
   const track = async (started: Promise<ApiProcess>) => {
     const child = await started;
@@ -67,7 +72,8 @@ export async function benchStack() {
   return {
     redis,
     db,
-    sessions: new SessionStore(redis, BENCH_PREFIX),
+    engine: runtime.engine,
+    sessions: runtime.sessions,
     /** the API as `npm start` runs it (rate limits off); BENCH_CPU_PROF=<dir> profiles it */
     startApi: (env: Record<string, string> = {}) => track(spawnServer(['src/main.ts'], {
       DATABASE_URL: db.url, REDIS_URL: redisServer.url, REDIS_PREFIX: BENCH_PREFIX, PORT: '0', RATE_LIMITS: 'off', LOG_LEVEL: 'info', ...env,

@@ -1,16 +1,16 @@
 import { Redis } from 'ioredis';
 import { loadConfig } from '../config.js';
-import { createEngine } from '../engine/engine.js';
 import { FAIL_FAST_REDIS, redisReady } from '../infra/availability.js';
 import { silentLogger } from '../infra/logger.js';
 import { createPool } from '../persist/db.js';
+import { createRuntime } from '../runtime.js';
 import { readRuntime } from '../runtimeFile.js';
-import { Catalog } from '../services/catalog.js';
 import { CliError } from './output.js';
 
 /**
- * Connections to the same Redis and Postgres the server uses: DATABASE_URL and REDIS_URL,
- * or the services a local `npm start` brought up (recorded in .data/runtime.json).
+ * The running system's parts on the same Redis and Postgres the server uses: DATABASE_URL
+ * and REDIS_URL, or the services a local `npm start` brought up (recorded in
+ * .data/runtime.json). Nothing is started: a command is one short run.
  */
 export async function openRuntime() {
   const config = loadConfig();
@@ -30,13 +30,9 @@ export async function openRuntime() {
     await pool.end();
     throw new CliError(`cannot reach Redis or Postgres: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const engine = createEngine({
-    redis, prefix: config.REDIS_PREFIX,
-    limits: { holdTtlMs: config.HOLD_TTL_SECONDS * 1000, maxSeatsPerCall: config.MAX_SEATS_PER_HOLD },
-  });
+  const runtime = createRuntime(config, { redis, pool, log: silentLogger, persister: false, background: false });
   return {
-    config, pool, redis, engine, log: silentLogger,
-    catalog: new Catalog(pool, engine),
+    ...runtime,
     async close() {
       redis.disconnect();
       await pool.end();

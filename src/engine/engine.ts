@@ -13,7 +13,7 @@ import { snapshotEvent, type SeatCounts } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
 import {
   admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition, type QueueSettings,
-} from './operations/waitingRoom.js';
+} from './operations/queueScripts.js';
 import { ScriptRunner } from './scripts.js';
 
 export interface EngineDeps {
@@ -51,21 +51,21 @@ export function createEngine(deps: EngineDeps) {
       if (result.ok) await redis.sadd(ctx.global.events, inventory.eventId);
       return result;
     },
-    reserve: (eventId: string, userId: string, seats: readonly number[]) => reserveSeats(ctx, eventId, userId, seats),
-    release: (eventId: string, userId: string, seats: readonly number[]) => releaseSeats(ctx, eventId, userId, seats),
+    reserveSeats: (eventId: string, userId: string, seats: readonly number[]) => reserveSeats(ctx, eventId, userId, seats),
+    releaseSeats: (eventId: string, userId: string, seats: readonly number[]) => releaseSeats(ctx, eventId, userId, seats),
     getHold: (eventId: string, userId: string, idempotencyKey?: string) => getHold(ctx, eventId, userId, idempotencyKey),
     confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),
-    refund: (eventId: string, orderId: string, reason: RefundReason = 'requested') =>
+    refundOrder: (eventId: string, orderId: string, reason: RefundReason = 'requested') =>
       refundOrder(ctx, eventId, orderId, reason),
-    close: (eventId: string) => closeEvent(ctx, eventId),
-    snapshot: (eventId: string) => snapshotEvent(ctx, eventId),
-    sweep: (eventId: string) => sweepHolds(ctx, eventId),
+    closeEvent: (eventId: string) => closeEvent(ctx, eventId),
+    snapshotEvent: (eventId: string) => snapshotEvent(ctx, eventId),
+    sweepHolds: (eventId: string) => sweepHolds(ctx, eventId),
     limitRate: (endpointClass: string, caller: string, limit: number, periodMs: number) =>
       limitRate(ctx, endpointClass, caller, limit, periodMs),
-    queueJoin: (eventId: string, userId: string) => joinQueue(ctx, eventId, userId),
+    joinQueue: (eventId: string, userId: string) => joinQueue(ctx, eventId, userId),
     queuePosition: (eventId: string, userId: string) => queuePosition(ctx, eventId, userId),
-    queueLeave: (eventId: string, userId: string) => leaveQueue(ctx, eventId, userId),
-    admit: (eventId: string) => admitBuyers(ctx, eventId),
+    leaveQueue: (eventId: string, userId: string) => leaveQueue(ctx, eventId, userId),
+    admitBuyers: (eventId: string) => admitBuyers(ctx, eventId),
     configureQueue: (eventId: string, settings: QueueSettings) => configureQueue(ctx, eventId, settings),
 
     /**

@@ -1,4 +1,4 @@
-import type { AppDeps } from './env.js';
+import type { AppDeps } from './appDeps.js';
 import { uuid } from './schemas.js';
 import { notFound, unavailable } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppDeps, AppEnv } from './env.js';
+import type { AppDeps, AppEnv } from './appDeps.js';
 import { isDatabaseUnavailable, isRedisUnavailable } from '../infra/availability.js';
 import type { Logger } from '../infra/logger.js';
 import { AppError, problemBody, unavailable } from './errors.js';

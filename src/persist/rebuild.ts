@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/waitingRoom.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
 import type { Engine } from '../engine/engine.js';
 import { backlogTotal, streamBacklog } from './backlog.js';
 

@@ -23,7 +23,7 @@ export async function reconcileEvent(deps: { engine: Engine; pool: Pool }, event
   if (!keys) return { ok: false, code: 'event_not_found' };
   const exists = await deps.pool.query('SELECT 1 FROM events WHERE id = $1', [eventId]);
   if (exists.rowCount === 0) return { ok: false, code: 'event_not_found' };
-  const snapshot = await deps.engine.snapshot(eventId);
+  const snapshot = await deps.engine.snapshotEvent(eventId);
   if (!snapshot.ok) return { ok: false, code: 'actor_missing' };
   const backlog = backlogTotal(await streamBacklog(deps.engine.redis, keys.sales));
   const { rows } = await deps.pool.query<{ seat_index: number }>(

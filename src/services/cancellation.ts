@@ -20,10 +20,10 @@ export async function cancelEvent(
   durableTimeoutMs: number,
 ): Promise<CancelResult> {
   const { engine } = deps;
-  let closed = await engine.close(eventId);
+  let closed = await engine.closeEvent(eventId);
   if (!closed.ok) {
     await deps.catalog.ensureActor(eventId);
-    closed = await engine.close(eventId);
+    closed = await engine.closeEvent(eventId);
     if (!closed.ok) return closed;
   }
   await markCancelled(deps.pool, eventId);
@@ -31,7 +31,7 @@ export async function cancelEvent(
   const refundedOrderIds: string[] = [];
   for (const order of await engine.orders(eventId)) {
     if (order.status !== 'completed') continue;
-    const refund = await engine.refund(eventId, order.orderId, 'event_cancelled');
+    const refund = await engine.refundOrder(eventId, order.orderId, 'event_cancelled');
     if (refund.ok) refundedOrderIds.push(order.orderId);
   }
   // A retry also waits for refunds an interrupted first run made.

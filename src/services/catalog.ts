@@ -5,7 +5,7 @@ import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
 import { globalKeys } from '../engine/keys.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
-import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/waitingRoom.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import {
   findEventWithVenue, insertEventWithSeats, searchEvents, updateEvent,

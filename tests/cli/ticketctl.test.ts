@@ -50,7 +50,7 @@ async function drain() {
 }
 
 async function sell(eventId: string, userId: string, seats: number[]) {
-  const held = await engine.reserve(eventId, userId, seats);
+  const held = await engine.reserveSeats(eventId, userId, seats);
   if (!held.ok) throw new Error(held.code);
   const sale = await engine.confirmSale({ eventId, userId, orderId: randomUUID(), idempotencyKey: randomUUID(), paymentRef: 'p', seats });
   if (!sale.ok) throw new Error(sale.code);
@@ -104,13 +104,13 @@ describe('ticketctl', () => {
 
   it('shows an event, its holds and its queue', async () => {
     const [buyer] = await seedUsers(db.pool, 1);
-    expect((await engine.reserve(onSale, buyer!, [0, 1])).ok).toBe(true);
+    expect((await engine.reserveSeats(onSale, buyer!, [0, 1])).ok).toBe(true);
     const event = await ticketctl(['event', onSale]);
     expect(event.code).toBe(0);
     expect(event.stdout).toContain('seats 1000: 998 available, 2 held, 0 sold');
     const holds = await json(['holds', onSale]);
     expect(holds.data.holds.map((h: { seat: string; userId: string }) => [h.seat, h.userId])).toEqual([['Floor 1-1', buyer], ['Floor 1-2', buyer]]);
-    await engine.queueJoin(highDemand, 'queued-buyer');
+    await engine.joinQueue(highDemand, 'queued-buyer');
     const queue = await json(['queue', highDemand]);
     expect(queue.data).toMatchObject({ waiting: 1, admitted: 0, waitingHead: [{ position: 1, userId: 'queued-buyer' }] });
     expect((await ticketctl(['event', randomUUID()])).code).toBe(2);
@@ -153,13 +153,13 @@ describe('ticketctl', () => {
   });
 
   it('rebuild after a flush restores every sold seat', async () => {
-    const before = await engine.snapshot(onSale);
+    const before = await engine.snapshotEvent(onSale);
     await engine.dropActor(onSale);
     expect((await ticketctl(['event', onSale])).stdout).toContain('actor missing');
     const rebuilt = await ticketctl(['rebuild', onSale]);
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.stdout).toMatch(/rebuilt .*: 1000 seats, 3 sold/);
-    const after = await engine.snapshot(onSale);
+    const after = await engine.snapshotEvent(onSale);
     // every seat sold in Postgres (including the forged one) is sold again; holds are gone
     const soldBefore = before.ok ? [...before.states].flatMap((ch, i) => (ch === '2' ? [i] : [])) : [];
     const soldAfter = after.ok ? [...after.states].flatMap((ch, i) => (ch === '2' ? [i] : [])) : [];

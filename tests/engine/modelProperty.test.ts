@@ -46,7 +46,7 @@ describe('engine against an in-memory model', () => {
           switch (s.kind) {
             case 'reserve': {
               const expected = model.reserve(s.user, s.seats, now);
-              const actual = await fx.engine.reserve(eventId, s.user, s.seats);
+              const actual = await fx.engine.reserveSeats(eventId, s.user, s.seats);
               expect(actual.ok).toBe(expected.ok);
               if (!actual.ok && !expected.ok) {
                 expect(actual.code).toBe(expected.code);
@@ -56,7 +56,7 @@ describe('engine against an in-memory model', () => {
             }
             case 'release': {
               const expected = model.release(s.user, s.seats, now);
-              const actual = await fx.engine.release(eventId, s.user, s.seats);
+              const actual = await fx.engine.releaseSeats(eventId, s.user, s.seats);
               expect(actual.ok && actual.released.sort()).toEqual(expected.sort());
               break;
             }
@@ -75,7 +75,7 @@ describe('engine against an in-memory model', () => {
             }
             case 'refund': {
               const orderId = orderIds[s.order] ?? 'missing';
-              const actual = await fx.engine.refund(eventId, orderId);
+              const actual = await fx.engine.refundOrder(eventId, orderId);
               expect(actual.ok).toBe(model.refund(orderId));
               break;
             }
@@ -83,10 +83,10 @@ describe('engine against an in-memory model', () => {
               fx.clock.advance(s.ms);
               break;
             case 'sweep':
-              await fx.engine.sweep(eventId);
+              await fx.engine.sweepHolds(eventId);
               break;
           }
-          const snap = await fx.engine.snapshot(eventId);
+          const snap = await fx.engine.snapshotEvent(eventId);
           if (!snap.ok) throw new Error(snap.code);
           // Same seat map as the model (I6: holds belong to their holder and lapse on time).
           expect(snap.states).toBe(model.states(fx.clock.now()));

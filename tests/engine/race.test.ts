@@ -33,7 +33,7 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     const eventId = await loadedEvent(fx, SEATS);
     const attempts = await Promise.all(
       Array.from({ length: BUYERS }, (_, buyer) =>
-        engines[buyer % CONNECTIONS]!.reserve(eventId, `buyer-${buyer}`, seatsFor(buyer)).then((r) => ({ buyer, r })),
+        engines[buyer % CONNECTIONS]!.reserveSeats(eventId, `buyer-${buyer}`, seatsFor(buyer)).then((r) => ({ buyer, r })),
       ),
     );
     const owners = new Map<number, string>();
@@ -52,7 +52,7 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
       Object.entries(state).filter(([f]) => f.startsWith('s:')).map(([f, v]) => [f.slice(2), v.split(' ')[1]]),
     );
     expect(Object.fromEntries([...owners].map(([i, u]) => [String(i), u]))).toEqual(holderIds);
-    const snap = await fx.engine.snapshot(eventId);
+    const snap = await fx.engine.snapshotEvent(eventId);
     if (!snap.ok) throw new Error(snap.code);
     expect(snap.counts.held).toBe(owners.size);
     expect(snap.counts.available + snap.counts.held + snap.counts.sold).toBe(SEATS);
@@ -71,7 +71,7 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     const entries = await fx.redis.xrange(fx.engine.keys(eventId)!.sales, '-', '+');
     const soldSeats = entries.flatMap(([, f]) => f[f.indexOf('seats') + 1]!.split(',').map(Number));
     expect(soldSeats.sort((a, b) => a - b)).toEqual([...owners.keys()].sort((a, b) => a - b));
-    const after = await fx.engine.snapshot(eventId);
+    const after = await fx.engine.snapshotEvent(eventId);
     expect(after.ok && after.counts).toEqual({ total: SEATS, available: SEATS - owners.size, held: 0, sold: owners.size });
   });
 });

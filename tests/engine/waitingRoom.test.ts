@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QueueSettings } from '../../src/engine/operations/waitingRoom.js';
-import { estimatedWaitSeconds } from '../../src/services/waitingRoom.js';
+import type { QueueSettings } from '../../src/engine/operations/queueScripts.js';
+import { estimatedWaitSeconds } from '../../src/services/queueView.js';
 import { engineFixture, loadedEvent, type EngineFixture } from '../support/engine.js';
 
 let fx: EngineFixture;
@@ -19,7 +19,7 @@ async function queuedEvent(opensInMs: number, settings: Partial<QueueSettings> =
 }
 
 async function join(eventId: string, userId: string) {
-  const r = await fx.engine.queueJoin(eventId, userId);
+  const r = await fx.engine.joinQueue(eventId, userId);
   if (!r.ok) throw new Error(r.code);
   return r;
 }
@@ -68,8 +68,8 @@ describe('joining', () => {
 
   it('refuses events without a waiting room and unknown events', async () => {
     const plain = await loadedEvent(fx, 10);
-    expect(await fx.engine.queueJoin(plain, 'u')).toEqual({ ok: false, code: 'queue_not_enabled' });
-    expect(await fx.engine.queueJoin('no-such-event', 'u')).toEqual({ ok: false, code: 'event_not_found' });
+    expect(await fx.engine.joinQueue(plain, 'u')).toEqual({ ok: false, code: 'queue_not_enabled' });
+    expect(await fx.engine.joinQueue('no-such-event', 'u')).toEqual({ ok: false, code: 'event_not_found' });
   });
 });
 
@@ -83,7 +83,7 @@ describe('admission', () => {
     // 100 ms steps for 3 s: three drivers each run a step every time
     for (let step = 1; step <= 30; step++) {
       fx.clock.advance(100);
-      const steps = await Promise.all([fx.engine.admit(eventId), fx.engine.admit(eventId), fx.engine.admit(eventId)]);
+      const steps = await Promise.all([fx.engine.admitBuyers(eventId), fx.engine.admitBuyers(eventId), fx.engine.admitBuyers(eventId)]);
       admittedTotal += steps.reduce((n, s) => n + (s?.admitted ?? 0), 0);
       history.push(admittedTotal);
       const { admitted } = await fx.engine.queueCounts(eventId);
@@ -94,35 +94,35 @@ describe('admission', () => {
     expect(await fx.engine.queueCounts(eventId)).toEqual({ waiting: 750, admitted: 250 });
 
     // an admitted buyer who leaves frees a place for the next one
-    for (const u of users.slice(0, 5)) expect(await fx.engine.queueLeave(eventId, u)).toBe(true);
+    for (const u of users.slice(0, 5)) expect(await fx.engine.leaveQueue(eventId, u)).toBe(true);
     fx.clock.advance(1000);
-    expect((await fx.engine.admit(eventId))?.admitted).toBe(5);
+    expect((await fx.engine.admitBuyers(eventId))?.admitted).toBe(5);
   });
 
   it('admits nobody before the sale opens', async () => {
     const eventId = await queuedEvent(10_000);
     await join(eventId, 'before');
     fx.clock.advance(5_000);
-    expect((await fx.engine.admit(eventId))?.admitted).toBe(0);
+    expect((await fx.engine.admitBuyers(eventId))?.admitted).toBe(0);
     fx.clock.advance(6_000);
-    expect((await fx.engine.admit(eventId))?.admitted).toBe(1);
+    expect((await fx.engine.admitBuyers(eventId))?.admitted).toBe(1);
     fx.clock.advance(-11_000);
   });
 
   it('reserve needs a live admission: none, admitted, then lapsed after 15 minutes', async () => {
     const eventId = await queuedEvent(-1);
-    expect(await fx.engine.reserve(eventId, 'buyer', [1])).toMatchObject({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({ ok: false, code: 'admission_required' });
     await join(eventId, 'buyer');
-    expect(await fx.engine.reserve(eventId, 'buyer', [1])).toMatchObject({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({ ok: false, code: 'admission_required' });
     fx.clock.advance(1000);
-    await fx.engine.admit(eventId);
+    await fx.engine.admitBuyers(eventId);
     const admitted = await fx.engine.queuePosition(eventId, 'buyer');
     expect(admitted).toMatchObject({ status: 'admitted', position: 0, admittedUntilMs: fx.clock.now() + 15 * 60_000 });
-    expect(await fx.engine.reserve(eventId, 'buyer', [1])).toMatchObject({ ok: true });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({ ok: true });
     fx.clock.advance(15 * 60_000);
-    expect(await fx.engine.reserve(eventId, 'buyer', [2])).toMatchObject({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [2])).toMatchObject({ ok: false, code: 'admission_required' });
     expect(await fx.engine.queuePosition(eventId, 'buyer')).toMatchObject({ status: 'expired' });
-    expect((await fx.engine.admit(eventId))?.lapsed).toBe(1);
+    expect((await fx.engine.admitBuyers(eventId))?.lapsed).toBe(1);
     expect(await fx.engine.queueCounts(eventId)).toEqual({ waiting: 0, admitted: 0 });
     // rejoining puts the buyer at the back of the queue again
     expect(await join(eventId, 'buyer')).toMatchObject({ status: 'waiting', position: 1 });
@@ -135,7 +135,7 @@ describe('admission', () => {
     fx.clock.advance(100_000);
     await fx.engine.queuePosition(eventId, 'polling');
     fx.clock.advance(30_000);
-    const step = await fx.engine.admit(eventId);
+    const step = await fx.engine.admitBuyers(eventId);
     expect(step?.abandoned).toBe(1);
     expect(await fx.engine.queuePosition(eventId, 'quiet')).toMatchObject({ status: 'expired' });
     expect(await fx.engine.queuePosition(eventId, 'polling')).toMatchObject({ status: 'admitted' });
@@ -149,7 +149,7 @@ describe('estimated wait', () => {
     for (let i = 0; i < users.length; i += 500) await Promise.all(users.slice(i, i + 500).map((u) => join(eventId, u)));
     const tick = async () => {
       fx.clock.advance(250);
-      await fx.engine.admit(eventId);
+      await fx.engine.admitBuyers(eventId);
     };
     for (let i = 0; i < 40; i++) await tick(); // 10 s of steady admission
     const probes = ['eta-800', 'eta-1500', 'eta-2500'];

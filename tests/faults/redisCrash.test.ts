@@ -34,7 +34,7 @@ describe('Redis (appendonly, fsync always) killed with -9', () => {
     const after = new Redis(server.url);
     try {
       const engineAfter = createEngine({ redis: after, clock: new FakeClock() });
-      const snap = await engineAfter.snapshot(eventId);
+      const snap = await engineAfter.snapshotEvent(eventId);
       expect(snap.ok && snap.counts.sold).toBe(12);
       const persister = new Persister({ redis: after, pool: db.pool, log: silentLogger });
       while ((await persister.drainOnce()) > 0);

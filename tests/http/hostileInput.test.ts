@@ -56,7 +56,7 @@ async function fingerprint() {
            (SELECT count(*) FROM tickets WHERE status = 'valid') AS tickets,
            (SELECT string_agg(role, ',' ORDER BY id) FROM users) AS roles`);
   const live = await Promise.all([world.eventId, upcoming.eventId].map(async (id) => {
-    const snap = await api.fx.engine.snapshot(id);
+    const snap = await api.fx.engine.snapshotEvent(id);
     return snap.ok ? [snap.version, snap.states] : [snap.code];
   }));
   return { ...rows[0], live, holder: await api.fx.engine.getHold(world.eventId, holder.id) };

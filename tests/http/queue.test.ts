@@ -34,7 +34,7 @@ describe('waiting room over HTTP', () => {
     expect(await denied.json()).toMatchObject({ code: 'queue_admission_required' });
 
     api.fx.clock.advance(1000); // two admissions per second
-    await api.fx.engine.admit(hot.eventId);
+    await api.fx.engine.admitBuyers(hot.eventId);
     const status = s.queueStatusSchema.parse(await (await api.call('GET', `/api/queue/${hot.eventId}/status`, { token: a.token })).json());
     expect(status).toEqual({ status: 'admitted', admittedUntil: new Date(api.fx.clock.now() + 900_000).toISOString() });
     expect(await (await api.call('GET', `/api/queue/${hot.eventId}/position`, { token: c.token })).json())

@@ -28,19 +28,19 @@ describe('rebuild', () => {
     const { eventId } = await seedEvent(db.pool, fx.engine);
     const kept = await buy(fx.engine, eventId, users[0]!, [0, 1]);
     const refunded = await buy(fx.engine, eventId, users[1]!, [2]);
-    await fx.engine.refund(eventId, refunded);
+    await fx.engine.refundOrder(eventId, refunded);
     await buy(fx.engine, eventId, users[2]!, [5]);
     await drain();
     await deletePrefix(fx.redis, fx.prefix); // Redis loses everything (as FLUSHALL would)
 
-    expect(await fx.engine.reserve(eventId, users[2]!, [0])).toEqual({ ok: false, code: 'event_not_found' });
+    expect(await fx.engine.reserveSeats(eventId, users[2]!, [0])).toEqual({ ok: false, code: 'event_not_found' });
     expect(await rebuildActor(deps(), eventId)).toEqual({ ok: true, created: true, seats: 20, sold: 3 });
-    const snap = await fx.engine.snapshot(eventId);
+    const snap = await fx.engine.snapshotEvent(eventId);
     expect(snap.ok && snap.states.slice(0, 6)).toBe('220002');
-    expect(await fx.engine.reserve(eventId, users[2]!, [1])).toEqual({ ok: false, code: 'seats_unavailable', seats: [1] });
-    expect((await fx.engine.reserve(eventId, users[2]!, [2])).ok).toBe(true);
+    expect(await fx.engine.reserveSeats(eventId, users[2]!, [1])).toEqual({ ok: false, code: 'seats_unavailable', seats: [1] });
+    expect((await fx.engine.reserveSeats(eventId, users[2]!, [2])).ok).toBe(true);
     // The rebuilt orders can still be refunded.
-    expect((await fx.engine.refund(eventId, kept)).ok).toBe(true);
+    expect((await fx.engine.refundOrder(eventId, kept)).ok).toBe(true);
   });
 
   it('refuses an unknown event, and a replace while sales are not yet persisted', async () => {
@@ -57,7 +57,7 @@ describe('rebuild', () => {
     await db.pool.query(`UPDATE events SET state = 'cancelled' WHERE id = $1`, [eventId]);
     await fx.engine.dropActor(eventId);
     await rebuildActor(deps(), eventId);
-    expect(await fx.engine.reserve(eventId, users[0]!, [0])).toEqual({ ok: false, code: 'event_closed' });
+    expect(await fx.engine.reserveSeats(eventId, users[0]!, [0])).toEqual({ ok: false, code: 'event_closed' });
   });
 });
 

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
-import type { AppDeps } from '../../src/http/env.js';
-import { SessionStore } from '../../src/http/sessions.js';
+import type { AppDeps } from '../../src/http/appDeps.js';
 import { silentLogger } from '../../src/infra/logger.js';
-import { createMetrics } from '../../src/infra/metrics.js';
-import { Persister } from '../../src/persist/persister.js';
+import type { Persister } from '../../src/persist/persister.js';
 import type { Role } from '../../src/persist/repositories/users.js';
-import { Catalog } from '../../src/services/catalog.js';
-import { DurableWaiter } from '../../src/services/durableWaiter.js';
+import { createRuntime } from '../../src/runtime.js';
 import { engineFixture, type EngineFixture } from './engine.js';
 import { freshDatabase, type TestDatabase } from './postgres.js';
 
@@ -18,7 +16,8 @@ export interface ApiFixture {
   app: ReturnType<typeof createApp>;
   fx: EngineFixture;
   db: TestDatabase;
-  persister: Persister;
+  /** the running persister, unless the test turned it off */
+  persister: Persister | undefined;
   /** a user with a live session (made directly: no bcrypt cost per test user) */
   user(role?: Role): Promise<{ id: string; token: string }>;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
@@ -43,27 +42,27 @@ export interface ApiOptions {
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const fx = options.fx ?? engineFixture();
   const db = options.db ?? (await freshDatabase());
-  const prefix = fx.prefix;
-  const sessions = new SessionStore(fx.redis, prefix);
-  await sessions.start();
-  const durable = new DurableWaiter(fx.redis, db.pool, prefix);
-  await durable.start();
-  const persister = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix, pollMs: 10 });
-  if (options.persister !== false) await persister.start();
-  const metrics = createMetrics();
-  metrics.observe({ engine: fx.engine, pool: db.pool, persister, redisUp: () => options.redisHealth?.isUp ?? true, activeSessions: () => sessions.activeCount() });
-  const app = createApp({
-    engine: fx.engine, pool: db.pool, redis: fx.redis, log: silentLogger, metrics, sessions, durable,
-    catalog: new Catalog(db.pool, fx.engine, () => options.redisHealth?.isUp ?? true), cookieSecure: false, durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
-    redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} }, rateLimits: options.rateLimits ?? false,
-    trustedProxies: options.trustedProxies ?? [],
+  const config = loadConfig({
+    REDIS_PREFIX: fx.prefix,
+    RATE_LIMITS: options.rateLimits ? 'on' : 'off',
+    TRUSTED_PROXIES: (options.trustedProxies ?? []).join(','),
   });
+  // No background loops: tests drive admission and sweeps with the fake clock.
+  const runtime = createRuntime(config, {
+    redis: fx.redis, pool: db.pool, clock: fx.clock, limits: fx.engine.limits, log: silentLogger,
+    persister: options.persister ?? true, persisterPollMs: 10, background: false,
+    redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} },
+    durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
+  });
+  await runtime.start();
+  const { sessions, persister } = runtime;
+  const app = createApp(runtime.deps);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, app, fx, db, persister,
+    url, app, fx: { ...fx, engine: runtime.engine }, db, persister,
     async user(role: Role = 'user') {
       const id = randomUUID();
       const email = `${id}@example.test`;
@@ -83,9 +82,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
     },
     async close() {
       await new Promise((r) => server.close(r));
-      await persister.stop();
-      durable.stop();
-      sessions.stop();
+      await runtime.stop();
       await fx.close();
       await db.drop();
     },

@@ -54,7 +54,7 @@ export async function seedEvent(
 
 /** Reserve and confirm `seats` for a user through the engine; returns the order id. */
 export async function buy(engine: Engine, eventId: string, userId: string, seats: number[]): Promise<string> {
-  const reserved = await engine.reserve(eventId, userId, seats);
+  const reserved = await engine.reserveSeats(eventId, userId, seats);
   if (!reserved.ok) throw new Error(`reserve: ${reserved.code}`);
   const orderId = randomUUID();
   const sale = await engine.confirmSale({

@@ -23,7 +23,7 @@ export async function listEvents(rt: Runtime): Promise<Report> {
     'SELECT id, name, event_date, state FROM events ORDER BY event_date, id');
   const sold = await postgresSold(rt);
   const events = await Promise.all(rows.map(async (e) => {
-    const snap = await rt.engine.snapshot(e.id);
+    const snap = await rt.engine.snapshotEvent(e.id);
     return {
       id: e.id, name: e.name, date: e.event_date.toISOString().slice(0, 10), state: e.state,
       actor: snap.ok ? snap.status : 'missing',
@@ -38,7 +38,7 @@ export async function listEvents(rt: Runtime): Promise<Report> {
 /** One event: version, counts, holds and when they expire, queue, stream backlog. */
 export async function showEvent(rt: Runtime, eventId: string): Promise<Report> {
   const row = await eventRow(rt, eventId);
-  const snap = await rt.engine.snapshot(eventId);
+  const snap = await rt.engine.snapshotEvent(eventId);
   const keys = rt.engine.keys(eventId)!;
   const [holds, queue, backlog, deadLetters, sold] = await Promise.all([
     rt.engine.holds(eventId), rt.engine.queueCounts(eventId), streamBacklog(rt.redis, keys.sales),

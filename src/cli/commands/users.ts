@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { BCRYPT_COST } from '../../http/routes/auth.js';
-import { SessionStore } from '../../http/sessions.js';
 import { insertUser, upsertAdmin } from '../../persist/repositories/users.js';
 import { CliError, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
@@ -20,7 +19,7 @@ export async function createUser(rt: Runtime, opts: { email: string; name: strin
 
 /** Creates `count` buyer accounts with live sessions and prints their tokens (for load tests). */
 export async function tokens(rt: Runtime, count: number): Promise<Report> {
-  const sessions = new SessionStore(rt.redis, rt.config.REDIS_PREFIX);
+  const { sessions } = rt;
   // one hash for all: load-test buyers never log in with a password
   const passwordHash = await bcrypt.hash(randomUUID(), BCRYPT_COST);
   const batch = `loadtest-${Date.now().toString(36)}`;

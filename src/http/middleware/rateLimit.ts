@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { clientAddress } from '../clientAddress.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError } from '../errors.js';
 
 interface EndpointClass {

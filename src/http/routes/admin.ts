@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { cancelEvent } from '../../services/cancellation.js';
 import { eventStats } from '../../services/eventStats.js';
 import { knownEvent } from '../actors.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { notFound, unavailable } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
 

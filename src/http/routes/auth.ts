@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { findUserByEmail, insertUser, publicUser, type UserRow } from '../../persist/repositories/users.js';
 import { jsonBody } from '../body.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { loginSchema, registerSchema } from '../schemas.js';

@@ -9,7 +9,7 @@ import { findOrder, soldOrderView, type OrderView } from '../../services/orders.
 import { charge } from '../../services/payments.js';
 import { missingActor } from '../actors.js';
 import { jsonBody } from '../body.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { checkoutSchema } from '../schemas.js';
@@ -64,7 +64,7 @@ export function checkoutRoutes(deps: AppDeps) {
       deps.metrics.checkouts.inc({ result: 'completed', reason: '' });
       deps.metrics.seatsSold.inc(hold.held.length);
       // A buyer admitted from the waiting room is done: the place goes to the next in line.
-      if ((await deps.catalog.findEvent(body.eventId))?.high_demand) await deps.engine.queueLeave(body.eventId, user.id);
+      if ((await deps.catalog.findEvent(body.eventId))?.high_demand) await deps.engine.leaveQueue(body.eventId, user.id);
       const view = soldOrderView({ ...sale, userId: user.id, eventId: body.eventId }, (index) => layout.seats[index]!);
       return await durableOrder(orderId, { listening, view });
     } finally {

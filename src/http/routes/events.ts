@@ -4,7 +4,7 @@ import { findVenue } from '../../persist/repositories/venues.js';
 import type { EventWithVenue } from '../../services/catalog.js';
 import { knownEvent } from '../actors.js';
 import { jsonBody, validate } from '../body.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { createEventSchema, eventSearchSchema, updateEventSchema, uuid } from '../schemas.js';

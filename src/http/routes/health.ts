@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 
 export function healthRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { findOrder, listOrders } from '../../services/orders.js';
 import { missingActor } from '../actors.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import type { SessionUser } from '../sessions.js';
@@ -26,7 +26,7 @@ export function orderRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const order = await visibleOrder(c.req.param('id'), user);
     if (order.status !== 'completed') throw engineError('order_not_refundable');
-    const result = await deps.engine.refund(order.eventId, order.id, 'requested');
+    const result = await deps.engine.refundOrder(order.eventId, order.id, 'requested');
     // An order refunded in the engine but not yet in Postgres is a retry of this refund: wait for it.
     const alreadyRefunded = !result.ok && result.code === 'order_not_refundable' && result.detail === 'refunded';
     if (!result.ok && result.code === 'event_not_found') return missingActor(deps, order.eventId);

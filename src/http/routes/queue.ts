@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import type { StandingResult } from '../../engine/operations/waitingRoom.js';
-import { queueView } from '../../services/waitingRoom.js';
+import type { StandingResult } from '../../engine/operations/queueScripts.js';
+import { queueView } from '../../services/queueView.js';
 import { missingActor } from '../actors.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { uuid } from '../schemas.js';
@@ -26,7 +26,7 @@ export function queueRoutes(deps: AppDeps) {
   app.post('/:eventId/join', async (c) => {
     const user = requireUser(c);
     const eventId = eventIdOf(c.req.param('eventId'));
-    const standing = await standingOf(eventId, await deps.engine.queueJoin(eventId, user.id));
+    const standing = await standingOf(eventId, await deps.engine.joinQueue(eventId, user.id));
     c.get('log').info({ event: 'queue_joined', eventId, position: standing.position });
     return c.json(queueView(standing, deps.engine.clock.now()));
   });
@@ -51,7 +51,7 @@ export function queueRoutes(deps: AppDeps) {
   /** Gives up the place or the admission, freeing capacity for the next buyer. */
   app.post('/:eventId/leave', async (c) => {
     const user = requireUser(c);
-    await deps.engine.queueLeave(eventIdOf(c.req.param('eventId')), user.id);
+    await deps.engine.leaveQueue(eventIdOf(c.req.param('eventId')), user.id);
     return c.body(null, 204);
   });
   return app;

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { EventLayout } from '../../services/catalog.js';
 import { SeatMapRenderer } from '../../services/seatMap.js';
 import { jsonBody } from '../body.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { missingActor } from '../actors.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
@@ -27,7 +27,7 @@ export function seatRoutes(deps: AppDeps) {
     const section = c.req.query('section');
     const layout = id.success ? await deps.catalog.layout(id.data) : undefined;
     if (!id.success || !layout) throw notFound('event');
-    const snap = await deps.engine.snapshot(id.data);
+    const snap = await deps.engine.snapshotEvent(id.data);
     if (!snap.ok) return missingActor(deps, id.data);
     return c.body(seatMaps.render(id.data, layout, snap, section), 200, { 'Content-Type': 'application/json' });
   });
@@ -42,7 +42,7 @@ export function seatRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
-    const result = await deps.engine.reserve(body.eventId, user.id, indicesOf(layout, body.seatIds));
+    const result = await deps.engine.reserveSeats(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
       if (result.code === 'seats_unavailable') {
@@ -68,7 +68,7 @@ export function seatRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
-    const result = await deps.engine.release(body.eventId, user.id, indicesOf(layout, body.seatIds));
+    const result = await deps.engine.releaseSeats(body.eventId, user.id, indicesOf(layout, body.seatIds));
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
       throw engineError(result.code);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { findVenue, insertVenue, listVenues } from '../../persist/repositories/venues.js';
 import { jsonBody } from '../body.js';
-import type { AppDeps, AppEnv } from '../env.js';
+import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, notFound } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { createVenueSchema, uuid } from '../schemas.js';

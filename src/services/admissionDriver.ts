@@ -1,27 +1,6 @@
 import type { Engine } from '../engine/engine.js';
-import type { AdmissionStep, QueueStanding } from '../engine/operations/waitingRoom.js';
+import type { AdmissionStep } from '../engine/operations/queueScripts.js';
 import type { Logger } from '../infra/logger.js';
-
-export interface QueueView {
-  status: QueueStanding['status'];
-  position: number;
-  queueLength: number;
-  estimatedWaitSeconds: number;
-}
-
-/**
- * The honest ETA: the time until the sale opens, plus the buyers ahead divided by the
- * measured admission rate (which already reflects a capacity-bound queue).
- */
-export function estimatedWaitSeconds(s: QueueStanding, nowMs: number): number {
-  if (s.status !== 'waiting') return 0;
-  const untilOpen = Math.max(0, s.onSaleMs - nowMs) / 1000;
-  return Math.round(untilOpen + s.position / Math.max(s.measuredRate, 0.01));
-}
-
-export const queueView = (s: QueueStanding, nowMs: number): QueueView => ({
-  status: s.status, position: s.position, queueLength: s.queueLength, estimatedWaitSeconds: estimatedWaitSeconds(s, nowMs),
-});
 
 /**
  * Drives admission for every live event a few times a second. Every API process runs one;
@@ -52,7 +31,7 @@ export class AdmissionDriver {
     this.running = true;
     try {
       for (const eventId of await this.engine.liveEventIds()) {
-        const step = await this.engine.admit(eventId);
+        const step = await this.engine.admitBuyers(eventId);
         if (step) this.onStep(eventId, step);
       }
     } catch (err) {

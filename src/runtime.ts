@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import type { Clock } from './engine/clock.js';
+import type { EngineLimits } from './engine/context.js';
+import { createEngine } from './engine/engine.js';
+import type { AppDeps } from './http/appDeps.js';
+import { SessionStore } from './http/sessions.js';
+import { FAIL_FAST_REDIS, RedisHealth } from './infra/availability.js';
+import { createLogger, type Logger } from './infra/logger.js';
+import { createMetrics } from './infra/metrics.js';
+import { createPool, type Pool } from './persist/db.js';
+import { Persister } from './persist/persister.js';
+import { AdmissionDriver } from './services/admissionDriver.js';
+import { Catalog } from './services/catalog.js';
+import { DurableWaiter } from './services/durableWaiter.js';
+
+/** How often the hold sweeper frees lapsed holds of every live event. */
+const SWEEP_INTERVAL_MS = 1_000;
+
+export interface RuntimeOptions {
+  /** the Redis to serve from; by default a fail-fast client on REDIS_URL. A client passed in stays the caller's to close. */
+  redis?: Redis;
+  /** the database; by default a pool on DATABASE_URL. A pool passed in stays the caller's to close. */
+  pool?: Pool;
+  poolSize?: number;
+  clock?: Clock;
+  log?: Logger;
+  /** engine limits over the ones the configuration gives (tests) */
+  limits?: Partial<EngineLimits>;
+  /** run the write-behind persister in this process; by default as PERSISTER says */
+  persister?: boolean;
+  /** how long an idle persister waits before looking again (tests poll fast) */
+  persisterPollMs?: number;
+  /** the admission driver, the hold sweeper and the Redis health pings; on by default */
+  background?: boolean;
+  /** a circuit breaker owned by the caller (fault tests; tests that count Redis as always up) */
+  redisHealth?: AppDeps['redisHealth'];
+  /** how long a checkout waits for its sale to reach Postgres before answering 503 */
+  durableTimeoutMs?: number;
+}
+
+/**
+ * The running system, built in one place for `npm start`, the CLI, tests and benchmarks:
+ * the clients, the engine and the services on them, and the dependencies of `createApp`.
+ * Building it does no I/O; `start()` starts the listeners and background loops, `stop()`
+ * stops them and closes the clients this runtime opened.
+ */
+export function createRuntime(config: Config, options: RuntimeOptions = {}) {
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const ownRedis = !options.redis;
+  const ownPool = !options.pool;
+  const redis = options.redis ?? new Redis(required(config.REDIS_URL, 'REDIS_URL'), FAIL_FAST_REDIS);
+  const pool = options.pool ?? createPool(required(config.DATABASE_URL, 'DATABASE_URL'), options.poolSize ?? 20);
+  const prefix = config.REDIS_PREFIX;
+
+  const engine = createEngine({
+    redis, prefix, clock: options.clock,
+    limits: { holdTtlMs: config.HOLD_TTL_SECONDS * 1000, maxSeatsPerCall: config.MAX_SEATS_PER_HOLD, ...options.limits },
+  });
+  const ownHealth = options.redisHealth ? undefined : new RedisHealth(redis, log);
+  const redisHealth: AppDeps['redisHealth'] = options.redisHealth ?? ownHealth!;
+  const catalog = new Catalog(pool, engine, () => redisHealth.isUp);
+  const durable = new DurableWaiter(redis, pool, prefix);
+  const sessions = new SessionStore(redis, prefix);
+  const runsPersister = options.persister ?? config.PERSISTER === 'embedded';
+  const persister = runsPersister
+    ? new Persister({ redis, pool, log, prefix, ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}) })
+    : undefined;
+  const metrics = createMetrics();
+  metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
+  const admission = new AdmissionDriver(engine, log, (_eventId, step) => {
+    metrics.queueAdmitted.inc(step.admitted);
+    for (const waitMs of step.waitsMs) metrics.queueWait.observe(waitMs / 1000);
+  });
+  const background = options.background ?? true;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  const deps: AppDeps = {
+    engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth,
+    cookieSecure: config.COOKIE_SECURE,
+    durableTimeoutMs: options.durableTimeoutMs ?? 2_000,
+    rateLimits: config.RATE_LIMITS === 'on',
+    trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+  };
+
+  return {
+    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission,
+    /** what `createApp` is built from */
+    deps,
+
+    /** Starts the listeners (durable waits, session cache), the persister and the background loops. */
+    async start(): Promise<void> {
+      await durable.start();
+      await persister?.start();
+      await sessions.start();
+      if (!background) return;
+      ownHealth?.start();
+      admission.start();
+      sweeper = setInterval(() => {
+        engine.sweepAll().catch((err) => log.warn({ event: 'sweep_failed', err: String(err) }, 'hold sweep failed'));
+      }, SWEEP_INTERVAL_MS);
+    },
+
+    /** Stops everything `start()` started, then closes the clients this runtime opened. */
+    async stop(): Promise<void> {
+      clearInterval(sweeper);
+      admission.stop();
+      ownHealth?.stop();
+      await persister?.stop();
+      durable.stop();
+      sessions.stop();
+      if (ownRedis) redis.disconnect();
+      if (ownPool) await pool.end();
+    },
+  };
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;
+
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`${name} is required to build the runtime`);
+  return value;
+}
