@@ -11,7 +11,7 @@ import { status } from './commands/status.js';
 import { createUser, tokens } from './commands/users.js';
 import { CliError, type Report } from './output.js';
 import { readPassword } from './password.js';
-import { openRuntime, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 const wholeNumber = (least: number) => (value: string) => {
   const n = Number(value);
@@ -29,6 +29,8 @@ const program = new Command('ticketctl')
 /** Runs a command against fresh connections and turns its report into output and an exit code. */
 function action<A extends unknown[]>(work: (rt: Runtime, ...args: A) => Promise<Report>) {
   return async (...args: A) => {
+    // Loaded here, not at the top: `--help` and bad usage need no connections and no runtime.
+    const { openRuntime } = await import('./runtime.js');
     const rt = await openRuntime();
     try {
       const report = await work(rt, ...args);
