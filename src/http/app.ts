@@ -17,11 +17,13 @@ import { orderRoutes } from './routes/orders.js';
 import { queueRoutes } from './routes/queue.js';
 import { seatRoutes } from './routes/seats.js';
 import { venueRoutes } from './routes/venues.js';
+import { serveWebApp } from './webApp.js';
 
 /** The whole HTTP API, built from its dependencies. */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps));
+  app.use(serveWebApp(deps.webDir));
   app.use('/api/*', refuseWritesWithoutRedis(deps));
   app.use('/api/*', authenticate(deps));
   app.use('/api/*', rateLimit(deps));

@@ -25,6 +25,8 @@ export interface AppDeps {
   rateLimits: boolean;
   /** peers whose X-Forwarded-For is believed */
   trustedProxies: string[];
+  /** the built web app served at / (default web/dist) */
+  webDir?: string;
 }
 
 export interface AppEnv {

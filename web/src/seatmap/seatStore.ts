@@ -1,0 +1,118 @@
+import { api, ask, ApiError } from '../api/client';
+import { loadFromSeatList } from './seatListFallback';
+import type { Counts, Layout } from '../api/types';
+
+export type SeatStatus = 'available' | 'held' | 'sold';
+const STATUS: Record<string, SeatStatus> = { a: 'available', h: 'held', s: 'sold' };
+
+type Snapshot = { version: number; states: string; counts: Counts };
+type Changes = { fromVersion: number; version: number; seats: [number, 'a' | 'h' | 's'][]; counts: Counts };
+/** indices whose status changed; undefined when every seat may have */
+export type ChangeListener = (changed: number[] | undefined) => void;
+
+/**
+ * The live state of one event's seats, outside React: 10,000 seats re-rendered through React
+ * on every change would blow the frame budget, so the map subscribes and patches only the
+ * buttons that changed.
+ */
+export class SeatStore {
+  private states: string[];
+  private version: number;
+  counts: Counts;
+  private readonly listeners = new Set<ChangeListener>();
+  private readonly indexById: Map<string, number>;
+  private source: EventSource | undefined;
+
+  constructor(readonly eventId: string, readonly layout: Layout, snapshot: Snapshot) {
+    this.states = [...snapshot.states];
+    this.version = snapshot.version;
+    this.counts = snapshot.counts;
+    this.indexById = new Map(layout.seats.map((seat, i) => [seat.id, i]));
+  }
+
+  static async load(eventId: string): Promise<SeatStore> {
+    try {
+      const [layout, availability] = await Promise.all([
+        ask(api.GET('/api/events/{id}/layout', { params: { path: { id: eventId } } })),
+        ask(api.GET('/api/events/{id}/availability', { params: { path: { id: eventId } } })),
+      ]);
+      return new SeatStore(eventId, layout, availability);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'not_found' && /No route/.test(err.message))) throw err;
+      const { layout, snapshot } = await loadFromSeatList(eventId);
+      const store = new SeatStore(eventId, layout, snapshot);
+      store.poll = true;
+      return store;
+    }
+  }
+
+  private poll = false;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  status(index: number): SeatStatus {
+    return STATUS[this.states[index] ?? 'a'] ?? 'available';
+  }
+
+  indexOf(seatId: string): number | undefined {
+    return this.indexById.get(seatId);
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Follows /live: a snapshot, then coalesced changes; EventSource resumes by Last-Event-ID itself. */
+  connect() {
+    if (this.poll) {
+      this.timer ??= setInterval(() => {
+        loadFromSeatList(this.eventId).then(({ snapshot }) => this.applySnapshot(snapshot), () => {});
+      }, 1000);
+      return;
+    }
+    if (this.source) return;
+    const source = new EventSource(`/api/events/${encodeURIComponent(this.eventId)}/live`);
+    source.addEventListener('snapshot', (e) => this.applySnapshot(JSON.parse((e as MessageEvent<string>).data) as Snapshot));
+    source.addEventListener('changes', (e) => this.applyChanges(JSON.parse((e as MessageEvent<string>).data) as Changes));
+    this.source = source;
+  }
+
+  close() {
+    clearInterval(this.timer);
+    this.source?.close();
+    this.source = undefined;
+    this.listeners.clear();
+  }
+
+  private applySnapshot(snapshot: Snapshot) {
+    const changed: number[] = [];
+    for (let i = 0; i < snapshot.states.length; i++) {
+      const state = snapshot.states[i]!;
+      if (this.states[i] !== state) {
+        this.states[i] = state;
+        changed.push(i);
+      }
+    }
+    this.version = snapshot.version;
+    this.counts = snapshot.counts;
+    this.emit(changed);
+  }
+
+  private applyChanges(changes: Changes) {
+    if (changes.version <= this.version) return; // already seen (the snapshot we loaded was newer)
+    const changed: number[] = [];
+    for (const [index, state] of changes.seats) {
+      if (this.states[index] !== state) {
+        this.states[index] = state;
+        changed.push(index);
+      }
+    }
+    this.version = changes.version;
+    this.counts = changes.counts;
+    this.emit(changed);
+  }
+
+  private emit(changed: number[] | undefined) {
+    for (const listener of this.listeners) listener(changed);
+  }
+}
