@@ -3,7 +3,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './env.js';
+import type { AppEnv } from './appDeps.js';
 
 /** Where `npm run web:build` writes the app (web/dist). */
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -101,6 +101,6 @@ export function serveWebApp(dir: string = WEB_DIST_DIR): MiddlewareHandler<AppEn
     if (gzip) c.header('Content-Encoding', 'gzip');
     const body = gzip ?? file.body;
     c.header('Content-Length', String(body.length));
-    return c.body(method === 'HEAD' ? null : new Uint8Array(body), 200);
+    return method === 'HEAD' ? c.body(null, 200) : c.body(new Uint8Array(body), 200);
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AppEnv } from '../../src/http/env.js';
+import type { AppEnv } from '../../src/http/appDeps.js';
 import { serveWebApp, WEB_APP_CSP } from '../../src/http/webApp.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webapp-'));
