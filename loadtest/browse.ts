@@ -1,14 +1,16 @@
 /**
  * Browsing: event search, event pages and seat maps, by ramping numbers of visitors.
  *
- *   k6 run -e BASE_URL=http://127.0.0.1:3000 loadtest/browse.ts
+ *   k6 run -e BASE_URL=http://127.0.0.1:3000 loadtest/browse.ts      (-e PROFILE=smoke: 2 visitors, 15 s)
  */
 import { check, sleep } from 'k6';
 import { api, json } from './lib/api.ts';
+import { SMOKE } from './lib/config.ts';
+import { summarize } from './lib/summary.ts';
 
 export const options = {
   scenarios: {
-    browse: {
+    browse: SMOKE ? { executor: 'constant-vus', vus: 2, duration: '15s' } : {
       executor: 'ramping-vus',
       startVUs: 10,
       stages: [
@@ -23,8 +25,11 @@ export const options = {
     'http_req_duration{step:event}': ['p(95)<100'],
     'http_req_duration{step:seatmap}': ['p(95)<200'],
     http_req_failed: ['rate<0.001'],
+    checks: ['rate>0.999'],
   },
 };
+
+export const handleSummary = summarize('browse');
 
 const QUERIES = ['limit=20', 'status=on_sale&limit=20', 'q=live&limit=10', 'city=Lisbon', 'status=upcoming&limit=50'];
 

@@ -1,6 +1,16 @@
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { BASE_URL } from './config.ts';
 
+/**
+ * What a correct server may answer without it being a failure: losing a seat race is a
+ * clean 409, and a checkout whose sale is not durable yet is a 503 to retry. Only these
+ * steps accept them; anything else outside 2xx counts in `http_req_failed`.
+ */
+const EXPECTED: Partial<Record<Step, ReturnType<typeof http.expectedStatuses>>> = {
+  reserve: http.expectedStatuses({ min: 200, max: 299 }, 409),
+  checkout: http.expectedStatuses({ min: 200, max: 299 }, 409, 503),
+};
+
 /** Every request is tagged with its step, so thresholds and summaries can be per step. */
 type Step = 'search' | 'event' | 'seatmap' | 'join' | 'position' | 'reserve' | 'release' | 'checkout' | 'stats';
 
@@ -12,6 +22,7 @@ function request(step: Step, method: string, path: string, token?: string, body?
       ...headers,
     },
     tags: { step },
+    ...(EXPECTED[step] ? { responseCallback: EXPECTED[step] } : {}),
   });
 }
 
