@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseClusterNodes } from './infra/redisClient.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -8,6 +9,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** `host:port,...` of a Redis Cluster: when set, the engine runs on it and REDIS_URL is ignored */
+  REDIS_CLUSTER_NODES: z.string().optional().refine((v) => v === undefined || clusterNodesValid(v), 'comma-separated host:port'),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits, ":", "_" or "-"').default('tk:'),
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(50).default(6),
@@ -20,6 +23,14 @@ const schema = z.object({
   PERSISTER: z.enum(['embedded', 'off']).default('embedded'),
   TRUSTED_PROXIES: z.string().default(''),
 });
+
+function clusterNodesValid(spec: string): boolean {
+  try {
+    return parseClusterNodes(spec).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof schema>;
 

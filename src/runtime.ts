@@ -1,13 +1,13 @@
-import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Clock } from './engine/clock.js';
 import type { EngineLimits } from './engine/context.js';
 import { createEngine } from './engine/engine.js';
 import type { AppDeps } from './http/appDeps.js';
 import { SessionStore } from './http/sessions.js';
-import { FAIL_FAST_REDIS, RedisHealth } from './infra/availability.js';
+import { RedisHealth } from './infra/availability.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';
+import { createFailFastClient, type RedisClient, type RedisTarget } from './infra/redisClient.js';
 import { createPool, type Pool } from './persist/db.js';
 import { Persister } from './persist/persister.js';
 import { AdmissionDriver } from './services/admissionDriver.js';
@@ -18,8 +18,11 @@ import { DurableWaiter } from './services/durableWaiter.js';
 const SWEEP_INTERVAL_MS = 1_000;
 
 export interface RuntimeOptions {
-  /** the Redis to serve from; by default a fail-fast client on REDIS_URL. A client passed in stays the caller's to close. */
-  redis?: Redis;
+  /**
+   * the Redis to serve from; by default a fail-fast client on the Redis Cluster that
+   * REDIS_CLUSTER_NODES names, else on REDIS_URL. A client passed in stays the caller's to close.
+   */
+  redis?: RedisClient;
   /** the database; by default a pool on DATABASE_URL. A pool passed in stays the caller's to close. */
   pool?: Pool;
   poolSize?: number;
@@ -49,7 +52,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const ownRedis = !options.redis;
   const ownPool = !options.pool;
-  const redis = options.redis ?? new Redis(required(config.REDIS_URL, 'REDIS_URL'), FAIL_FAST_REDIS);
+  const redis = options.redis ?? createFailFastClient(redisTarget(config));
   const pool = options.pool ?? createPool(required(config.DATABASE_URL, 'DATABASE_URL'), options.poolSize ?? 20);
   const prefix = config.REDIS_PREFIX;
 
@@ -116,6 +119,12 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
 }
 
 export type Runtime = ReturnType<typeof createRuntime>;
+
+/** Where Redis is: the cluster REDIS_CLUSTER_NODES names (REDIS_URL is then ignored), or REDIS_URL. */
+export function redisTarget(config: Config): RedisTarget {
+  if (config.REDIS_CLUSTER_NODES) return { clusterNodes: config.REDIS_CLUSTER_NODES };
+  return { url: required(config.REDIS_URL, 'REDIS_URL or REDIS_CLUSTER_NODES') };
+}
 
 function required(value: string | undefined, name: string): string {
   if (!value) throw new Error(`${name} is required to build the runtime`);

@@ -28,7 +28,7 @@ export async function localServices(config: Config, log: Logger) {
     log.info({ event: 'embedded_postgres_started', url: pg.url }, 'started an embedded Postgres in .data/postgres');
   }
   let redisUrl = config.REDIS_URL;
-  if (!redisUrl) {
+  if (!redisUrl && !config.REDIS_CLUSTER_NODES) {
     const redisServer = await startPrivateRedis({ appendOnly: true });
     stops.push(() => redisServer.stop());
     redisUrl = redisServer.url;
@@ -40,7 +40,7 @@ export async function localServices(config: Config, log: Logger) {
     config: { ...config, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
     /** tells `ticketctl` where the services this process started are */
     record(): void {
-      if (started) writeRuntime({ databaseUrl, redisUrl, pid: process.pid });
+      if (started && redisUrl) writeRuntime({ databaseUrl, redisUrl, pid: process.pid });
     },
     async stop(): Promise<void> {
       for (const stop of stops.reverse()) await stop();

@@ -1,15 +1,15 @@
-import { Redis } from 'ioredis';
 import { loadConfig } from '../config.js';
 import { FAIL_FAST_REDIS, redisReady } from '../infra/availability.js';
 import { silentLogger } from '../infra/logger.js';
+import { createRedisClient } from '../infra/redisClient.js';
 import { createPool } from '../persist/db.js';
-import { createRuntime } from '../runtime.js';
+import { createRuntime, redisTarget } from '../runtime.js';
 import { readRuntime } from '../runtimeFile.js';
 import { CliError } from './output.js';
 
 /**
  * The running system's parts on the same Redis and Postgres the server uses: DATABASE_URL
- * and REDIS_URL, or the services a local `npm start` brought up (recorded in
+ * and REDIS_URL (or REDIS_CLUSTER_NODES), or the services a local `npm start` brought up (recorded in
  * .data/runtime.json). Nothing is started: a command is one short run.
  */
 export async function openRuntime() {
@@ -17,11 +17,14 @@ export async function openRuntime() {
   const started = readRuntime();
   const databaseUrl = config.DATABASE_URL ?? started?.databaseUrl;
   const redisUrl = config.REDIS_URL ?? started?.redisUrl;
-  if (!databaseUrl || !redisUrl) {
-    throw new CliError('Set DATABASE_URL and REDIS_URL, or run `npm start` in this directory first.');
+  if (!databaseUrl || !(redisUrl || config.REDIS_CLUSTER_NODES)) {
+    throw new CliError('Set DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES), or run `npm start` in this directory first.');
   }
   const pool = createPool(databaseUrl, 5);
-  const redis = new Redis(redisUrl, { ...FAIL_FAST_REDIS, retryStrategy: () => null, lazyConnect: true });
+  const redis = createRedisClient(
+    redisTarget({ ...config, REDIS_URL: redisUrl }),
+    { ...FAIL_FAST_REDIS, retryStrategy: () => null, lazyConnect: true },
+  );
   redis.on('error', () => {});
   try {
     await Promise.all([redis.connect().then(() => redisReady(redis)), pool.query('SELECT 1')]);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redisClient.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { closeEvent } from './operations/closeEvent.js';
@@ -17,7 +17,7 @@ import {
 import { ScriptRunner } from './scripts.js';
 
 export interface EngineDeps {
-  redis: Redis;
+  redis: RedisClient;
   /** prepended to every key, so tests and tenants share a server safely; no braces */
   prefix?: string;
   clock?: Clock;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import { masterNodes, type RedisClient } from '../infra/redisClient.js';
 
 /** A Lua script as sent to Redis: its includes inlined, its key count from its file name. */
 export interface LuaScript {
@@ -41,7 +41,7 @@ export function readScripts(dir: URL = LUA_DIR): Map<string, LuaScript> {
  */
 export class ScriptRunner {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly scripts: Map<string, LuaScript> = readScripts(),
   ) {}
 
@@ -59,8 +59,9 @@ export class ScriptRunner {
     }
   }
 
-  /** Loads every script into Redis's cache up front (start-up, after a reconnect). */
+  /** Loads every script into the cache of every master up front (start-up, after a reconnect). */
   async preload(): Promise<void> {
-    await Promise.all([...this.scripts.values()].map((s) => this.redis.script('LOAD', s.source)));
+    const loads = masterNodes(this.redis).flatMap((node) => [...this.scripts.values()].map((s) => node.script('LOAD', s.source)));
+    await Promise.all(loads);
   }
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redisClient.js';
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../infra/logger.js';
@@ -11,7 +11,7 @@ import type { SessionStore, SessionUser } from './sessions.js';
 export interface AppDeps {
   engine: Engine;
   pool: Pool;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
   metrics: Metrics;
   sessions: SessionStore;

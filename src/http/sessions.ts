@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redisClient.js';
 import { LRUCache } from 'lru-cache';
 import { globalKeys } from '../engine/keys.js';
 import { redisReady } from '../infra/availability.js';
@@ -29,10 +29,10 @@ export class SessionStore {
   private cache: LRUCache<string, SessionUser> | undefined;
   /** sessions destroyed lately: a read racing the logout's announcement must not bring one back */
   private revoked: LRUCache<string, true> | undefined;
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = globalKeys(prefix);
@@ -64,10 +64,9 @@ export class SessionStore {
   async create(user: SessionUser): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const hash = hashOf(token);
-    await this.redis.multi()
-      .set(this.keys.session(hash), JSON.stringify(user), 'EX', TTL_SECONDS)
-      .zadd(this.keys.activeSessions, Date.now() + TTL_SECONDS * 1000, hash)
-      .exec();
+    // Two slots on a cluster (the session, the gauge's set): two commands, the session first.
+    await this.redis.set(this.keys.session(hash), JSON.stringify(user), 'EX', TTL_SECONDS);
+    await this.redis.zadd(this.keys.activeSessions, Date.now() + TTL_SECONDS * 1000, hash);
     return token;
   }
 
@@ -89,11 +88,9 @@ export class SessionStore {
     const hash = hashOf(token);
     this.revoked?.set(hash, true);
     this.cache?.delete(hash);
-    await this.redis.multi()
-      .del(this.keys.session(hash))
-      .zrem(this.keys.activeSessions, hash)
-      .publish(this.keys.sessionRevoked, hash)
-      .exec();
+    // The session is gone before the announcement goes out; the gauge's set may lag.
+    await this.redis.del(this.keys.session(hash));
+    await Promise.all([this.redis.publish(this.keys.sessionRevoked, hash), this.redis.zrem(this.keys.activeSessions, hash)]);
   }
 
   /** Sessions not yet expired or destroyed (for the active-sessions gauge). */

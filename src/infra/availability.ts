@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisClient.js';
 import type { Logger } from './logger.js';
 
 /** Options for the API's Redis client: fail fast instead of queueing when Redis is gone or stalls. */
@@ -12,7 +12,7 @@ export const FAIL_FAST_REDIS = {
 } as const;
 
 /** Waits until a fail-fast client is connected (it refuses commands before that). */
-export async function redisReady(redis: Redis): Promise<void> {
+export async function redisReady(redis: RedisClient): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 }
@@ -45,7 +45,7 @@ export class RedisHealth {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly log: Logger,
     private readonly intervalMs = 500,
     /** a ping slower than this counts as failed; generous, so a busy event loop does not trip it */

@@ -25,6 +25,12 @@ export interface PrivateRedis {
 export interface PrivateRedisOptions {
   appendOnly?: boolean;
   port?: number;
+  /**
+   * Cluster mode, one node serving every slot: commands work as on a plain server, but
+   * Redis refuses any command, MULTI or script that spans two slots (CROSSSLOT), as a real
+   * cluster would. The test suite runs on such a server so a cross-slot operation fails it.
+   */
+  cluster?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -57,6 +63,22 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
+/** A one-node cluster: this node takes every slot (once; a restart keeps nodes.conf), then serves. */
+async function ownAllSlots(url: string, timeoutMs: number): Promise<void> {
+  const client = new Redis(url, { maxRetriesPerRequest: 0 });
+  try {
+    const info = async () => String(await client.call('CLUSTER', 'INFO'));
+    if ((await info()).includes('cluster_slots_assigned:0')) await client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    const deadline = Date.now() + timeoutMs;
+    while (!(await info()).includes('cluster_state:ok')) {
+      if (Date.now() > deadline) throw new Error('the one-node cluster did not reach cluster_state:ok');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -72,11 +94,13 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--appendonly', options.appendOnly ? 'yes' : 'no', '--appendfsync', 'always',
     '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log'),
+    ...(options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : []),
   ];
   let child: ChildProcess;
   const launch = async () => {
     child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitForPing(url, 10_000);
+    if (options.cluster) await ownAllSlots(url, 10_000);
   };
   await launch();
   const kill = async () => {

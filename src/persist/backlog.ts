@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redisClient.js';
 import { CONSUMER_GROUP } from './persister.js';
 
 export interface StreamBacklog {
@@ -9,7 +9,7 @@ export interface StreamBacklog {
 }
 
 /** How much of a sales stream is not yet in Postgres. */
-export async function streamBacklog(redis: Redis, streamKey: string): Promise<StreamBacklog> {
+export async function streamBacklog(redis: RedisClient, streamKey: string): Promise<StreamBacklog> {
   const groups = (await redis.xinfo('GROUPS', streamKey).catch(() => [])) as unknown[][];
   const group = groups.map(toRecord).find((g) => g.name === CONSUMER_GROUP);
   if (!group) return { pending: 0, undelivered: await redis.xlen(streamKey) };

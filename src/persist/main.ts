@@ -1,17 +1,18 @@
 /** `npm run persister`: the write-behind persister as its own process (any number may run). */
-import { Redis } from 'ioredis';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../infra/logger.js';
+import { createRedisClient } from '../infra/redisClient.js';
+import { redisTarget } from '../runtime.js';
 import { createPool } from './db.js';
 import { Persister } from './persister.js';
 
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL);
-if (!config.DATABASE_URL || !config.REDIS_URL) {
-  log.fatal('DATABASE_URL and REDIS_URL are required for a standalone persister');
+if (!config.DATABASE_URL || !(config.REDIS_URL || config.REDIS_CLUSTER_NODES)) {
+  log.fatal('DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES) are required for a standalone persister');
   process.exit(2);
 }
-const redis = new Redis(config.REDIS_URL);
+const redis = createRedisClient(redisTarget(config));
 const pool = createPool(config.DATABASE_URL);
 const persister = new Persister({
   redis,

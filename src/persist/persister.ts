@@ -1,16 +1,16 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { eventIdOfKey, eventKeys, globalKeys } from '../engine/keys.js';
 import type { Logger } from '../infra/logger.js';
 import { applyBatch, type BatchOutcome } from './applyBatch.js';
 import { parseSalesEntry, type RawEntry, type SalesEntry } from './salesEntry.js';
 import { redisReady } from '../infra/availability.js';
+import { pipelinePerNode, type RedisClient } from '../infra/redisClient.js';
 
 export const CONSUMER_GROUP = 'persister';
 
 export interface PersisterOptions {
-  redis: Redis;
+  redis: RedisClient;
   pool: Pool;
   log: Logger;
   prefix?: string;
@@ -49,8 +49,8 @@ export class Persister {
   readonly stats: PersisterStats = {
     persisted: 0, batches: 0, deadLettered: 0, oversellsPrevented: 0, failures: 0, lastBatchMs: 0, lastBatchSize: 0,
   };
-  private readonly redis: Redis;
-  private subscriber: Redis | undefined;
+  private readonly redis: RedisClient;
+  private subscriber: RedisClient | undefined;
   private readonly prefix: string;
   private readonly consumer: string;
   private readonly batchSize: number;
@@ -145,7 +145,7 @@ export class Persister {
     const entries: SalesEntry[] = [];
     if (Date.now() - this.lastClaimMs >= Math.min(this.claimIdleMs, 5_000)) {
       this.lastClaimMs = Date.now();
-      for (const key of keys) entries.push(...(await this.claim(key)));
+      entries.push(...(await this.claim(keys)));
     }
     if (this.retryOwnPending) {
       const own = await this.read(keys, '0');
@@ -168,60 +168,84 @@ export class Persister {
     return entries.length;
   }
 
-  /** `>`: entries never delivered; `0`: entries delivered to this consumer and not acknowledged. */
+  /**
+   * `>`: entries never delivered; `0`: entries delivered to this consumer and not acknowledged.
+   * One XREADGROUP per stream (a cluster refuses one over several slots), one pipeline per node.
+   */
   private async read(keys: string[], from: '>' | '0'): Promise<SalesEntry[]> {
-    const read = (streamKeys: string[]) =>
-      this.redis.xreadgroup(
-        'GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', ...streamKeys, ...streamKeys.map(() => from),
-      ) as Promise<[string, RawEntry[]][] | null>;
-    let reply: [string, RawEntry[]][] | null;
-    try {
-      reply = await read(keys);
-    } catch (err) {
-      if (!isNoGroup(err)) throw err;
-      // Redis lost a stream with its group (flushed, new instance): create them again.
-      this.groups.clear();
-      reply = await read(await this.streams());
+    const read = (streamKeys: string[]) => pipelinePerNode(this.redis, streamKeys, (pipeline, key) =>
+      pipeline.xreadgroup('GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', key, from));
+    const replies = await read(keys);
+    const lost = keys.filter((key) => isNoGroup(replies.get(key)?.[0]));
+    if (lost.length > 0) {
+      // Redis lost these streams with their group (flushed, a new instance, a failover): the
+      // other streams' entries are delivered already and are kept; these are read again.
+      for (const key of lost) this.groups.delete(key);
+      const current = new Set(await this.streams());
+      for (const key of lost) replies.delete(key);
+      for (const [key, reply] of await read(lost.filter((k) => current.has(k)))) replies.set(key, reply);
     }
-    return (reply ?? []).flatMap(([key, raw]) => raw.filter((r) => r[1] !== null).map((r) => parseSalesEntry(key, r)));
-  }
-
-  private async claim(key: string): Promise<SalesEntry[]> {
-    try {
-      const [, raw] = (await this.redis.xautoclaim(
-        key, CONSUMER_GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize,
-      )) as [string, RawEntry[], string[]];
-      return raw.filter((r) => r[1] !== null).map((r) => parseSalesEntry(key, r));
-    } catch (err) {
-      if (!isNoGroup(err)) throw err;
-      this.groups.delete(key);
-      return [];
-    }
-  }
-
-  private async acknowledge(outcome: BatchOutcome): Promise<void> {
-    const tx = this.redis.multi();
-    for (const dead of outcome.dead) {
-      const { entry } = dead;
-      tx.xadd(eventKeys(this.prefix, eventOf(entry)).deadLetter, '*', 'stream_id', entry.streamId, 'reason', dead.reason,
-        'entry', JSON.stringify(entry));
-      tx.xack(entry.streamKey, CONSUMER_GROUP, entry.streamId);
-      this.stats.deadLettered += 1;
-      if (dead.oversell) {
-        this.stats.oversellsPrevented += 1;
-        this.opts.log.error({ event: 'oversell_prevented', entry }, 'a sale for an already sold seat was refused by Postgres');
-      } else {
-        this.opts.log.error({ event: 'sale_dead_lettered', entry, reason: dead.reason }, 'a sales entry was refused by Postgres');
+    const entries: SalesEntry[] = [];
+    for (const [key, [err, reply]] of replies) {
+      if (err) throw err;
+      for (const [, raw] of (reply as [string, RawEntry[]][] | null) ?? []) {
+        for (const r of raw) if (r[1] !== null) entries.push(parseSalesEntry(key, r));
       }
     }
-    for (const entry of outcome.persisted) tx.xack(entry.streamKey, CONSUMER_GROUP, entry.streamId);
+    return entries;
+  }
+
+  /** Entries pending too long at another consumer (a dead persister), taken over: one pipeline per node. */
+  private async claim(keys: string[]): Promise<SalesEntry[]> {
+    const replies = await pipelinePerNode(this.redis, keys, (pipeline, key) =>
+      pipeline.xautoclaim(key, CONSUMER_GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize));
+    const entries: SalesEntry[] = [];
+    for (const [key, [err, reply]] of replies) {
+      if (isNoGroup(err)) this.groups.delete(key);
+      else if (err) throw err;
+      else for (const r of (reply as [string, RawEntry[], string[]])[1]) if (r[1] !== null) entries.push(parseSalesEntry(key, r));
+    }
+    return entries;
+  }
+
+  /**
+   * Acknowledges a batch: per stream, one MULTI (its dead letters and its XACK, one slot),
+   * the streams in parallel; then the persisted orders are announced.
+   */
+  private async acknowledge(outcome: BatchOutcome): Promise<void> {
+    const byStream = new Map<string, { dead: BatchOutcome['dead']; ids: string[] }>();
+    const forStream = (key: string) => byStream.get(key) ?? byStream.set(key, { dead: [], ids: [] }).get(key)!;
+    for (const dead of outcome.dead) {
+      forStream(dead.entry.streamKey).dead.push(dead);
+      forStream(dead.entry.streamKey).ids.push(dead.entry.streamId);
+    }
+    for (const entry of outcome.persisted) forStream(entry.streamKey).ids.push(entry.streamId);
+    await Promise.all([...byStream].map(([streamKey, { dead, ids }]) => {
+      const tx = this.redis.multi();
+      for (const { entry, reason } of dead) {
+        tx.xadd(eventKeys(this.prefix, eventOf(entry)).deadLetter, '*', 'stream_id', entry.streamId, 'reason', reason,
+          'entry', JSON.stringify(entry));
+      }
+      tx.xack(streamKey, CONSUMER_GROUP, ...ids);
+      return tx.exec();
+    }));
+    for (const dead of outcome.dead) this.logDead(dead);
     const orders = outcome.persisted.map((e) => (e.kind === 'malformed' ? '' : e.orderId)).filter(Boolean);
-    if (orders.length > 0) tx.publish(globalKeys(this.prefix).persistedChannel, orders.join(' '));
-    await tx.exec();
+    if (orders.length > 0) await this.redis.publish(globalKeys(this.prefix).persistedChannel, orders.join(' '));
+  }
+
+  private logDead({ entry, reason, oversell }: BatchOutcome['dead'][number]): void {
+    this.stats.deadLettered += 1;
+    if (oversell) {
+      this.stats.oversellsPrevented += 1;
+      this.opts.log.error({ event: 'oversell_prevented', entry }, 'a sale for an already sold seat was refused by Postgres');
+    } else {
+      this.opts.log.error({ event: 'sale_dead_lettered', entry, reason }, 'a sales entry was refused by Postgres');
+    }
   }
 }
 
-const isNoGroup = (err: unknown) => String(err).includes('NOGROUP');
+const isNoGroup = (err: unknown) => err instanceof Error && err.message.includes('NOGROUP');
 
 function eventOf(entry: SalesEntry): string {
   return entry.kind === 'malformed' ? (eventIdOfKey(entry.streamKey) ?? 'unknown') : entry.eventId;

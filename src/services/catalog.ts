@@ -120,7 +120,8 @@ export class Catalog {
   /** Forgets cached copies of the event and every cached search page. */
   async invalidate(eventId: string): Promise<void> {
     this.rows.delete(eventId);
-    await this.engine.redis.multi().del(this.keys.eventCache(eventId)).incr(this.keys.catalogGeneration).exec();
+    // The row and the search pages are separate caches (two slots on a cluster): two commands.
+    await Promise.all([this.engine.redis.del(this.keys.eventCache(eventId)), this.engine.redis.incr(this.keys.catalogGeneration)]);
   }
 
   /** The event's seats, loaded once per process and price change; concurrent misses share one load. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redisClient.js';
 import type { Pool } from 'pg';
 import { globalKeys } from '../engine/keys.js';
 import { redisReady } from '../infra/availability.js';
@@ -43,10 +43,10 @@ export class Announcements {
  */
 export class DurableWaiter {
   private readonly listening = new Map<string, Set<Announcements>>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly pool: Pool,
     private readonly prefix: string,
   ) {}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../infra/redisClient.js';
 import { globalKeys } from '../engine/keys.js';
 
 export type IdempotencyRecord =
@@ -16,7 +16,7 @@ const IN_FLIGHT_TTL_SECONDS = 10;
 /** Idempotency-Key records, per user: the first request runs, replays get its answer. */
 export class IdempotencyStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

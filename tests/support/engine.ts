@@ -18,7 +18,8 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
+    // one DEL per key: the test Redis is in cluster mode, and these keys span slots
+    if (keys.length > 0) await keys.reduce((p, key) => p.del(key), redis.pipeline()).exec();
     cursor = next;
   } while (cursor !== '0');
 }

@@ -32,7 +32,8 @@ export async function setup(project: TestProject): Promise<void> {
   if (process.env.TEST_REDIS_URL) {
     project.provide('redisUrl', process.env.TEST_REDIS_URL);
   } else {
-    redis = await startPrivateRedis();
+    // Cluster mode: Redis itself refuses any operation of the suite that spans slots.
+    redis = await startPrivateRedis({ cluster: true });
     project.provide('redisUrl', redis.url);
   }
   const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
