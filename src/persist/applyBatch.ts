@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { ANNOUNCE_COMPLETED_ORDERS, announceRefunded } from '../notify/outboxSql.js';
 import { isDataError } from './db.js';
 import type { SalesEntry } from './salesEntry.js';
 
@@ -28,7 +29,8 @@ const INSERT_ORDERS = `
   SELECT id, user_id, event_id, 'completed', total_cents, idempotency_key, payment_ref, stream_id, to_timestamp(at_ms / 1000.0)
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[])
     AS u(id, user_id, event_id, total_cents, idempotency_key, payment_ref, stream_id, at_ms)
-  ON CONFLICT (id) DO NOTHING`;
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id`;
 
 const INSERT_TICKETS = `
   INSERT INTO tickets (order_id, event_id, seat_id, price_cents)
@@ -37,18 +39,26 @@ const INSERT_TICKETS = `
   JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
   ON CONFLICT (order_id, seat_id) DO NOTHING`;
 
-const REFUND = `
+/** $1 order, $2 time (ms); announced: $3 the reason, and an order.refunded entry when it changed the order. */
+const refundStatement = (announce: boolean) => `
   WITH refunded AS (
     UPDATE orders SET status = 'refunded', refunded_at = to_timestamp($2 / 1000.0)
-    WHERE id = $1 AND status = 'completed' RETURNING id
+    WHERE id = $1 AND status = 'completed' RETURNING *
   ), tickets_refunded AS (
     UPDATE tickets SET status = 'refunded' WHERE order_id IN (SELECT id FROM refunded) AND status = 'valid'
-  )
+  )${announce ? `, announced AS (${announceRefunded('$3')})` : ''}
   SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1) AS known`;
+const REFUND = refundStatement(false);
+const REFUND_ANNOUNCED = refundStatement(true);
 
-async function insertSales(client: PoolClient, sales: Sale[]): Promise<void> {
+export interface ApplyOptions {
+  /** write outbox entries for what the batch changed (off only to measure their cost) */
+  announce?: boolean;
+}
+
+async function insertSales(client: PoolClient, sales: Sale[], announce: boolean): Promise<void> {
   if (sales.length === 0) return;
-  await client.query(INSERT_ORDERS, [
+  const inserted = await client.query<{ id: string }>(INSERT_ORDERS, [
     sales.map((s) => s.orderId),
     sales.map((s) => s.userId),
     sales.map((s) => s.eventId),
@@ -65,23 +75,26 @@ async function insertSales(client: PoolClient, sales: Sale[]): Promise<void> {
     lines.map((l) => l.seat),
     lines.map((l) => l.price),
   ]);
+  // Only orders this transaction inserted are announced: a replayed entry announces nothing again.
+  if (announce && inserted.rows.length > 0) await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);
 }
 
 /** Applies entries in stream order: runs of sales in bulk, refunds one by one. Returns the deferred refunds. */
-async function applyInOrder(client: PoolClient, entries: SalesEntry[]): Promise<Refund[]> {
+async function applyInOrder(client: PoolClient, entries: SalesEntry[], announce: boolean): Promise<Refund[]> {
   const deferred: Refund[] = [];
   let run: Sale[] = [];
   for (const entry of entries) {
     if (entry.kind === 'sale') {
       run.push(entry);
     } else if (entry.kind === 'refund') {
-      await insertSales(client, run);
+      await insertSales(client, run, announce);
       run = [];
-      const { rows } = await client.query<{ known: boolean }>(REFUND, [entry.orderId, entry.atMs]);
+      const { rows } = await client.query<{ known: boolean }>(
+        announce ? REFUND_ANNOUNCED : REFUND, announce ? [entry.orderId, entry.atMs, entry.reason] : [entry.orderId, entry.atMs]);
       if (!rows[0]?.known) deferred.push(entry);
     }
   }
-  await insertSales(client, run);
+  await insertSales(client, run, announce);
   return deferred;
 }
 
@@ -90,7 +103,8 @@ function deadReason(err: { constraint?: string; message: string }): DeadEntry['r
 }
 
 /**
- * Writes one batch of sales-stream entries to Postgres. Fast path: one transaction for the
+ * Writes one batch of sales-stream entries to Postgres, with the outbox entries announcing
+ * them (in the same transaction, on both paths). Fast path: one transaction for the
  * whole batch. If the database refuses some entry's data, the batch is replayed entry by
  * entry (a savepoint each) so that only the offenders are set aside. Errors that are not
  * about the data (Postgres down) are thrown: nothing is acknowledged, the caller retries.
@@ -99,7 +113,9 @@ export async function applyBatch(
   pool: Pool,
   entries: SalesEntry[],
   beforeCommit: () => void = () => {},
+  options: ApplyOptions = {},
 ): Promise<BatchOutcome> {
+  const announce = options.announce ?? true;
   const malformed: DeadEntry[] = entries
     .filter((e) => e.kind === 'malformed')
     .map((entry) => ({ entry, reason: entry.kind === 'malformed' ? entry.reason : '', oversell: false }));
@@ -109,7 +125,7 @@ export async function applyBatch(
   try {
     try {
       await client.query('BEGIN');
-      const deferred = await applyInOrder(client, valid);
+      const deferred = await applyInOrder(client, valid, announce);
       beforeCommit();
       await client.query('COMMIT');
       return { persisted: valid.filter((e) => !deferred.includes(e as Refund)), dead: malformed, deferred };
@@ -122,7 +138,7 @@ export async function applyBatch(
     for (const entry of valid) {
       await client.query('SAVEPOINT entry');
       try {
-        const deferred = await applyInOrder(client, [entry]);
+        const deferred = await applyInOrder(client, [entry], announce);
         await client.query('RELEASE SAVEPOINT entry');
         (deferred.length > 0 ? outcome.deferred : outcome.persisted).push(entry);
       } catch (err) {

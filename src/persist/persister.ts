@@ -23,6 +23,8 @@ export interface PersisterOptions {
   claimIdleMs?: number;
   /** longest pause between retries while Postgres is down */
   maxBackoffMs?: number;
+  /** write outbox entries with each batch (the default; off only to measure their cost) */
+  announce?: boolean;
 }
 
 export interface PersisterStats {
@@ -158,7 +160,7 @@ export class Persister {
     if (entries.length === 0) return 0;
     entries.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
     const started = Date.now();
-    const outcome = await applyBatch(this.opts.pool, entries, () => failpoint('before_commit'));
+    const outcome = await applyBatch(this.opts.pool, entries, () => failpoint('before_commit'), { announce: this.opts.announce ?? true });
     failpoint('after_commit');
     await this.acknowledge(outcome);
     this.stats.batches += 1;

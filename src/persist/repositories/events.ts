@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { SeatSpec } from '../../domain/layout.js';
+import { CANCEL_AND_ANNOUNCE_EVENT } from '../../notify/outboxSql.js';
 import { inTransaction } from '../db.js';
 
 export interface EventRow {
@@ -132,6 +133,7 @@ export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Pr
   });
 }
 
+/** Marks the event cancelled and, the first time only, announces it (event.cancelled) in the same statement. */
 export async function markCancelled(pool: Pool, id: string): Promise<void> {
-  await pool.query(`UPDATE events SET state = 'cancelled', updated_at = now() WHERE id = $1`, [id]);
+  await pool.query(CANCEL_AND_ANNOUNCE_EVENT, [id]);
 }

@@ -1,0 +1,46 @@
+/**
+ * The SQL that writes outbox entries inside the transactions of the changes they report
+ * (the persister's batches, an event's cancellation). Kept here so every writer builds
+ * the same documents.
+ */
+
+/** An ISO-8601 UTC string as JavaScript's toISOString writes it. */
+export const isoTime = (expr: string) => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** The order document of the API (`order`), for a row of `orders` under `alias`. */
+export const orderDocument = (alias: string) => `jsonb_build_object(
+  'id', ${alias}.id, 'userId', ${alias}.user_id, 'eventId', ${alias}.event_id, 'status', ${alias}.status,
+  'totalCents', ${alias}.total_cents, 'currency', ${alias}.currency, 'createdAt', ${isoTime(`${alias}.created_at`)},
+  'items', (SELECT coalesce(jsonb_agg(jsonb_build_object('seatId', s.id, 'section', s.section, 'row', s.row_label,
+      'number', s.number, 'priceCents', t.price_cents) ORDER BY s.seat_index), '[]'::jsonb)
+    FROM tickets t JOIN seats s ON s.id = t.seat_id WHERE t.order_id = ${alias}.id))`;
+
+/** $1: ids of orders inserted by this transaction. One order.completed entry each. */
+export const ANNOUNCE_COMPLETED_ORDERS = `
+  INSERT INTO outbox (id, type, subject_id, payload)
+  SELECT gen_random_uuid(), 'order.completed', o.id, jsonb_build_object('order', ${orderDocument('o')})
+  FROM orders o WHERE o.id = ANY($1::uuid[])
+  ORDER BY o.created_at, o.id
+  ON CONFLICT DO NOTHING`;
+
+/**
+ * A CTE step announcing the orders of the CTE `refunded` (rows of orders, status already
+ * refunded); the reason is the parameter given.
+ */
+export const announceRefunded = (reasonParam: string) => `
+  INSERT INTO outbox (id, type, subject_id, payload)
+  SELECT gen_random_uuid(), 'order.refunded', r.id, jsonb_build_object('order', ${orderDocument('r')}, 'reason', ${reasonParam}::text)
+  FROM refunded r
+  ON CONFLICT DO NOTHING`;
+
+/** $1: event id. Marks it cancelled and announces it, once: a second call changes nothing. */
+export const CANCEL_AND_ANNOUNCE_EVENT = `
+  WITH cancelled AS (
+    UPDATE events SET state = 'cancelled', updated_at = now() WHERE id = $1 AND state <> 'cancelled'
+    RETURNING id, name, artist, event_date
+  )
+  INSERT INTO outbox (id, type, subject_id, payload)
+  SELECT gen_random_uuid(), 'event.cancelled', c.id, jsonb_build_object('event', jsonb_build_object(
+    'id', c.id, 'name', c.name, 'artist', c.artist, 'eventDate', ${isoTime('c.event_date')}))
+  FROM cancelled c
+  ON CONFLICT DO NOTHING`;

@@ -1,0 +1,123 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Logger } from '../infra/logger.js';
+import { Pause } from './pause.js';
+import { lockUnpublished, markPublished } from './outbox.js';
+import type { OutboxEntry } from './types.js';
+
+/** Where the relay hands entries: RabbitMQ, or the in-process consumers. */
+export interface Publisher {
+  /** Hands the entries over; resolves with the ids now safely handed over (confirmed). */
+  publish(entries: OutboxEntry[]): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface RelayOptions {
+  pool: Pool;
+  publisher: Publisher;
+  log: Logger;
+  /** most entries per round (one transaction) */
+  batchSize?: number;
+  /** how long an idle relay waits before looking again without a wake-up */
+  pollMs?: number;
+  /** longest pause between retries while the broker or Postgres is down */
+  maxBackoffMs?: number;
+  /** called after each round with the number of entries marked published */
+  onRelayed?: (count: number) => void;
+}
+
+/** Fault injection for crash tests: RELAY_FAILPOINT=after_publish kills the process between publish and mark-sent. */
+function failpoint(name: 'after_publish'): void {
+  if (process.env.RELAY_FAILPOINT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+/**
+ * Publishes the outbox. Each round locks the oldest unpublished entries (SKIP LOCKED: any
+ * number of relays may run), hands them to the publisher, and marks published only what
+ * the publisher confirmed, in the same transaction. A crash between publishing and the
+ * commit publishes those entries again: delivery is at least once.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly pause = new Pause();
+  private listener: PoolClient | undefined;
+  private readonly batchSize: number;
+  private readonly pollMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(private readonly opts: RelayOptions) {
+    this.batchSize = opts.batchSize ?? 200;
+    this.pollMs = opts.pollMs ?? 1_000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 5_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen().catch((err) => this.opts.log.warn({ event: 'outbox_listen_failed', err: String(err) }, 'relay polls only'));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.pause.wake();
+    await this.loop;
+    this.listener?.release(true);
+    this.listener = undefined;
+    await this.opts.publisher.close();
+  }
+
+  /** Looks again now (after a write this process made, or in tests). */
+  nudge(): void {
+    this.pause.wake();
+  }
+
+  private async listen(): Promise<void> {
+    const client = await this.opts.pool.connect();
+    client.on('notification', () => this.pause.wake());
+    client.on('error', () => {
+      // The connection is gone (Postgres restarted): fall back to polling until the next start.
+      this.listener = undefined;
+    });
+    await client.query('LISTEN outbox');
+    this.listener = client;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const count = await this.relayOnce();
+        failures = 0;
+        if (count < this.batchSize) await this.pause.for(this.pollMs);
+      } catch (err) {
+        failures += 1;
+        const delay = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
+        this.opts.log.warn({ event: 'outbox_relay_retry', err: String(err), delayMs: delay }, 'outbox relay round failed');
+        await this.pause.for(delay);
+      }
+    }
+  }
+
+  /** One round; returns how many entries it marked published. */
+  async relayOnce(): Promise<number> {
+    const client = await this.opts.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const entries = await lockUnpublished(client, this.batchSize);
+      const published = entries.length > 0 ? await this.opts.publisher.publish(entries) : [];
+      failpoint('after_publish');
+      if (published.length > 0) await markPublished(client, published);
+      await client.query('COMMIT');
+      if (published.length > 0) this.opts.onRelayed?.(published.length);
+      return published.length;
+    } catch (err) {
+      broken = true;
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
