@@ -22,6 +22,20 @@ const schema = z.object({
   /** run the write-behind persister inside the API process */
   PERSISTER: z.enum(['embedded', 'off']).default('embedded'),
   TRUSTED_PROXIES: z.string().default(''),
+  /** RabbitMQ (amqp://user:pass@host:port/vhost): the outbox is relayed there; unset: delivered in process from Postgres */
+  AMQP_URL: z.string().regex(/^amqps?:\/\//, 'an amqp:// or amqps:// URL').optional(),
+  /** the durable topic exchange notifications are published to (queues are named after it) */
+  AMQP_EXCHANGE: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" or "-"').default('ticketing.notifications'),
+  /** smtp(s)://user:pass@host:port for mail; unset: mails are written as .eml files under MAIL_DIR */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  MAIL_DIR: z.string().min(1).default('.data/mail'),
+  MAIL_FROM: z.string().min(3).default('Tickets <tickets@tickets.example>'),
+  /** let webhooks target loopback and private addresses (tests only: it opens the way to SSRF) */
+  WEBHOOKS_ALLOW_PRIVATE: flag.default(false),
+  /** one webhook attempt (connect, send, answer) is cut off after this */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** write and deliver notifications; `off` only to measure what they cost */
+  NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
 });
 
 function clusterNodesValid(spec: string): boolean {

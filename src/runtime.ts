@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Clock } from './engine/clock.js';
+import { systemClock, type Clock } from './engine/clock.js';
 import type { EngineLimits } from './engine/context.js';
 import { createEngine } from './engine/engine.js';
 import type { AppDeps } from './http/appDeps.js';
@@ -8,6 +8,7 @@ import { RedisHealth } from './infra/availability.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';
 import { createFailFastClient, type RedisClient, type RedisTarget } from './infra/redisClient.js';
+import { createNotifications } from './notify/notifications.js';
 import { createPool, type Pool } from './persist/db.js';
 import { Persister } from './persist/persister.js';
 import { AdmissionDriver } from './services/admissionDriver.js';
@@ -40,6 +41,10 @@ export interface RuntimeOptions {
   redisHealth?: AppDeps['redisHealth'];
   /** how long a checkout waits for its sale to reach Postgres before answering 503 */
   durableTimeoutMs?: number;
+  /** the outbox relay, its consumers and the webhook sender; by default with the background loops (unless NOTIFICATIONS=off) */
+  notifications?: boolean;
+  /** how long idle notification loops wait before looking again (tests poll fast) */
+  notificationPollMs?: number;
 }
 
 /**
@@ -67,7 +72,10 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const sessions = new SessionStore(redis, prefix);
   const runsPersister = options.persister ?? config.PERSISTER === 'embedded';
   const persister = runsPersister
-    ? new Persister({ redis, pool, log, prefix, ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}) })
+    ? new Persister({
+      redis, pool, log, prefix, announce: config.NOTIFICATIONS === 'on',
+      ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}),
+    })
     : undefined;
   const metrics = createMetrics();
   metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
@@ -76,6 +84,14 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     for (const waitMs of step.waitsMs) metrics.queueWait.observe(waitMs / 1000);
   });
   const background = options.background ?? true;
+  const notifications = (options.notifications ?? background) && config.NOTIFICATIONS === 'on'
+    ? createNotifications(config, {
+      pool, log, clock: options.clock ?? systemClock,
+      onRelayed: (n) => metrics.outboxRelayed.inc(n),
+      onDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
+      ...(options.notificationPollMs ? { pollMs: options.notificationPollMs } : {}),
+    })
+    : undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
   const deps: AppDeps = {
@@ -84,10 +100,11 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     durableTimeoutMs: options.durableTimeoutMs ?? 2_000,
     rateLimits: config.RATE_LIMITS === 'on',
     trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+    webhooksAllowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
   };
 
   return {
-    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission,
+    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission, notifications,
     /** what `createApp` is built from */
     deps,
 
@@ -96,6 +113,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       await durable.start();
       await persister?.start();
       await sessions.start();
+      await notifications?.start();
       if (!background) return;
       ownHealth?.start();
       admission.start();
@@ -110,6 +128,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       admission.stop();
       ownHealth?.stop();
       await persister?.stop();
+      await notifications?.stop();
       durable.stop();
       sessions.stop();
       if (ownRedis) redis.disconnect();

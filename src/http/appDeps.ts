@@ -27,6 +27,8 @@ export interface AppDeps {
   trustedProxies: string[];
   /** the built web app served at / (default web/dist) */
   webDir?: string;
+  /** webhooks may target loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE, tests only) */
+  webhooksAllowPrivate: boolean;
 }
 
 export interface AppEnv {

@@ -62,3 +62,6 @@ export function engineError(code: EngineFailureCode, extra: Record<string, unkno
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `No such ${what}.`);
 export const unavailable = (detail: string, retryAfterSeconds = 1, code = 'service_unavailable') =>
   new AppError(503, code, detail, {}, { 'Retry-After': String(retryAfterSeconds) });
+
+/** A webhook URL that points at a refused address (loopback, private, ...) or is not http(s). */
+export const webhookUrlRefused = (detail: string) => new AppError(400, 'webhook_url_refused', detail);

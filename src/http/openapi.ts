@@ -67,6 +67,17 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
       ok: [200, z.strictObject({ event: s.eventSchema, refundedOrders: z.number().int() })], errors: [401, 403, 404, 503],
     },
   },
+  '/api/admin/webhooks': {
+    post: {
+      summary: 'Subscribe a URL to notification types; the signing secret is shown only here', auth: 'admin',
+      body: s.createWebhookSchema, ok: [201, s.createdWebhookSchema], errors: [400, 401, 403],
+    },
+    get: { summary: 'Webhook subscriptions (without secrets)', auth: 'admin', ok: [200, s.webhookListSchema], errors: [401, 403] },
+  },
+  '/api/admin/webhooks/{id}': { delete: { summary: 'Remove a webhook; its pending deliveries stop', auth: 'admin', ok: [204], errors: [401, 403, 404] } },
+  '/api/admin/webhooks/{id}/deliveries': {
+    get: { summary: "The webhook's delivery log, newest first", auth: 'admin', ok: [200, s.deliveryListSchema], errors: [401, 403, 404] },
+  },
 };
 
 const jsonSchema = (schema: z.ZodType) => {

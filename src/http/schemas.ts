@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { capacityOf } from '../domain/layout.js';
+import { NOTIFICATION_TYPES } from '../notify/types.js';
 
 /** Every request schema of the API, strict (unknown fields are a 400); /openapi.json is generated from these. */
 
@@ -62,6 +63,12 @@ export const checkoutSchema = z.strictObject({
   payment: z.strictObject({ method: z.literal('card'), token: z.string().min(1).max(200) }),
 });
 
+export const createWebhookSchema = z.strictObject({
+  url: z.string().trim().max(2000).url(),
+  events: z.array(z.enum(NOTIFICATION_TYPES)).min(1).max(NOTIFICATION_TYPES.length)
+    .refine((e) => new Set(e).size === e.length, 'event types must be distinct'),
+});
+
 /* Response shapes: documented in /openapi.json and checked against real answers by the contract tests. */
 
 const isoString = z.string().datetime();
@@ -105,4 +112,14 @@ export const queueStandingSchema = z.strictObject({
 export const queueStatusSchema = z.strictObject({ status: queueStatus, admittedUntil: isoString.optional() });
 export const problemSchema = z.looseObject({
   type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), code: z.string(), instance: z.string(),
+});
+const webhookBase = { id: uuid, url: z.string(), events: z.array(z.enum(NOTIFICATION_TYPES)) };
+export const createdWebhookSchema = z.strictObject({ webhook: z.strictObject({ ...webhookBase, secret: z.string().startsWith('whsec_') }) });
+export const webhookListSchema = z.strictObject({ webhooks: z.array(z.strictObject({ ...webhookBase, createdAt: isoString })) });
+export const deliveryListSchema = z.strictObject({
+  deliveries: z.array(z.strictObject({
+    id: uuid, entryId: uuid, type: z.enum(NOTIFICATION_TYPES), attempts: z.number().int(),
+    status: z.enum(['pending', 'succeeded', 'failed']), lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(), nextAttemptAt: isoString.nullable(), createdAt: isoString,
+  })),
 });

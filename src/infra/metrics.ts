@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
+import { outboxBacklog } from '../notify/outbox.js';
 import { backlogTotal, streamBacklog } from '../persist/backlog.js';
 import type { PersisterStats } from '../persist/persister.js';
 
@@ -56,6 +57,11 @@ export function createMetrics() {
       labelNames: ['class'] as const, registers: [registry],
     }),
     queueAdmitted: new Counter({ name: 'queue_admitted_total', help: 'Buyers admitted from waiting rooms by this process', registers: [registry] }),
+    outboxRelayed: new Counter({ name: 'outbox_relayed_total', help: 'Outbox entries published by this process', registers: [registry] }),
+    webhookDeliveries: new Counter({
+      name: 'webhook_deliveries_total', help: 'Webhook delivery attempts by result (succeeded, retrying, failed: gave up)',
+      labelNames: ['result'] as const, registers: [registry],
+    }),
     queueWait: new Histogram({
       name: 'queue_wait_seconds', help: 'Time buyers waited in a waiting room before admission', registers: [registry],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600],
@@ -87,6 +93,8 @@ export function createMetrics() {
   gauge('persister_dead_lettered_total', 'Entries refused by Postgres and parked', (s) => s.persister?.stats.deadLettered ?? 0);
   gauge('persister_oversells_prevented_total', 'Sales refused by the one-valid-ticket-per-seat index', (s) => s.persister?.stats.oversellsPrevented ?? 0);
   gauge('persister_last_batch_seconds', 'Duration of the last persisted batch', (s) => (s.persister?.stats.lastBatchMs ?? 0) / 1000);
+  gauge('outbox_backlog_entries', 'Outbox entries not yet published', async (s) => (await outboxBacklog(s.pool)).entries);
+  gauge('outbox_oldest_entry_age_seconds', 'Age of the oldest unpublished outbox entry (0: none)', async (s) => (await outboxBacklog(s.pool)).oldestAgeSeconds);
   gauge('pg_pool_total', 'Postgres connections open', (s) => s.pool.totalCount);
   gauge('pg_pool_idle', 'Postgres connections idle', (s) => s.pool.idleCount);
   gauge('pg_pool_waiting', 'Queries waiting for a Postgres connection', (s) => s.pool.waitingCount);

@@ -25,12 +25,13 @@ export const toEntry = (r: EntryRow): OutboxEntry => ({
 
 /**
  * Locks up to `limit` unpublished entries, oldest first, on the caller's transaction. Other
- * relays skip them (SKIP LOCKED), so any number may run.
+ * relays skip them (SKIP LOCKED), so any number may run. NO KEY UPDATE, not UPDATE: the
+ * consumers' rows reference the entry (a key-share lock) while the relay still holds it.
  */
 export async function lockUnpublished(client: PoolClient, limit: number): Promise<OutboxEntry[]> {
   const { rows } = await client.query<EntryRow>(
     `SELECT id, type, subject_id, payload, created_at FROM outbox WHERE published_at IS NULL
-     ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+     ORDER BY created_at, id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`, [limit]);
   return rows.map(toEntry);
 }
 

@@ -40,7 +40,9 @@ describe('migrations', () => {
   it('are recorded in the ledger and applied once, also when two run at once', async () => {
     expect(await Promise.all([migrate(db.pool), migrate(db.pool)])).toEqual([[], []]);
     const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
-    expect(rows).toEqual([{ version: 1, name: '001_schema.sql' }, { version: 2, name: '002_queue_settings.sql' }]);
+    expect(rows).toEqual([
+      { version: 1, name: '001_schema.sql' }, { version: 2, name: '002_queue_settings.sql' }, { version: 4, name: '004_outbox.sql' },
+    ]);
   });
 });
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/appDeps.js';
 import { silentLogger } from '../../src/infra/logger.js';
+import type { Notifications } from '../../src/notify/notifications.js';
 import type { Persister } from '../../src/persist/persister.js';
 import type { Role } from '../../src/persist/repositories/users.js';
 import { createRuntime } from '../../src/runtime.js';
@@ -18,6 +19,8 @@ export interface ApiFixture {
   db: TestDatabase;
   /** the running persister, unless the test turned it off */
   persister: Persister | undefined;
+  /** the notification pipeline, when the test turned it on */
+  notifications: Notifications | undefined;
   /** a user with a live session (made directly: no bcrypt cost per test user) */
   user(role?: Role): Promise<{ id: string; token: string }>;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
@@ -37,6 +40,10 @@ export interface ApiOptions {
   db?: TestDatabase;
   /** a real circuit breaker on the fixture's Redis (fault tests); by default Redis counts as up */
   redisHealth?: AppDeps['redisHealth'];
+  /** the outbox relay, mail and webhooks (off unless a test is about them) */
+  notifications?: boolean;
+  /** further settings, as environment variables (e.g. SMTP_URL, WEBHOOKS_ALLOW_PRIVATE) */
+  env?: Record<string, string>;
 }
 
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
@@ -46,6 +53,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
     REDIS_PREFIX: fx.prefix,
     RATE_LIMITS: options.rateLimits ? 'on' : 'off',
     TRUSTED_PROXIES: (options.trustedProxies ?? []).join(','),
+    ...options.env,
   });
   // No background loops: tests drive admission and sweeps with the fake clock.
   const runtime = createRuntime(config, {
@@ -53,6 +61,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
     persister: options.persister ?? true, persisterPollMs: 10, background: false,
     redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} },
     durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
+    notifications: options.notifications ?? false, notificationPollMs: 50,
   });
   await runtime.start();
   const { sessions, persister } = runtime;
@@ -62,7 +71,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, app, fx: { ...fx, engine: runtime.engine }, db, persister,
+    url, app, fx: { ...fx, engine: runtime.engine }, db, persister, notifications: runtime.notifications,
     async user(role: Role = 'user') {
       const id = randomUUID();
       const email = `${id}@example.test`;

@@ -5,6 +5,7 @@ import { knownEvent } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { notFound, unavailable } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
+import { webhookRoutes } from './webhooks.js';
 
 export function adminRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -23,5 +24,7 @@ export function adminRoutes(deps: AppDeps) {
     if (!result.durable) throw unavailable('The event is cancelled and its refunds are being recorded; retry to confirm.', 1);
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(eventId))!), refundedOrders: result.refundedOrderIds.length });
   });
+
+  app.route('/webhooks', webhookRoutes(deps));
   return app;
 }
