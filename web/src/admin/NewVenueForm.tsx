@@ -4,9 +4,10 @@ import type { Venue } from '../api/types';
 import { Alert } from '../Alert';
 
 type SectionDraft = { name: string; rows: string; seatsPerRow: string };
+const FIRST_SECTION: SectionDraft = { name: 'Floor', rows: '10', seatsPerRow: '20' };
 
 export function NewVenueForm({ onCreated }: { onCreated(venue: Venue): void }) {
-  const [sections, setSections] = useState<SectionDraft[]>([{ name: 'Floor', rows: '10', seatsPerRow: '20' }]);
+  const [sections, setSections] = useState<SectionDraft[]>([FIRST_SECTION]);
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
   const edit = (i: number, field: keyof SectionDraft, value: string) =>
@@ -26,6 +27,7 @@ export function NewVenueForm({ onCreated }: { onCreated(venue: Venue): void }) {
       }));
       setDone(`Venue ${venue.name} created with ${venue.capacity} seats.`);
       form.reset();
+      setSections([FIRST_SECTION]);
       onCreated(venue);
     } catch (err) {
       setError(messageOf(err));

@@ -53,7 +53,8 @@ export function SeatMap({ store, selected, mine, onToggle }: Props) {
     sync(shown.current.mine, mine, (i, on) => g.setMine(i, on));
   }, [selected, mine, store]);
 
-  return <div ref={root} className="seat-map" />;
+  // Small venues get bigger seats (easier to tap); 10,000 seats stay compact.
+  return <div ref={root} className={store.layout.seats.length <= 2_000 ? 'seat-map roomy' : 'seat-map'} />;
 }
 
 /** Brings the shown set to the wanted one, touching only the seats that differ. */
