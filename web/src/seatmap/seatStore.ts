@@ -2,6 +2,8 @@ import { api, ask, ApiError } from '../api/client';
 import { loadFromSeatList } from './seatListFallback';
 import type { Counts, Layout } from '../api/types';
 
+const RECONNECT_MS = 3_000;
+
 export type SeatStatus = 'available' | 'held' | 'sold';
 const STATUS: Record<string, SeatStatus> = { a: 'available', h: 'held', s: 'sold' };
 
@@ -22,6 +24,7 @@ export class SeatStore {
   private readonly listeners = new Set<ChangeListener>();
   private readonly indexById: Map<string, number>;
   private source: EventSource | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly eventId: string, readonly layout: Layout, snapshot: Snapshot) {
     this.states = [...snapshot.states];
@@ -74,11 +77,19 @@ export class SeatStore {
     const source = new EventSource(`/api/events/${encodeURIComponent(this.eventId)}/live`);
     source.addEventListener('snapshot', (e) => this.applySnapshot(JSON.parse((e as MessageEvent<string>).data) as Snapshot));
     source.addEventListener('changes', (e) => this.applyChanges(JSON.parse((e as MessageEvent<string>).data) as Changes));
+    // EventSource retries a dropped stream by itself, but gives up on an error answer (a 503
+    // while Redis is away): then start over a little later.
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED || this.source !== source) return;
+      this.source = undefined;
+      this.retry = setTimeout(() => this.connect(), RECONNECT_MS);
+    });
     this.source = source;
   }
 
   close() {
     clearInterval(this.timer);
+    clearTimeout(this.retry);
     this.source?.close();
     this.source = undefined;
     this.listeners.clear();
