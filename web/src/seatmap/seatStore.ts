@@ -96,30 +96,25 @@ export class SeatStore {
   }
 
   private applySnapshot(snapshot: Snapshot) {
-    const changed: number[] = [];
-    for (let i = 0; i < snapshot.states.length; i++) {
-      const state = snapshot.states[i]!;
-      if (this.states[i] !== state) {
-        this.states[i] = state;
-        changed.push(i);
-      }
-    }
-    this.version = snapshot.version;
-    this.counts = snapshot.counts;
-    this.emit(changed);
+    this.apply(snapshot, Array.from(snapshot.states, (state, index) => [index, state] as const));
   }
 
   private applyChanges(changes: Changes) {
     if (changes.version <= this.version) return; // already seen (the snapshot we loaded was newer)
+    this.apply(changes, changes.seats);
+  }
+
+  /** Takes the new states and tells the listeners which seats really changed. */
+  private apply(next: { version: number; counts: Counts }, seats: Iterable<readonly [number, string]>) {
     const changed: number[] = [];
-    for (const [index, state] of changes.seats) {
+    for (const [index, state] of seats) {
       if (this.states[index] !== state) {
         this.states[index] = state;
         changed.push(index);
       }
     }
-    this.version = changes.version;
-    this.counts = changes.counts;
+    this.version = next.version;
+    this.counts = next.counts;
     this.emit(changed);
   }
 
