@@ -26,6 +26,8 @@ export interface NotificationDeps {
   pollMs?: number;
   /** run the relay (publishing the outbox); false for a process that only consumes */
   relay?: boolean;
+  /** run the RabbitMQ consumers and the webhook sender; false for a relay-only process */
+  consumers?: boolean;
 }
 
 /**
@@ -49,14 +51,15 @@ export function createNotifications(settings: NotificationSettings, deps: Notifi
   const relay = deps.relay === false ? undefined : new OutboxRelay({
     pool, publisher, log, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.onRelayed ? { onRelayed: deps.onRelayed } : {}),
   });
-  const amqpConsumers = amqpUrl ? new AmqpConsumers({ url: amqpUrl, topology: shape, consumers, log }) : undefined;
+  const consuming = deps.consumers !== false;
+  const amqpConsumers = amqpUrl && consuming ? new AmqpConsumers({ url: amqpUrl, topology: shape, consumers, log }) : undefined;
 
   return {
     relay, worker, mail, amqpConsumers, topology: shape,
     async start(): Promise<void> {
       await amqpConsumers?.start();
       await relay?.start();
-      worker.start();
+      if (consuming) worker.start();
     },
     async stop(): Promise<void> {
       await relay?.stop();

@@ -37,6 +37,7 @@ function failpoint(name: 'after_publish'): void {
  * commit publishes those entries again: delivery is at least once.
  */
 export class OutboxRelay {
+  readonly stats = { relayed: 0, failedRounds: 0 };
   private running = false;
   private loop: Promise<void> | undefined;
   private readonly pause = new Pause();
@@ -92,6 +93,7 @@ export class OutboxRelay {
         if (count < this.batchSize) await this.pause.for(this.pollMs);
       } catch (err) {
         failures += 1;
+        this.stats.failedRounds += 1;
         const delay = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
         this.opts.log.warn({ event: 'outbox_relay_retry', err: String(err), delayMs: delay }, 'outbox relay round failed');
         await this.pause.for(delay);
@@ -110,6 +112,7 @@ export class OutboxRelay {
       failpoint('after_publish');
       if (published.length > 0) await markPublished(client, published);
       await client.query('COMMIT');
+      this.stats.relayed += published.length;
       if (published.length > 0) this.opts.onRelayed?.(published.length);
       return published.length;
     } catch (err) {
