@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { allEventIds, rebuild, verify } from './commands/verify.js';
 import { listEvents, listHolds, showEvent, showQueue } from './commands/events.js';
 import { runMigrations, sweep } from './commands/maintenance.js';
+import { outbox } from './commands/outbox.js';
 import { seed } from './commands/seed.js';
 import { status } from './commands/status.js';
 import { createUser, tokens } from './commands/users.js';
@@ -46,6 +47,11 @@ program.command('status')
   .description('Redis and Postgres reachable, persister lag and pending entries per event, dead letters')
   .option('--max-lag <entries>', 'lag (entries not yet in Postgres) above which status is a finding', wholeNumber(0), 1000)
   .action(action((rt, opts: { maxLag: number }) => status(rt, opts)));
+
+program.command('outbox')
+  .description('notifications: outbox entries not yet published and the oldest one\'s age; webhooks and their failing deliveries')
+  .option('--max-age <seconds>', 'age of the oldest unpublished entry above which outbox is a finding', wholeNumber(0), 60)
+  .action(action((rt, opts: { maxAge: number }) => outbox(rt, { maxAgeSeconds: opts.maxAge })));
 
 program.command('events').description('every event with live counts from Redis and from Postgres')
   .action(action((rt) => listEvents(rt)));

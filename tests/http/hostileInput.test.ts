@@ -54,7 +54,8 @@ async function fingerprint() {
            (SELECT count(*) FROM events) AS events, (SELECT string_agg(state || name || on_sale_date, ',' ORDER BY id) FROM events) AS event_rows,
            (SELECT count(*) FROM seats) AS seats, (SELECT string_agg(status, ',' ORDER BY id) FROM orders) AS orders,
            (SELECT count(*) FROM tickets WHERE status = 'valid') AS tickets,
-           (SELECT string_agg(role, ',' ORDER BY id) FROM users) AS roles`);
+           (SELECT string_agg(role, ',' ORDER BY id) FROM users) AS roles,
+           (SELECT count(*) FROM webhooks WHERE deleted_at IS NULL) AS webhooks`);
   const live = await Promise.all([world.eventId, upcoming.eventId].map(async (id) => {
     const snap = await api.fx.engine.snapshotEvent(id);
     return snap.ok ? [snap.version, snap.states] : [snap.code];
@@ -159,6 +160,16 @@ const CASES: Case[] = [
   { name: 'a user changing an event', who: 'stranger', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ name: 'Mine' }), status: 403, code: 'forbidden' },
   { name: 'a user reading admin stats', who: 'stranger', method: 'GET', path: () => `/api/admin/events/${world.eventId}/stats`, status: 403, code: 'forbidden' },
   { name: 'a user cancelling an event', who: 'stranger', method: 'POST', path: () => `/api/admin/events/${world.eventId}/cancel`, status: 403, code: 'forbidden' },
+  { name: 'a user creating a webhook', who: 'stranger', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'https://93.184.216.34/h', events: ['order.completed'] }), status: 403, code: 'forbidden' },
+  { name: 'a webhook to a loopback address', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'http://127.0.0.1:9/h', events: ['order.completed'] }), status: 400, code: 'webhook_url_refused' },
+  { name: 'a webhook to the cloud metadata address', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'http://169.254.169.254/latest', events: ['order.completed'] }), status: 400, code: 'webhook_url_refused' },
+  { name: 'a webhook to a name that resolves to loopback', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'http://localhost:8080/h', events: ['order.completed'] }), status: 400, code: 'webhook_url_refused' },
+  { name: 'a webhook over ftp', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'ftp://93.184.216.34/h', events: ['order.completed'] }), status: 400, code: 'webhook_url_refused' },
+  { name: 'a webhook for an unknown event type', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'https://93.184.216.34/h', events: ['order.stolen'] }), status: 400, code: 'validation_failed' },
+  { name: 'a webhook with its own secret', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'https://93.184.216.34/h', events: ['order.completed'], secret: 'whsec_mine' }), status: 400, code: 'validation_failed' },
+  { name: 'a webhook with no event types', who: 'admin', method: 'POST', path: '/api/admin/webhooks', body: () => ({ url: 'https://93.184.216.34/h', events: [] }), status: 400, code: 'validation_failed' },
+  { name: 'deleting an unknown webhook', who: 'admin', method: 'DELETE', path: () => `/api/admin/webhooks/${ZERO_UUID}`, status: 404, code: 'not_found' },
+  { name: 'deliveries of a webhook id that is no uuid', who: 'admin', method: 'GET', path: '/api/admin/webhooks/1%20OR%201=1/deliveries', status: 404, code: 'not_found' },
   { name: "another user's order", who: 'stranger', method: 'GET', path: () => `/api/orders/${orderId}`, status: 404, code: 'not_found' },
   { name: "refunding another user's order", who: 'stranger', method: 'POST', path: () => `/api/orders/${orderId}/refund`, status: 404, code: 'not_found' },
   { name: "buying another user's hold", who: 'stranger', method: 'POST', path: '/api/checkout', body: checkoutBody, headers: idem('s-1'), status: 409, code: 'no_active_hold' },
