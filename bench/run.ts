@@ -3,6 +3,7 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { timelineChart } from './chart.js';
 import { engineBench } from './engine.bench.js';
 import { httpBench } from './http.bench.js';
+import { notifyBench } from './notify.bench.js';
 import { onsaleBench } from './onsale.bench.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   http: httpBench,
   queue: queueBench,
   onsale: onsaleBench,
+  notify: notifyBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

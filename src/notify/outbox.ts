@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../persist/db.js';
 import type { NotificationType, OutboxEntry } from './types.js';
 
 /**
@@ -64,24 +65,11 @@ export async function outboxBacklog(pool: Pool, nowMs: number = Date.now()): Pro
  * and a failed one is tried again. Returns false when the entry was handled before.
  */
 export async function once(pool: Pool, consumer: string, entryId: string, work: () => Promise<void>): Promise<boolean> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
       'INSERT INTO outbox_consumed (consumer, entry_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer, entryId]);
-    if (rowCount === 0) {
-      await client.query('ROLLBACK');
-      return false;
-    }
+    if (rowCount === 0) return false;
     await work();
-    await client.query('COMMIT');
     return true;
-  } catch (err) {
-    broken = true;
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release(broken);
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../persist/db.js';
 import type { Logger } from '../infra/logger.js';
 import { Pause } from './pause.js';
 import { lockUnpublished, markPublished } from './outbox.js';
@@ -103,24 +104,15 @@ export class OutboxRelay {
 
   /** One round; returns how many entries it marked published. */
   async relayOnce(): Promise<number> {
-    const client = await this.opts.pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
+    const published = await inTransaction(this.opts.pool, async (client) => {
       const entries = await lockUnpublished(client, this.batchSize);
-      const published = entries.length > 0 ? await this.opts.publisher.publish(entries) : [];
+      const confirmed = entries.length > 0 ? await this.opts.publisher.publish(entries) : [];
       failpoint('after_publish');
-      if (published.length > 0) await markPublished(client, published);
-      await client.query('COMMIT');
-      this.stats.relayed += published.length;
-      if (published.length > 0) this.opts.onRelayed?.(published.length);
-      return published.length;
-    } catch (err) {
-      broken = true;
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release(broken);
-    }
+      if (confirmed.length > 0) await markPublished(client, confirmed);
+      return confirmed;
+    });
+    this.stats.relayed += published.length;
+    if (published.length > 0) this.opts.onRelayed?.(published.length);
+    return published.length;
   }
 }
