@@ -43,7 +43,7 @@ if #mine == 0 then return {'no_active_hold'} end
 local paid = {}
 for i = 8, #ARGV do paid[ARGV[i]] = true end
 if #mine ~= #ARGV - 7 then return {'hold_changed'} end
-local seats, dropped = {}, {userField(userId)}
+local seats, dropped = {}, {userField(userId), extendedField(userId)}
 for i, hold in ipairs(mine) do
   if not paid[hold.idx] then return {'hold_changed'} end
   seats[i] = hold.idx

@@ -22,6 +22,8 @@ Errors  {'event_not_found'} {'event_closed'} {'not_on_sale'} {'admission_require
 --@include freeHolds
 --@include commitChange
 --@include seatIndexArgs
+--@include saleGate
+--@include holdSeats
 local K = {state = KEYS[1], seats = KEYS[2], deadlines = KEYS[3], admitted = KEYS[4]}
 local userId, nowMs, ttlMs = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 
@@ -34,12 +36,8 @@ local n = tonumber(values[1])
 if not n then return {'event_not_found'} end
 local wanted, err = seatIndexArgs(7, n, tonumber(ARGV[5]))
 if not wanted then return err end
-if values[2] ~= 'open' then return {'event_closed'} end
-if nowMs < tonumber(values[4]) then return {'not_on_sale'} end
-if values[5] == '1' then
-  local admittedUntil = tonumber(redis.call('ZSCORE', K.admitted, userId))
-  if not admittedUntil or admittedUntil <= nowMs then return {'admission_required'} end
-end
+local refusal = saleRefusal(K, values[2], values[4], values[5], userId, nowMs)
+if refusal then return refusal end
 
 local mine, expired = splitByDeadline(holdList(values[6]), nowMs)
 local isMine = {}
@@ -66,34 +64,12 @@ if #unavailable > 0 then return {'seats_unavailable', unpack(unavailable)} end
 if #mine + #take > tonumber(ARGV[6]) then return {'hold_limit_exceeded', #mine} end
 
 local version = tonumber(values[3])
-if #take == 0 and #expired == 0 then
-  local reply = {'ok', version}
-  for _, hold in ipairs(mine) do reply[#reply + 1] = tonumber(hold.idx); reply[#reply + 1] = hold.deadline end
-  return reply
-end
+if #take == 0 and #expired == 0 then return holdReply(version, mine) end
 
 -- Lazy expiry: the user's own lapsed holds and others' lapsed holds on wanted seats.
 for _, hold in ipairs(expired) do stale[#stale + 1] = hold.idx end
 freeHolds(K, stale)
 
-local deadline = nowMs + ttlMs
-local holderValue = string.format('%d', deadline) .. ' ' .. userId
-local writes, zargs = {}, {}
-for _, idx in ipairs(take) do
-  writes[#writes + 1] = seatField(idx)
-  writes[#writes + 1] = holderValue
-  zargs[#zargs + 1] = deadline
-  zargs[#zargs + 1] = idx
-  mine[#mine + 1] = {idx = idx, deadline = deadline}
-end
-writes[#writes + 1] = userField(userId)
-writes[#writes + 1] = formatHoldList(mine)
-if #take > 0 then
-  writeSeats(K, take, SEAT_HELD)
-  redis.call('ZADD', K.deadlines, unpack(zargs))
-end
+local writes = holdSeats(K, userId, mine, take, nowMs + ttlMs)
 version = commitChange(K, ARGV[1], version, #take > 0 and 'reserve' or 'expire', take, writes)
-
-local reply = {'ok', version}
-for _, hold in ipairs(mine) do reply[#reply + 1] = tonumber(hold.idx); reply[#reply + 1] = hold.deadline end
-return reply
+return holdReply(version, mine)

@@ -13,6 +13,8 @@ const schema = z.object({
   REDIS_CLUSTER_NODES: z.string().optional().refine((v) => v === undefined || clusterNodesValid(v), 'comma-separated host:port'),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits, ":", "_" or "-"').default('tk:'),
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** how much longer a hold lasts when its holder extends it (once per hold) */
+  HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(50).default(6),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAIL: z.string().email().optional(),

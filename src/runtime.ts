@@ -63,7 +63,12 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
 
   const engine = createEngine({
     redis, prefix, clock: options.clock,
-    limits: { holdTtlMs: config.HOLD_TTL_SECONDS * 1000, maxSeatsPerCall: config.MAX_SEATS_PER_HOLD, ...options.limits },
+    limits: {
+      holdTtlMs: config.HOLD_TTL_SECONDS * 1000,
+      holdExtensionMs: config.HOLD_EXTENSION_SECONDS * 1000,
+      maxSeatsPerCall: config.MAX_SEATS_PER_HOLD,
+      ...options.limits,
+    },
   });
   const ownHealth = options.redisHealth ? undefined : new RedisHealth(redis, log);
   const redisHealth: AppDeps['redisHealth'] = options.redisHealth ?? ownHealth!;

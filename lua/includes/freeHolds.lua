@@ -1,9 +1,9 @@
 --@include holdRecords
 --@include seatBytes
 -- freeHolds(K, seats): the held seats among `seats` (index strings) become available and
--- their holders' lists forget them. Seats not held are ignored, so freeing twice is
--- harmless. Returns the freed indices. Counts need no update: held is ZCARD(deadlines) and
--- available is n - held - sold.
+-- their holders' lists forget them (a list left empty goes, with its extension mark).
+-- Seats not held are ignored, so freeing twice is harmless. Returns the freed indices.
+-- Counts need no update: held is ZCARD(deadlines) and available is n - held - sold.
 local function freeHolds(K, seats)
   if #seats == 0 then return {} end
   local fields = {}
@@ -32,6 +32,7 @@ local function freeHolds(K, seats)
     end
     if #kept == 0 then
       dropped[#dropped + 1] = userFields[i]
+      dropped[#dropped + 1] = extendedField(userId)
     else
       rewritten[#rewritten + 1] = userFields[i]
       rewritten[#rewritten + 1] = formatHoldList(kept)

@@ -1,8 +1,11 @@
 -- Hold records live in the event's state hash next to its meta fields:
 --   s:<idx>  -> "<deadlineMs> <userId>"            who holds a seat, until when
 --   u:<user> -> "<idx>:<deadlineMs>,..."            the seats a user holds (an index)
+--   x:<user> -> "1"                                  the user's hold was extended (once per
+--                                                    hold: dropped with u:<user>)
 local function seatField(idx) return 's:' .. idx end
 local function userField(userId) return 'u:' .. userId end
+local function extendedField(userId) return 'x:' .. userId end
 
 -- holderOf("<deadlineMs> <userId>") -> userId, deadlineMs
 local function holderOf(value)

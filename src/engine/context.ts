@@ -4,6 +4,8 @@ import type { ScriptRunner } from './scripts.js';
 
 export interface EngineLimits {
   holdTtlMs: number;
+  /** how much longer a hold lasts when extended (once per hold) */
+  holdExtensionMs: number;
   maxSeatsPerCall: number;
   maxSeatsPerUser: number;
   sweepBatch: number;
@@ -11,6 +13,7 @@ export interface EngineLimits {
 
 export const DEFAULT_LIMITS: EngineLimits = {
   holdTtlMs: 10 * 60_000,
+  holdExtensionMs: 5 * 60_000,
   maxSeatsPerCall: 6,
   maxSeatsPerUser: 6,
   sweepBatch: 500,

@@ -3,11 +3,13 @@ import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { closeEvent } from './operations/closeEvent.js';
 import { confirmSale, type SaleRequest } from './operations/confirmSale.js';
+import { extendHold } from './operations/extendHold.js';
 import { getHold } from './operations/getHold.js';
 import { limitRate } from './operations/limitRate.js';
 import { loadEvent, type EventInventory } from './operations/loadEvent.js';
 import { refundOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
+import { reserveBestSeats, type SeatBlockArea } from './operations/reserveBestSeats.js';
 import { reserveSeats } from './operations/reserveSeats.js';
 import { snapshotEvent, type SeatCounts } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
@@ -52,6 +54,9 @@ export function createEngine(deps: EngineDeps) {
       return result;
     },
     reserveSeats: (eventId: string, userId: string, seats: readonly number[]) => reserveSeats(ctx, eventId, userId, seats),
+    reserveBestSeats: (eventId: string, userId: string, quantity: number, areas: readonly SeatBlockArea[]) =>
+      reserveBestSeats(ctx, eventId, userId, quantity, areas),
+    extendHold: (eventId: string, userId: string) => extendHold(ctx, eventId, userId),
     releaseSeats: (eventId: string, userId: string, seats: readonly number[]) => releaseSeats(ctx, eventId, userId, seats),
     getHold: (eventId: string, userId: string, idempotencyKey?: string) => getHold(ctx, eventId, userId, idempotencyKey),
     confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),

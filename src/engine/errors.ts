@@ -15,6 +15,7 @@ export const ENGINE_FAILURE_CODES = [
   'seats_unavailable',
   'hold_limit_exceeded',
   'no_active_hold',
+  'hold_extension_used',
   'hold_changed',
   'order_not_found',
   'order_not_refundable',

@@ -47,6 +47,7 @@ const ENGINE_TO_HTTP: Record<EngineFailureCode, [status: number, code: string, d
   seats_unavailable: [409, 'seats_unavailable', 'Some seats are no longer available.'],
   hold_limit_exceeded: [409, 'hold_limit_exceeded', 'You may hold at most the per-event limit of seats.'],
   no_active_hold: [409, 'no_active_hold', 'You hold no seats for this event, or your hold expired.'],
+  hold_extension_used: [409, 'hold_extension_used', 'This hold was extended already; a hold is extended once.'],
   hold_changed: [409, 'hold_changed', 'Your held seats changed during checkout; please retry.'],
   order_not_found: [404, 'not_found', 'No such order.'],
   order_not_refundable: [409, 'order_not_refundable', 'This order cannot be refunded.'],

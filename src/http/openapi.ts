@@ -42,6 +42,15 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
   },
   '/api/events/{id}/seats': { get: { summary: 'The seat map', ok: [200, s.seatMapSchema], errors: [404] } },
   '/api/seats/reserve': { post: { summary: 'Hold seats', auth: 'user', body: s.seatRequestSchema, ok: [201, s.holdSchema], errors: [400, 401, 403, 404, 409, 429] } },
+  '/api/seats/best': {
+    post: {
+      summary: 'Hold the best block of adjacent seats in one row', auth: 'user', body: s.bestSeatsSchema,
+      ok: [201, s.holdSchema], errors: [400, 401, 403, 404, 409, 429],
+    },
+  },
+  '/api/seats/extend': {
+    post: { summary: 'More time for the hold, once per hold', auth: 'user', body: s.extendHoldSchema, ok: [200, s.holdSchema], errors: [400, 401, 404, 409] },
+  },
   '/api/seats/release': {
     delete: { summary: 'Release held seats', auth: 'user', body: s.seatRequestSchema, ok: [200, z.strictObject({ releasedSeatIds: z.array(s.uuid) })], errors: [400, 401] },
   },

@@ -58,6 +58,14 @@ export const seatRequestSchema = z.strictObject({
   seatIds: z.array(uuid).min(1).max(6).refine((ids) => new Set(ids).size === ids.length, 'seat ids must be distinct'),
 });
 
+export const extendHoldSchema = z.strictObject({ eventId: uuid });
+export const bestSeatsSchema = z.strictObject({
+  eventId: uuid,
+  quantity: z.number().int().min(1).max(6),
+  section: z.string().min(1).max(50).optional(),
+  maxPriceCents: z.number().int().min(0).max(10_000_000).optional(),
+});
+
 export const checkoutSchema = z.strictObject({
   eventId: uuid,
   payment: z.strictObject({ method: z.literal('card'), token: z.string().min(1).max(200) }),

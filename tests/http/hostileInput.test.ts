@@ -38,6 +38,8 @@ beforeAll(async () => {
   });
   orderId = (await bought.json()).order.id;
   await api.call('POST', '/api/seats/reserve', { token: holder.token, body: { eventId: world.eventId, seatIds: [world.seatIds[1], world.seatIds[2]] } });
+  await api.call('POST', '/api/seats/reserve', { token: owner.token, body: { eventId: world.eventId, seatIds: [world.seatIds[3]] } });
+  await api.call('POST', '/api/seats/extend', { token: owner.token, body: { eventId: world.eventId } });
 });
 afterAll(() => api.close());
 
@@ -180,6 +182,24 @@ const CASES: Case[] = [
   { name: 'an overlong Idempotency-Key', who: 'holder', method: 'POST', path: '/api/checkout', body: checkoutBody, headers: idem('k'.repeat(256)), status: 400, code: 'idempotency_key_required' },
   { name: 'an Idempotency-Key with spaces', who: 'holder', method: 'POST', path: '/api/checkout', body: checkoutBody, headers: idem('my key'), status: 400, code: 'idempotency_key_required' },
   { name: 'a reused Idempotency-Key with another body', who: 'owner', method: 'POST', path: '/api/checkout', body: () => checkoutBody('tok_declined'), headers: idem('owner-1'), status: 422, code: 'idempotency_key_reused' },
+  // best available and hold extension
+  { name: 'best available of 0 seats', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 0 }), status: 400, code: 'validation_failed' },
+  { name: 'best available of 7 seats', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 7 }), status: 400, code: 'validation_failed' },
+  { name: 'best available of 1.5 seats', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 1.5 }), status: 400, code: 'validation_failed' },
+  { name: 'best available with a quantity string', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: '2' }), status: 400, code: 'validation_failed' },
+  { name: 'best available in an unknown section', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 1, section: 'Balcony' }), status: 400, code: 'validation_failed' },
+  { name: 'best available with a negative price cap', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 1, maxPriceCents: -1 }), status: 400, code: 'validation_failed' },
+  { name: 'best available under every price', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 1, maxPriceCents: 4999 }), status: 409, code: 'seats_unavailable' },
+  { name: 'best available with chosen seats', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 1, seatIds: [seat(5)] }), status: 400, code: 'validation_failed' },
+  { name: 'best available before the sale', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: upcoming.eventId, quantity: 1 }), status: 409, code: 'event_not_on_sale' },
+  { name: 'best available in an unknown event', who: 'stranger', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: ZERO_UUID, quantity: 1 }), status: 404, code: 'not_found' },
+  { name: 'best available without a session', method: 'POST', path: '/api/seats/best', body: () => ({ eventId: world.eventId, quantity: 1 }), status: 401, code: 'unauthenticated' },
+  { name: 'extending no hold', who: 'stranger', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId }), status: 409, code: 'no_active_hold' },
+  { name: 'extending a hold twice', who: 'owner', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId }), status: 409, code: 'hold_extension_used' },
+  { name: 'extending by a chosen time', who: 'holder', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId, seconds: 86_400 }), status: 400, code: 'validation_failed' },
+  { name: "extending another user's hold", who: 'stranger', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId, userId: ZERO_UUID }), status: 400, code: 'validation_failed' },
+  { name: 'extending in an unknown event', who: 'holder', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: ZERO_UUID }), status: 404, code: 'not_found' },
+  { name: 'extending without a session', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId }), status: 401, code: 'unauthenticated' },
   // methods and routes
   { name: 'a method override header', who: 'admin', method: 'POST', path: () => `/api/events/${world.eventId}`, body: () => ({ name: 'Overridden' }), headers: { 'x-http-method-override': 'PUT' }, status: 405, code: 'method_not_allowed' },
   { name: 'a _method query parameter', who: 'holder', method: 'POST', path: '/api/seats/release?_method=DELETE', body: () => reserveBody([seat(1)]), status: 405, code: 'method_not_allowed' },

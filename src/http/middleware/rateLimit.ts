@@ -12,7 +12,7 @@ interface EndpointClass {
 /** The rate limits of the API contract, most specific first. */
 export const ENDPOINT_CLASSES: EndpointClass[] = [
   { name: 'auth', perMinute: 10, matches: (_m, p) => p.startsWith('/api/auth/') },
-  { name: 'reserve', perMinute: 20, matches: (m, p) => m === 'POST' && p === '/api/seats/reserve' },
+  { name: 'reserve', perMinute: 20, matches: (m, p) => m === 'POST' && (p === '/api/seats/reserve' || p === '/api/seats/best') },
   { name: 'checkout', perMinute: 5, matches: (m, p) => m === 'POST' && p === '/api/checkout' },
   { name: 'join', perMinute: 5, matches: (m, p) => m === 'POST' && /^\/api\/queue\/[^/]+\/join$/.test(p) },
   { name: 'default', perMinute: 100, matches: () => true },

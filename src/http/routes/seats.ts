@@ -1,4 +1,7 @@
 import { Hono } from 'hono';
+import type { HoldLine } from '../../engine/context.js';
+import type { ReserveResult } from '../../engine/operations/reserveSeats.js';
+import { bestAreas } from '../../services/bestAvailable.js';
 import type { EventLayout } from '../../services/catalog.js';
 import { SeatMapRenderer } from '../../services/seatMap.js';
 import { jsonBody } from '../body.js';
@@ -6,8 +9,7 @@ import type { AppDeps, AppEnv } from '../appDeps.js';
 import { missingActor } from '../actors.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import { seatRequestSchema, uuid } from '../schemas.js';
-
+import { bestSeatsSchema, extendHoldSchema, seatRequestSchema, uuid } from '../schemas.js';
 
 /** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
 function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
@@ -16,6 +18,18 @@ function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
     throw new AppError(400, 'validation_failed', 'Some seats do not belong to this event.', { unknownSeatIds: unknown });
   }
   return seatIds.map((id) => layout.indexOf.get(id)!);
+}
+
+/** The hold document of reserve, best available and extend: every seat the caller holds. */
+function holdView(eventId: string, layout: EventLayout, held: HoldLine[]) {
+  return {
+    hold: {
+      eventId,
+      seatIds: held.map((h) => layout.seats[h.index]!.id),
+      expiresAt: new Date(Math.min(...held.map((h) => h.deadlineMs))).toISOString(),
+      totalCents: held.reduce((sum, h) => sum + layout.seats[h.index]!.priceCents, 0),
+    },
+  };
 }
 
 export function seatRoutes(deps: AppDeps) {
@@ -38,30 +52,54 @@ export function seatRoutes(deps: AppDeps) {
     return layout;
   }
 
+  type Refusal = Extract<ReserveResult, { ok: false }>;
+  /** A refused hold as its problem answer (an actor lost by Redis is restored first). */
+  async function holdRefused(c: { get(key: 'log'): AppEnv['Variables']['log'] }, eventId: string, layout: EventLayout, result: Refusal): Promise<never> {
+    if (result.code === 'event_not_found') return missingActor(deps, eventId);
+    if (result.code === 'seats_unavailable') {
+      c.get('log').info({ event: 'lock_contention', eventId, seats: result.seats?.length ?? 0 });
+    }
+    const unavailableSeatIds = (result.seats ?? []).map((i) => layout.seats[i]!.id);
+    throw engineError(result.code, result.code === 'seats_unavailable' ? { unavailableSeatIds } : {});
+  }
+
   app.post('/seats/reserve', async (c) => {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.reserveSeats(body.eventId, user.id, indicesOf(layout, body.seatIds));
-    if (!result.ok) {
-      if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
-      if (result.code === 'seats_unavailable') {
-        c.get('log').info({ event: 'lock_contention', eventId: body.eventId, seats: result.seats?.length ?? 0 });
-      }
-      const unavailableSeatIds = (result.seats ?? []).map((i) => layout.seats[i]!.id);
-      throw engineError(result.code, result.code === 'seats_unavailable' ? { unavailableSeatIds } : {});
-    }
+    if (!result.ok) return holdRefused(c, body.eventId, layout, result);
     c.get('log').info({ event: 'seat_reserved', eventId: body.eventId, seats: body.seatIds.length });
     deps.metrics.seatsReserved.inc(body.seatIds.length);
-    const expiresAt = Math.min(...result.held.map((h) => h.deadlineMs));
-    return c.json({
-      hold: {
-        eventId: body.eventId,
-        seatIds: result.held.map((h) => layout.seats[h.index]!.id),
-        expiresAt: new Date(expiresAt).toISOString(),
-        totalCents: result.held.reduce((sum, h) => sum + layout.seats[h.index]!.priceCents, 0),
-      },
-    }, 201);
+    return c.json(holdView(body.eventId, layout, result.held), 201);
+  });
+
+  /** Best available: the engine chooses and holds the block in one script, so no two buyers get one seat. */
+  app.post('/seats/best', async (c) => {
+    const user = requireUser(c);
+    const body = await jsonBody(c, bestSeatsSchema);
+    const layout = await layoutOf(body.eventId);
+    const areas = bestAreas(layout, body);
+    if (!areas) throw new AppError(400, 'validation_failed', 'This event has no such section.', { section: body.section });
+    const result = await deps.engine.reserveBestSeats(body.eventId, user.id, body.quantity, areas);
+    if (!result.ok) return holdRefused(c, body.eventId, layout, result);
+    c.get('log').info({ event: 'seat_reserved', eventId: body.eventId, seats: body.quantity, best: true });
+    deps.metrics.seatsReserved.inc(body.quantity);
+    return c.json(holdView(body.eventId, layout, result.held), 201);
+  });
+
+  app.post('/seats/extend', async (c) => {
+    const user = requireUser(c);
+    const body = await jsonBody(c, extendHoldSchema);
+    const layout = await layoutOf(body.eventId);
+    const result = await deps.engine.extendHold(body.eventId, user.id);
+    if (!result.ok) {
+      if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
+      throw engineError(result.code);
+    }
+    c.get('log').info({ event: 'hold_extended', eventId: body.eventId, seats: result.held.length });
+    deps.metrics.holdsExtended.inc();
+    return c.json(holdView(body.eventId, layout, result.held));
   });
 
   app.delete('/seats/release', async (c) => {
