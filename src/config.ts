@@ -38,6 +38,8 @@ const schema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** write and deliver notifications; `off` only to measure what they cost */
   NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
+  /** signs ticket codes (HMAC-SHA256); every API process of one system needs the same. `npm start` keeps one in .data/ when unset */
+  TICKET_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'at least 32 bytes').optional(),
 });
 
 function clusterNodesValid(spec: string): boolean {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './engine/clock.js';
 import type { EngineLimits } from './engine/context.js';
@@ -14,6 +15,7 @@ import { Persister } from './persist/persister.js';
 import { AdmissionDriver } from './services/admissionDriver.js';
 import { Catalog } from './services/catalog.js';
 import { DurableWaiter } from './services/durableWaiter.js';
+import { TicketService } from './services/tickets.js';
 
 /** How often the hold sweeper frees lapsed holds of every live event. */
 const SWEEP_INTERVAL_MS = 1_000;
@@ -84,6 +86,10 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     : undefined;
   const metrics = createMetrics();
   metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
+  // Without TICKET_SECRET (tests, benchmarks) codes are signed with a secret of this process only.
+  const tickets = new TicketService({
+    pool, clock: engine.clock, log, metrics, secret: config.TICKET_SECRET ?? randomBytes(32).toString('base64url'),
+  });
   const admission = new AdmissionDriver(engine, log, (_eventId, step) => {
     metrics.queueAdmitted.inc(step.admitted);
     for (const waitMs of step.waitsMs) metrics.queueWait.observe(waitMs / 1000);
@@ -100,7 +106,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   let sweeper: NodeJS.Timeout | undefined;
 
   const deps: AppDeps = {
-    engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth,
+    engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth, tickets,
     cookieSecure: config.COOKIE_SECURE,
     durableTimeoutMs: options.durableTimeoutMs ?? 2_000,
     rateLimits: config.RATE_LIMITS === 'on',
@@ -109,7 +115,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   };
 
   return {
-    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission, notifications,
+    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission, notifications, tickets,
     /** what `createApp` is built from */
     deps,
 

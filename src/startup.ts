@@ -11,11 +11,12 @@ import { migrate } from './persist/migrate.js';
 import { upsertAdmin } from './persist/repositories/users.js';
 import { insertVenue } from './persist/repositories/venues.js';
 import type { Runtime } from './runtime.js';
-import { removeRuntime, writeRuntime } from './runtimeFile.js';
+import { keptTicketSecret, removeRuntime, writeRuntime } from './runtimeFile.js';
 
 /**
  * Postgres and Redis: the ones DATABASE_URL and REDIS_URL name, or an embedded Postgres in
- * .data/postgres and a private redis-server (AOF on), recorded for `ticketctl` to find.
+ * .data/postgres and a private redis-server (AOF on), recorded for `ticketctl` to find; and
+ * TICKET_SECRET, or the one kept in .data/ticket-secret (generated the first time).
  */
 export async function localServices(config: Config, log: Logger) {
   const stops: (() => Promise<unknown>)[] = [];
@@ -37,7 +38,7 @@ export async function localServices(config: Config, log: Logger) {
   const started = stops.length > 0;
   return {
     /** the configuration with the services' addresses filled in */
-    config: { ...config, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl },
+    config: { ...config, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, TICKET_SECRET: config.TICKET_SECRET ?? keptTicketSecret({ create: true }) },
     /** tells `ticketctl` where the services this process started are */
     record(): void {
       if (started && redisUrl) writeRuntime({ databaseUrl, redisUrl, pid: process.pid });

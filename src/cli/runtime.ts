@@ -4,7 +4,7 @@ import { silentLogger } from '../infra/logger.js';
 import { createRedisClient } from '../infra/redisClient.js';
 import { createPool } from '../persist/db.js';
 import { createRuntime, redisTarget } from '../runtime.js';
-import { readRuntime } from '../runtimeFile.js';
+import { keptTicketSecret, readRuntime } from '../runtimeFile.js';
 import { CliError } from './output.js';
 
 /**
@@ -33,7 +33,9 @@ export async function openRuntime() {
     await pool.end();
     throw new CliError(`cannot reach Redis or Postgres: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const runtime = createRuntime(config, { redis, pool, log: silentLogger, persister: false, background: false });
+  // The ticket secret the server uses: TICKET_SECRET, or the one `npm start` keeps.
+  const ticketSecret = config.TICKET_SECRET ?? keptTicketSecret({ create: false });
+  const runtime = createRuntime({ ...config, TICKET_SECRET: ticketSecret }, { redis, pool, log: silentLogger, persister: false, background: false });
   return {
     ...runtime,
     async close() {

@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { orderRoutes } from './routes/orders.js';
 import { queueRoutes } from './routes/queue.js';
 import { seatRoutes } from './routes/seats.js';
+import { ticketRoutes } from './routes/tickets.js';
 import { venueRoutes } from './routes/venues.js';
 import { serveWebApp } from './webApp.js';
 
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/venues', venueRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
   app.route('/api', seatRoutes(deps));
+  app.route('/api', ticketRoutes(deps));
   app.route('/api/checkout', checkoutRoutes(deps));
   app.route('/api/orders', orderRoutes(deps));
   app.route('/api/queue', queueRoutes(deps));

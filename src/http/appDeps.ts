@@ -5,6 +5,7 @@ import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from '../services/catalog.js';
 import type { DurableWaiter } from '../services/durableWaiter.js';
+import type { TicketService } from '../services/tickets.js';
 import type { SessionStore, SessionUser } from './sessions.js';
 
 /** Everything the app is built from: passed in, so tests build the real thing on their own prefix and database. */
@@ -17,6 +18,7 @@ export interface AppDeps {
   sessions: SessionStore;
   catalog: Catalog;
   durable: DurableWaiter;
+  tickets: TicketService;
   /** the Redis circuit breaker: writes are refused at once while it is open */
   redisHealth: { readonly isUp: boolean; reportFailure(): void };
   cookieSecure: boolean;

@@ -1,4 +1,5 @@
 import type { EngineFailureCode } from '../engine/errors.js';
+import type { TicketRefusal } from '../services/tickets.js';
 
 /** The HTTP layer's one error type: a stable code, a status, and extra problem fields. */
 export class AppError extends Error {
@@ -57,6 +58,23 @@ const ENGINE_TO_HTTP: Record<EngineFailureCode, [status: number, code: string, d
 
 export function engineError(code: EngineFailureCode, extra: Record<string, unknown> = {}): AppError {
   const [status, appCode, detail] = ENGINE_TO_HTTP[code];
+  return new AppError(status, appCode, detail, extra);
+}
+
+/** Refusals of the ticket workflows (src/services/tickets.ts). */
+const TICKET_TO_HTTP: Record<TicketRefusal, [status: number, code: string, detail: string]> = {
+  ticket_not_found: [404, 'not_found', 'No such ticket.'],
+  recipient_not_found: [422, 'recipient_not_found', 'No account has that email address.'],
+  transfer_to_self: [422, 'transfer_to_self', 'You hold this ticket already; name someone else.'],
+  ticket_not_transferable: [409, 'ticket_not_transferable', 'This ticket can no longer be transferred.'],
+  invalid_code: [400, 'invalid_code', 'This code is not valid: forged, expired or replaced by a newer one.'],
+  already_checked_in: [409, 'already_checked_in', 'This ticket was checked in already.'],
+  ticket_refunded: [409, 'ticket_refunded', 'This ticket was refunded.'],
+  wrong_event: [409, 'wrong_event', 'This ticket is for another event.'],
+};
+
+export function ticketError(code: TicketRefusal, extra: Record<string, unknown> = {}): AppError {
+  const [status, appCode, detail] = TICKET_TO_HTTP[code];
   return new AppError(status, appCode, detail, extra);
 }
 

@@ -3,7 +3,7 @@ import * as s from './schemas.js';
 
 interface Operation {
   summary: string;
-  auth?: 'user' | 'admin';
+  auth?: 'user' | 'admin' | 'scanner';
   query?: z.ZodObject;
   body?: z.ZodType;
   headers?: string[];
@@ -63,6 +63,21 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
   '/api/orders': { get: { summary: "The caller's orders, newest first", auth: 'user', ok: [200, wrap('orders', z.array(s.orderSchema))], errors: [401] } },
   '/api/orders/{id}': { get: { summary: 'An order', auth: 'user', ok: [200, wrap('order', s.orderSchema)], errors: [401, 404] } },
   '/api/orders/{id}/refund': { post: { summary: 'Refund an order', auth: 'user', ok: [200, wrap('order', s.orderSchema)], errors: [401, 404, 409, 503] } },
+  '/api/tickets': { get: { summary: 'Tickets the caller holds (bought or received)', auth: 'user', ok: [200, wrap('tickets', z.array(s.ticketSchema))], errors: [401] } },
+  '/api/tickets/transfers': {
+    get: { summary: 'Transfers the caller sent or received, newest first', auth: 'user', ok: [200, wrap('transfers', z.array(s.transferSchema))], errors: [401] },
+  },
+  '/api/tickets/{id}/code': { get: { summary: 'A signed code valid for at most 30 s (holder only)', auth: 'user', ok: [200, s.ticketCodeSchema], errors: [401, 404] } },
+  '/api/tickets/{id}/qr.svg': { get: { summary: 'The current code as a QR image, image/svg+xml (holder only)', auth: 'user', ok: [200], errors: [401, 404] } },
+  '/api/tickets/{id}/transfer': {
+    post: {
+      summary: 'Give the ticket to another account; every earlier code is void', auth: 'user', body: s.transferTicketSchema,
+      ok: [200, wrap('ticket', s.ticketSchema)], errors: [400, 401, 404, 409, 422],
+    },
+  },
+  '/api/checkin': {
+    post: { summary: 'Admit a ticket by its code (scanners and admins)', auth: 'scanner', body: s.checkInSchema, ok: [200, s.checkInResultSchema], errors: [400, 401, 403, 409] },
+  },
   '/api/queue/{eventId}/join': {
     post: { summary: 'Join the waiting room (again: keeps the place)', auth: 'user', ok: [200, s.queueStandingSchema], errors: [401, 404, 409] },
   },

@@ -66,6 +66,15 @@ export const bestSeatsSchema = z.strictObject({
   maxPriceCents: z.number().int().min(0).max(10_000_000).optional(),
 });
 
+export const transferTicketSchema = z.strictObject({ toEmail: email });
+export const checkInSchema = z.strictObject({
+  code: z.string().min(1).max(200),
+  /** where the scan happened, kept with the check-in */
+  gate: z.string().trim().min(1).max(100).optional(),
+  /** the event the scanner admits to: a ticket of another event is refused */
+  eventId: uuid.optional(),
+});
+
 export const checkoutSchema = z.strictObject({
   eventId: uuid,
   payment: z.strictObject({ method: z.literal('card'), token: z.string().min(1).max(200) }),
@@ -81,7 +90,7 @@ export const createWebhookSchema = z.strictObject({
 
 const isoString = z.string().datetime();
 const counts = z.strictObject({ total: z.number().int(), available: z.number().int(), held: z.number().int(), sold: z.number().int() });
-export const userSchema = z.strictObject({ id: uuid, email: z.string(), name: z.string(), role: z.enum(['user', 'admin']) });
+export const userSchema = z.strictObject({ id: uuid, email: z.string(), name: z.string(), role: z.enum(['user', 'admin', 'scanner']) });
 export const sessionSchema = z.strictObject({ user: userSchema, token: z.string() });
 export const venueSchema = z.strictObject({
   id: uuid, name: z.string(), address: z.string(), city: z.string(), capacity: z.number().int(),
@@ -130,4 +139,14 @@ export const deliveryListSchema = z.strictObject({
     status: z.enum(['pending', 'succeeded', 'failed']), lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable(), nextAttemptAt: isoString.nullable(), createdAt: isoString,
   })),
+});
+export const ticketSchema = z.strictObject({
+  id: uuid, orderId: uuid, eventId: uuid, seatId: uuid, section: z.string(), row: z.string(), number: z.string(),
+  status: z.enum(['valid', 'checked_in', 'refunded']), checkedInAt: isoString.nullable(),
+});
+export const ticketCodeSchema = z.strictObject({ code: z.string(), expiresAt: isoString });
+export const checkInResultSchema = z.strictObject({ result: z.literal('admitted'), ticket: ticketSchema });
+export const transferSchema = z.strictObject({
+  id: uuid, ticketId: uuid, eventId: uuid, seat: z.strictObject({ section: z.string(), row: z.string(), number: z.string() }),
+  direction: z.enum(['sent', 'received']), fromEmail: z.string(), toEmail: z.string(), transferredAt: isoString,
 });

@@ -48,6 +48,11 @@ export function createMetrics() {
     seatsReserved: new Counter({ name: 'seats_reserved_total', help: 'Seats newly held', registers: [registry] }),
     seatsReleased: new Counter({ name: 'seats_released_total', help: 'Seats released by their holder', registers: [registry] }),
     holdsExtended: new Counter({ name: 'holds_extended_total', help: 'Holds given their one extension', registers: [registry] }),
+    ticketsTransferred: new Counter({ name: 'tickets_transferred_total', help: 'Tickets transferred to another account', registers: [registry] }),
+    ticketCheckIns: new Counter({
+      name: 'ticket_checkins_total', help: 'Check-in attempts by result (admitted, invalid_code, already_checked_in, ...)',
+      labelNames: ['result'] as const, registers: [registry],
+    }),
     seatsSold: new Counter({ name: 'seats_sold_total', help: 'Seats sold by checkouts of this process', registers: [registry] }),
     checkouts: new Counter({
       name: 'checkouts_total', help: 'Checkouts by result (completed, failed) and failure reason',

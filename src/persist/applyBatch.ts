@@ -33,9 +33,9 @@ const INSERT_ORDERS = `
   RETURNING id`;
 
 const INSERT_TICKETS = `
-  INSERT INTO tickets (order_id, event_id, seat_id, price_cents)
-  SELECT u.order_id, u.event_id, s.id, u.price_cents
-  FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS u(order_id, event_id, seat_index, price_cents)
+  INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
+  SELECT u.order_id, u.event_id, s.id, u.price_cents, u.holder_id
+  FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::uuid[]) AS u(order_id, event_id, seat_index, price_cents, holder_id)
   JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
   ON CONFLICT (order_id, seat_id) DO NOTHING`;
 
@@ -45,7 +45,8 @@ const refundStatement = (announce: boolean) => `
     UPDATE orders SET status = 'refunded', refunded_at = to_timestamp($2 / 1000.0)
     WHERE id = $1 AND status = 'completed' RETURNING *
   ), tickets_refunded AS (
-    UPDATE tickets SET status = 'refunded' WHERE order_id IN (SELECT id FROM refunded) AND status = 'valid'
+    -- checked-in tickets too (they keep checked_in_at): see docs/tickets.md
+    UPDATE tickets SET status = 'refunded' WHERE order_id IN (SELECT id FROM refunded) AND status <> 'refunded'
   )${announce ? `, announced AS (${announceRefunded('$3')})` : ''}
   SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1) AS known`;
 const REFUND = refundStatement(false);
@@ -74,6 +75,7 @@ async function insertSales(client: PoolClient, sales: Sale[], announce: boolean)
     lines.map((l) => l.s.eventId),
     lines.map((l) => l.seat),
     lines.map((l) => l.price),
+    lines.map((l) => l.s.userId),
   ]);
   // Only orders this transaction inserted are announced: a replayed entry announces nothing again.
   if (announce && inserted.rows.length > 0) await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);

@@ -38,7 +38,7 @@ export async function rebuildActor(
     pool.query<{ id: string; user_id: string; seats: number[] }>(
       `SELECT o.id, o.user_id, array_agg(s.seat_index ORDER BY s.seat_index) AS seats
        FROM orders o
-       JOIN tickets t ON t.order_id = o.id AND t.status = 'valid'
+       JOIN tickets t ON t.order_id = o.id AND t.status <> 'refunded'
        JOIN seats s ON s.id = t.seat_id
        WHERE o.event_id = $1 AND o.status = 'completed'
        GROUP BY o.id, o.user_id`,

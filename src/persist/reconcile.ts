@@ -28,7 +28,7 @@ export async function reconcileEvent(deps: { engine: Engine; pool: Pool }, event
   const backlog = backlogTotal(await streamBacklog(deps.engine.redis, keys.sales));
   const { rows } = await deps.pool.query<{ seat_index: number }>(
     `SELECT s.seat_index FROM tickets t JOIN seats s ON s.id = t.seat_id
-     WHERE t.event_id = $1 AND t.status = 'valid' ORDER BY s.seat_index`,
+     WHERE t.event_id = $1 AND t.status <> 'refunded' ORDER BY s.seat_index`,
     [eventId],
   );
   const inPostgres = new Set(rows.map((r) => r.seat_index));

@@ -172,7 +172,7 @@ export class Catalog {
   private async countsFromPostgres(eventId: string): Promise<SeatCounts> {
     const { rows } = await this.pool.query<{ total: number; sold: number }>(
       `SELECT (SELECT count(*)::int FROM seats WHERE event_id = $1) AS total,
-              (SELECT count(*)::int FROM tickets WHERE event_id = $1 AND status = 'valid') AS sold`,
+              (SELECT count(*)::int FROM tickets WHERE event_id = $1 AND status <> 'refunded') AS sold`,
       [eventId],
     );
     const { total, sold } = rows[0]!;

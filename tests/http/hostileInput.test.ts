@@ -17,6 +17,7 @@ let owner: { id: string; token: string };
 let stranger: { id: string; token: string };
 let loggedOut: string;
 let orderId: string;
+let ownerTicket: string;
 const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
 
 beforeAll(async () => {
@@ -37,6 +38,7 @@ beforeAll(async () => {
     token: owner.token, body: checkoutBody(), headers: { 'idempotency-key': 'owner-1' },
   });
   orderId = (await bought.json()).order.id;
+  ownerTicket = (await (await api.call('GET', '/api/tickets', { token: owner.token })).json()).tickets[0].id;
   await api.call('POST', '/api/seats/reserve', { token: holder.token, body: { eventId: world.eventId, seatIds: [world.seatIds[1], world.seatIds[2]] } });
   await api.call('POST', '/api/seats/reserve', { token: owner.token, body: { eventId: world.eventId, seatIds: [world.seatIds[3]] } });
   await api.call('POST', '/api/seats/extend', { token: owner.token, body: { eventId: world.eventId } });
@@ -57,7 +59,9 @@ async function fingerprint() {
            (SELECT count(*) FROM seats) AS seats, (SELECT string_agg(status, ',' ORDER BY id) FROM orders) AS orders,
            (SELECT count(*) FROM tickets WHERE status = 'valid') AS tickets,
            (SELECT string_agg(role, ',' ORDER BY id) FROM users) AS roles,
-           (SELECT count(*) FROM webhooks WHERE deleted_at IS NULL) AS webhooks`);
+           (SELECT count(*) FROM webhooks WHERE deleted_at IS NULL) AS webhooks,
+           (SELECT string_agg(holder_id || ':' || version || ':' || status, ',' ORDER BY id) FROM tickets) AS ticket_rows,
+           (SELECT count(*) FROM ticket_transfers) AS transfers`);
   const live = await Promise.all([world.eventId, upcoming.eventId].map(async (id) => {
     const snap = await api.fx.engine.snapshotEvent(id);
     return snap.ok ? [snap.version, snap.states] : [snap.code];
@@ -200,6 +204,27 @@ const CASES: Case[] = [
   { name: "extending another user's hold", who: 'stranger', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId, userId: ZERO_UUID }), status: 400, code: 'validation_failed' },
   { name: 'extending in an unknown event', who: 'holder', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: ZERO_UUID }), status: 404, code: 'not_found' },
   { name: 'extending without a session', method: 'POST', path: '/api/seats/extend', body: () => ({ eventId: world.eventId }), status: 401, code: 'unauthenticated' },
+  // tickets: codes, transfers, check-in
+  { name: "another user's ticket code", who: 'stranger', method: 'GET', path: () => `/api/tickets/${ownerTicket}/code`, status: 404, code: 'not_found' },
+  { name: "another user's ticket QR image", who: 'stranger', method: 'GET', path: () => `/api/tickets/${ownerTicket}/qr.svg`, status: 404, code: 'not_found' },
+  { name: "an admin reading a user's ticket code", who: 'admin', method: 'GET', path: () => `/api/tickets/${ownerTicket}/code`, status: 404, code: 'not_found' },
+  { name: 'a ticket code without a session', method: 'GET', path: () => `/api/tickets/${ownerTicket}/code`, status: 401, code: 'unauthenticated' },
+  { name: 'SQL in a ticket id', who: 'owner', method: 'GET', path: "/api/tickets/1'%20OR%20'1'='1/code", status: 404, code: 'not_found' },
+  { name: "transferring another user's ticket", who: 'stranger', method: 'POST', path: () => `/api/tickets/${ownerTicket}/transfer`, body: () => ({ toEmail: `${stranger.id}@example.test` }), status: 404, code: 'not_found' },
+  { name: 'transferring a ticket to oneself', who: 'owner', method: 'POST', path: () => `/api/tickets/${ownerTicket}/transfer`, body: () => ({ toEmail: `${owner.id}@example.test` }), status: 422, code: 'transfer_to_self' },
+  { name: 'transferring to an unknown account', who: 'owner', method: 'POST', path: () => `/api/tickets/${ownerTicket}/transfer`, body: () => ({ toEmail: 'nobody@example.test' }), status: 422, code: 'recipient_not_found' },
+  { name: 'transferring to a non-email', who: 'owner', method: 'POST', path: () => `/api/tickets/${ownerTicket}/transfer`, body: () => ({ toEmail: "x' OR 1=1--" }), status: 400, code: 'validation_failed' },
+  { name: 'transferring with a chosen holder id', who: 'owner', method: 'POST', path: () => `/api/tickets/${ownerTicket}/transfer`, body: () => ({ toEmail: `${stranger.id}@example.test`, holderId: stranger.id }), status: 400, code: 'validation_failed' },
+  { name: 'transferring an unknown ticket', who: 'owner', method: 'POST', path: `/api/tickets/${ZERO_UUID}/transfer`, body: () => ({ toEmail: `${stranger.id}@example.test` }), status: 404, code: 'not_found' },
+  { name: 'transferring without a session', method: 'POST', path: () => `/api/tickets/${ownerTicket}/transfer`, body: () => ({ toEmail: 'x@example.test' }), status: 401, code: 'unauthenticated' },
+  { name: 'a forged check-in code', who: 'admin', method: 'POST', path: '/api/checkin', body: () => ({ code: `${ownerTicket}.1.${Math.floor(api.fx.clock.now() / 1000) + 20}.${'A'.repeat(43)}` }), status: 400, code: 'invalid_code' },
+  { name: 'a check-in code of a newer version', who: 'admin', method: 'POST', path: '/api/checkin', body: () => ({ code: `${ownerTicket}.9.${Math.floor(api.fx.clock.now() / 1000) + 20}.${'A'.repeat(43)}` }), status: 400, code: 'invalid_code' },
+  { name: 'a check-in code that is not one', who: 'admin', method: 'POST', path: '/api/checkin', body: () => ({ code: "'; DROP TABLE tickets; --" }), status: 400, code: 'invalid_code' },
+  { name: 'an overlong check-in code', who: 'admin', method: 'POST', path: '/api/checkin', body: () => ({ code: 'A'.repeat(5_000) }), status: 400, code: 'validation_failed' },
+  { name: 'a numeric check-in code', who: 'admin', method: 'POST', path: '/api/checkin', body: () => ({ code: 12345 }), status: 400, code: 'validation_failed' },
+  { name: 'a check-in with a chosen time', who: 'admin', method: 'POST', path: '/api/checkin', body: () => ({ code: 'x', checkedInAt: '2020-01-01T00:00:00Z' }), status: 400, code: 'validation_failed' },
+  { name: 'a user checking a ticket in', who: 'owner', method: 'POST', path: '/api/checkin', body: () => ({ code: 'x' }), status: 403, code: 'forbidden' },
+  { name: 'a check-in without a session', method: 'POST', path: '/api/checkin', body: () => ({ code: 'x' }), status: 401, code: 'unauthenticated' },
   // methods and routes
   { name: 'a method override header', who: 'admin', method: 'POST', path: () => `/api/events/${world.eventId}`, body: () => ({ name: 'Overridden' }), headers: { 'x-http-method-override': 'PUT' }, status: 405, code: 'method_not_allowed' },
   { name: 'a _method query parameter', who: 'holder', method: 'POST', path: '/api/seats/release?_method=DELETE', body: () => reserveBody([seat(1)]), status: 405, code: 'method_not_allowed' },

@@ -13,7 +13,7 @@ export async function eventRow(rt: Runtime, eventId: string) {
 
 async function postgresSold(rt: Runtime): Promise<Map<string, number>> {
   const { rows } = await rt.pool.query<{ event_id: string; sold: number }>(
-    `SELECT event_id, count(*)::int AS sold FROM tickets WHERE status = 'valid' GROUP BY event_id`);
+    `SELECT event_id, count(*)::int AS sold FROM tickets WHERE status <> 'refunded' GROUP BY event_id`);
   return new Map(rows.map((r) => [r.event_id, r.sold]));
 }
 

@@ -50,3 +50,10 @@ export function requireAdmin(c: WithUser) {
   if (user.role !== 'admin') throw new AppError(403, 'forbidden', 'Admins only.');
   return user;
 }
+
+/** Door staff: an admin, or an account with the role `scanner`. */
+export function requireScanner(c: WithUser) {
+  const user = requireUser(c);
+  if (user.role !== 'admin' && user.role !== 'scanner') throw new AppError(403, 'forbidden', 'Scanners and admins only.');
+  return user;
+}

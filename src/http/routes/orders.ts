@@ -26,6 +26,8 @@ export function orderRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const order = await visibleOrder(c.req.param('id'), user);
     if (order.status !== 'completed') throw engineError('order_not_refundable');
+    const refusal = await deps.tickets.refundRefusal(order.id, user.role === 'admin');
+    if (refusal) throw engineError('order_not_refundable', { reason: refusal });
     const result = await deps.engine.refundOrder(order.eventId, order.id, 'requested');
     // An order refunded in the engine but not yet in Postgres is a retry of this refund: wait for it.
     const alreadyRefunded = !result.ok && result.code === 'order_not_refundable' && result.detail === 'refunded';

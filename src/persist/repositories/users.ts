@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 
-export type Role = 'user' | 'admin';
+/** a scanner checks tickets in at the door and may do nothing else an admin may */
+export type Role = 'user' | 'admin' | 'scanner';
 
 export interface UserRow {
   id: string;
