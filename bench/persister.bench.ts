@@ -82,13 +82,13 @@ export async function persisterBench(): Promise<{ rows: Measurement[]; summary: 
       orderIds.forEach((id, i) => {
         for (let s = 0; s < SEATS_PER_SALE; s++) {
           const k = tp.length;
-          tv.push(`($${k + 1}, $${k + 2}, $${k + 3}, 5000)`);
-          tp.push(id, b.eventId, seatIds[(first + i) * SEATS_PER_SALE + s]);
+          tv.push(`($${k + 1}, $${k + 2}, $${k + 3}, 5000, $${k + 4})`);
+          tp.push(id, b.eventId, seatIds[(first + i) * SEATS_PER_SALE + s], b.userIds[first + i]);
         }
       });
       await client.query('BEGIN');
       await client.query(`INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at) VALUES ${ov.join(',')}`, op);
-      await client.query(`INSERT INTO tickets (order_id, event_id, seat_id, price_cents) VALUES ${tv.join(',')}`, tp);
+      await client.query(`INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id) VALUES ${tv.join(',')}`, tp);
       await client.query('COMMIT');
       client.release();
     }

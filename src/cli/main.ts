@@ -2,13 +2,15 @@
  * ticketctl: the operator's window into the engine. Human-readable tables by default,
  * --json for scripts. Exit codes: 0 all good, 1 a finding, 2 usage or connection error.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Role } from '../persist/repositories/users.js';
 import { allEventIds, rebuild, verify } from './commands/verify.js';
 import { listEvents, listHolds, showEvent, showQueue } from './commands/events.js';
 import { runMigrations, sweep } from './commands/maintenance.js';
 import { outbox } from './commands/outbox.js';
 import { seed } from './commands/seed.js';
 import { status } from './commands/status.js';
+import { checkInCode, listTickets } from './commands/tickets.js';
 import { createUser, tokens } from './commands/users.js';
 import { CliError, type Report } from './output.js';
 import { readPassword } from './password.js';
@@ -88,7 +90,17 @@ program.command('migrate').description('apply database migrations').action(actio
 program.command('users').description('manage accounts')
   .command('create').description('create a user; the password is read from a prompt or stdin, never from argv')
   .requiredOption('--email <email>').requiredOption('--name <name>').option('--admin', 'create (or promote to) an admin')
-  .action(action(async (rt, opts: { email: string; name: string; admin?: boolean }) => createUser(rt, opts, await readPassword())));
+  .addOption(new Option('--role <role>', 'user, admin, or scanner (checks tickets in at the door)').choices(['user', 'admin', 'scanner']))
+  .action(action(async (rt, opts: { email: string; name: string; admin?: boolean; role?: Role }) => createUser(rt, opts, await readPassword())));
+
+program.command('tickets').argument('<orderIdOrEmail>', 'an order id, or the email of an account')
+  .description("an order's tickets, or every ticket an account bought or holds: status, holder, check-in, transfers")
+  .action(action((rt, key: string) => listTickets(rt, key)));
+
+program.command('checkin').argument('<code>', 'the code a ticket shows (its QR content)')
+  .option('--gate <name>', 'where the ticket is admitted', 'ticketctl')
+  .description('admit a ticket by its code, as a scanner would (exit 1 when refused)')
+  .action(action((rt, code: string, opts: { gate: string }) => checkInCode(rt, code, opts.gate)));
 
 program.command('tokens').argument('<count>', 'how many buyers', positiveInt)
   .description('create buyer accounts and print their session tokens as JSON (for load tests)')

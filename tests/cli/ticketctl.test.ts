@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { systemClock } from '../../src/engine/clock.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/http/sessions.js';
 import { freePort } from '../../src/infra/redisServer.js';
 import { silentLogger } from '../../src/infra/logger.js';
 import { Persister } from '../../src/persist/persister.js';
+import { TicketCodes } from '../../src/services/ticketCodes.js';
 import { deletePrefix, newRedis, testPrefix } from '../support/engine.js';
 import { freshDatabase, type TestDatabase } from '../support/postgres.js';
 import { seedUsers } from '../support/world.js';
@@ -142,8 +144,8 @@ describe('ticketctl', () => {
     const forged = randomUUID();
     await db.pool.query(`INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
       VALUES ($1, $2, $3, 'completed', 1, 'forged', 'p', 'forged-1', now())`, [forged, b, onSale]);
-    await db.pool.query(`INSERT INTO tickets (order_id, event_id, seat_id, price_cents)
-      SELECT $1, $2, id, 1 FROM seats WHERE event_id = $2 AND seat_index = 30`, [forged, onSale]);
+    await db.pool.query(`INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
+      SELECT $1, $2, id, 1, $3 FROM seats WHERE event_id = $2 AND seat_index = 30`, [forged, onSale, b]);
     const pgSide = await json(['verify', '--all']);
     expect(pgSide.code).toBe(1);
     const report = pgSide.data.events.find((e: { eventId: string }) => e.eventId === onSale);
@@ -183,6 +185,34 @@ describe('ticketctl', () => {
     const dup = await ticketctl(['users', 'create', '--email', 'ops@example.test', '--name', 'Ops'], { stdin: 'a long password\n' });
     expect(dup.code).toBe(1);
   }, 30_000);
+
+  it('creates a scanner, lists tickets by order and by email, and checks a code in once', async () => {
+    const made = await ticketctl(['users', 'create', '--email', 'door@example.test', '--name', 'Door', '--role', 'scanner', '--json'], { stdin: 'a long password\n' });
+    expect(JSON.parse(made.stdout).user).toMatchObject({ email: 'door@example.test', role: 'scanner' });
+
+    const [buyer] = await seedUsers(db.pool, 1);
+    const orderId = await sell(onSale, buyer!, [40, 41]);
+    await drain();
+    const byOrder = await json(['tickets', orderId]);
+    expect(byOrder.code).toBe(0);
+    expect(byOrder.data.map((t: { status: string; holderId: string; version: number }) => [t.status, t.holderId, t.version]))
+      .toEqual([['valid', buyer, 1], ['valid', buyer, 1]]);
+    const byEmail = await json(['tickets', `buyer-${buyer}@example.test`]);
+    expect(byEmail.data.map((t: { id: string }) => t.id)).toEqual(byOrder.data.map((t: { id: string }) => t.id));
+    expect((await ticketctl(['tickets', 'nobody@example.test'])).code).toBe(1);
+
+    const secret = 'a'.repeat(32);
+    const code = new TicketCodes(secret, systemClock).issue(byOrder.data[0].id, 1).code;
+    const env = { TICKET_SECRET: secret };
+    const admitted = await ticketctl(['checkin', code, '--gate', 'East'], { env });
+    expect(admitted).toMatchObject({ code: 0, stdout: expect.stringMatching(/^admitted: ticket /) });
+    const again = await ticketctl(['checkin', code], { env });
+    expect(again).toMatchObject({ code: 1, stdout: expect.stringMatching(/^refused: already checked in at .* \(East\)/) });
+    const forged = await ticketctl(['checkin', code.replace(/.$/, code.endsWith('A') ? 'B' : 'A')], { env });
+    expect(forged).toMatchObject({ code: 1, stdout: 'refused: invalid code (forged)\n' });
+    const after = await json(['tickets', orderId]);
+    expect(after.data[0]).toMatchObject({ status: 'checked_in', gate: 'East', checkedInBy: null });
+  }, 120_000);
 
   it('prints session tokens for load tests', async () => {
     const r = await ticketctl(['tokens', '3']);

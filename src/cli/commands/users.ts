@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import { BCRYPT_COST } from '../../http/routes/auth.js';
-import { insertUser, upsertAdmin } from '../../persist/repositories/users.js';
+import { insertUser, upsertAdmin, type Role } from '../../persist/repositories/users.js';
 import { CliError, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
 
 /** Creates a user (or an admin) with a password read from a prompt or stdin, never from argv. */
-export async function createUser(rt: Runtime, opts: { email: string; name: string; admin?: boolean }, password: string): Promise<Report> {
+export async function createUser(rt: Runtime, opts: { email: string; name: string; admin?: boolean; role?: Role }, password: string): Promise<Report> {
+  const role = opts.role ?? (opts.admin ? 'admin' : 'user');
+  if (opts.admin && role !== 'admin') throw new CliError('--admin and --role disagree');
   const bytes = Buffer.byteLength(password);
   if (bytes < 8 || bytes > 72) throw new CliError('the password must be 8 to 72 bytes');
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(opts.email)) throw new CliError(`not an email address: ${opts.email}`);
   const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
   const user = { id: randomUUID(), email: opts.email, name: opts.name, password_hash: passwordHash };
-  const row = opts.admin ? await upsertAdmin(rt.pool, user) : await insertUser(rt.pool, user);
+  const row = role === 'admin' ? await upsertAdmin(rt.pool, user) : await insertUser(rt.pool, { ...user, role });
   if (!row) return { data: { created: false, email: opts.email }, text: `an account with ${opts.email} exists`, finding: true };
   return { data: { created: true, user: { id: row.id, email: row.email, name: row.name, role: row.role } }, text: `created ${row.role} ${row.email} (${row.id})` };
 }

@@ -110,22 +110,27 @@ export interface TransferRow {
   from_email: string;
   to_email: string;
   from_user_id: string;
+  to_user_id: string;
   transferred_at: Date;
 }
 
+const TRANSFER_SELECT = `
+  SELECT x.id, x.ticket_id, t.event_id, s.section, s.row_label, s.number, f.email AS from_email, r.email AS to_email,
+         x.from_user_id, x.to_user_id, x.transferred_at
+  FROM ticket_transfers x
+  JOIN tickets t ON t.id = x.ticket_id
+  JOIN seats s ON s.id = t.seat_id
+  JOIN users f ON f.id = x.from_user_id
+  JOIN users r ON r.id = x.to_user_id`;
+
 /** Transfers an account sent or received, newest first. */
 export async function transfersOf(db: Db, userId: string): Promise<TransferRow[]> {
-  const { rows } = await db.query<TransferRow>(
-    `SELECT x.id, x.ticket_id, t.event_id, s.section, s.row_label, s.number,
-            f.email AS from_email, r.email AS to_email, x.from_user_id, x.transferred_at
-     FROM ticket_transfers x
-     JOIN tickets t ON t.id = x.ticket_id
-     JOIN seats s ON s.id = t.seat_id
-     JOIN users f ON f.id = x.from_user_id
-     JOIN users r ON r.id = x.to_user_id
-     WHERE x.from_user_id = $1 OR x.to_user_id = $1
-     ORDER BY x.transferred_at DESC, x.id`,
-    [userId],
-  );
-  return rows;
+  const where = 'WHERE x.from_user_id = $1 OR x.to_user_id = $1 ORDER BY x.transferred_at DESC, x.id';
+  return (await db.query<TransferRow>(`${TRANSFER_SELECT} ${where}`, [userId])).rows;
+}
+
+/** The transfers of these tickets, oldest first (operators' view). */
+export async function transfersOfTickets(db: Db, ticketIds: string[]): Promise<TransferRow[]> {
+  const where = 'WHERE x.ticket_id = ANY($1::uuid[]) ORDER BY x.transferred_at, x.id';
+  return (await db.query<TransferRow>(`${TRANSFER_SELECT} ${where}`, [ticketIds])).rows;
 }
