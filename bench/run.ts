@@ -7,6 +7,7 @@ import { notifyBench } from './notify.bench.js';
 import { onsaleBench } from './onsale.bench.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
+import { ticketsBench } from './tickets.bench.js';
 import { markdownReport, type BenchResult } from './report.js';
 import type { Second } from './timeline.js';
 
@@ -18,6 +19,7 @@ const BENCHES: Record<string, Bench> = {
   queue: queueBench,
   onsale: onsaleBench,
   notify: notifyBench,
+  tickets: ticketsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -34,8 +34,8 @@ export function problemBody(err: AppError, instance: string) {
   };
 }
 
-/** The one table from engine refusals to HTTP answers. */
-const ENGINE_TO_HTTP: Record<EngineFailureCode, [status: number, code: string, detail: string]> = {
+/** The one table from engine (and ticket workflow) refusals to HTTP answers. */
+const ENGINE_TO_HTTP: Record<EngineFailureCode | TicketRefusal, [status: number, code: string, detail: string]> = {
   event_not_found: [404, 'not_found', 'No such event.'],
   event_closed: [409, 'event_not_on_sale', 'This event is not on sale.'],
   not_on_sale: [409, 'event_not_on_sale', 'This event is not on sale yet.'],
@@ -54,15 +54,7 @@ const ENGINE_TO_HTTP: Record<EngineFailureCode, [status: number, code: string, d
   order_not_refundable: [409, 'order_not_refundable', 'This order cannot be refunded.'],
   layout_mismatch: [409, 'layout_mismatch', 'The event already has a different seat inventory.'],
   bad_layout: [400, 'validation_failed', 'The seat inventory is not valid.'],
-};
-
-export function engineError(code: EngineFailureCode, extra: Record<string, unknown> = {}): AppError {
-  const [status, appCode, detail] = ENGINE_TO_HTTP[code];
-  return new AppError(status, appCode, detail, extra);
-}
-
-/** Refusals of the ticket workflows (src/services/tickets.ts). */
-const TICKET_TO_HTTP: Record<TicketRefusal, [status: number, code: string, detail: string]> = {
+  // refusals of the ticket workflows (src/services/tickets.ts)
   ticket_not_found: [404, 'not_found', 'No such ticket.'],
   recipient_not_found: [422, 'recipient_not_found', 'No account has that email address.'],
   transfer_to_self: [422, 'transfer_to_self', 'You hold this ticket already; name someone else.'],
@@ -73,10 +65,13 @@ const TICKET_TO_HTTP: Record<TicketRefusal, [status: number, code: string, detai
   wrong_event: [409, 'wrong_event', 'This ticket is for another event.'],
 };
 
-export function ticketError(code: TicketRefusal, extra: Record<string, unknown> = {}): AppError {
-  const [status, appCode, detail] = TICKET_TO_HTTP[code];
+export function engineError(code: EngineFailureCode | TicketRefusal, extra: Record<string, unknown> = {}): AppError {
+  const [status, appCode, detail] = ENGINE_TO_HTTP[code];
   return new AppError(status, appCode, detail, extra);
 }
+
+/** The ticket workflows' refusals go through the same table. */
+export const ticketError = (code: TicketRefusal, extra: Record<string, unknown> = {}) => engineError(code, extra);
 
 export const notFound = (what = 'resource') => new AppError(404, 'not_found', `No such ${what}.`);
 export const unavailable = (detail: string, retryAfterSeconds = 1, code = 'service_unavailable') =>

@@ -1,6 +1,7 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { TicketView } from '../../src/services/tickets.js';
-import type { ApiFixture } from './api.js';
+import { startApi, type ApiFixture } from './api.js';
+import { seedEvent } from './world.js';
 
 export interface Account {
   id: string;
@@ -36,3 +37,31 @@ export async function codeOf(api: ApiFixture, holder: Account, ticketId: string)
 
 export const checkIn = (api: ApiFixture, scanner: Account, body: Record<string, unknown>) =>
   api.call('POST', '/api/checkin', { token: scanner.token, body });
+
+/** A running API with an on-sale event of 100 seats, a scanner and an admin, and the calls ticket tests make. */
+export async function ticketWorld() {
+  const api = await startApi();
+  const world = await seedEvent(api.db.pool, api.fx.engine, { rows: 10, seatsPerRow: 10 });
+  const [scanner, admin] = [await account(api, 'scanner'), await account(api, 'admin')];
+  let next = 0;
+  return {
+    api, world, scanner, admin,
+    /** seats nobody bought yet in the shared event */
+    freshSeats: (n: number) => world.seatIds.slice(next, (next += n)),
+    listOf: async (who: Account) => (await (await api.call('GET', '/api/tickets', { token: who.token })).json()).tickets,
+    transfer: (from: Account, ticketId: string, toEmail: string) =>
+      api.call('POST', `/api/tickets/${ticketId}/transfer`, { token: from.token, body: { toEmail } }),
+  };
+}
+
+export type TicketWorld = Awaited<ReturnType<typeof ticketWorld>>;
+
+/** The ticket world of one test file: built before its tests, closed after them. */
+export function useTicketWorld(): TicketWorld {
+  const world = {} as TicketWorld;
+  beforeAll(async () => {
+    Object.assign(world, await ticketWorld());
+  });
+  afterAll(() => world.api.close());
+  return world;
+}
