@@ -52,7 +52,7 @@ end
 
 local lapsed = {}
 for i, hold in ipairs(expired) do lapsed[i] = hold.idx end
-freeHolds(K, lapsed)
+local freed = freeHolds(K, lapsed)
 writeSeats(K, seats, SEAT_SOLD)
 redis.call('HDEL', K.state, unpack(dropped))
 redis.call('ZREM', K.deadlines, unpack(seats))
@@ -64,7 +64,7 @@ local streamId = redis.call('XADD', K.sales, '*', 'type', 'sale', 'order', order
 redis.call('HSET', K.idempotency, userId .. ':' .. idemKey, orderId .. ' ' .. streamId)
 redis.call('HSET', K.orders, orderId, 'completed ' .. userId .. ' ' .. seatList)
 redis.call('PUBLISH', ARGV[2], K.sales)
-local version = commitChange(K, ARGV[1], tonumber(values[3]), 'sell', seats, {'sold', tonumber(values[4]) + #seats})
+local version = commitChange(K, ARGV[1], tonumber(values[3]), 'sell', {a = freed, s = seats}, {'sold', tonumber(values[4]) + #seats})
 
 local reply = {'ok', streamId, version}
 for i, idx in ipairs(seats) do

@@ -32,7 +32,7 @@ redis.call('HSET', K.orders, orderId, 'refunded ' .. userId .. ' ' .. seatList)
 local streamId = redis.call('XADD', K.sales, '*', 'type', 'refund', 'order', orderId,
   'user', userId, 'seats', seatList, 'reason', ARGV[5], 'at', ARGV[4])
 redis.call('PUBLISH', ARGV[2], K.sales)
-local version = commitChange(K, ARGV[1], tonumber(values[2]), 'refund', seats, {'sold', tonumber(values[3]) - #seats})
+local version = commitChange(K, ARGV[1], tonumber(values[2]), 'refund', {a = seats}, {'sold', tonumber(values[3]) - #seats})
 
 local reply = {'ok', streamId, version}
 for _, idx in ipairs(seats) do reply[#reply + 1] = tonumber(idx) end

@@ -38,7 +38,7 @@ end
 local version = tonumber(meta[2])
 if #theirs > 0 then
   freeHolds(K, theirs)
-  version = commitChange(K, ARGV[1], version, 'release', theirs, {})
+  version = commitChange(K, ARGV[1], version, 'release', {a = theirs}, {})
 end
 local reply = {'ok', version}
 for _, idx in ipairs(theirs) do reply[#reply + 1] = tonumber(idx) end

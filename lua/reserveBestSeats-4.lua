@@ -52,7 +52,7 @@ local version = tonumber(values[3])
 local lapsed = redis.call('ZRANGEBYSCORE', K.deadlines, '-inf', nowMs, 'LIMIT', 0, tonumber(ARGV[8]))
 for _, hold in ipairs(expired) do lapsed[#lapsed + 1] = hold.idx end
 local freed = freeHolds(K, lapsed)
-if #freed > 0 then version = commitChange(K, ARGV[1], version, 'expire', freed, {}) end
+if #freed > 0 then version = commitChange(K, ARGV[1], version, 'expire', {a = freed}, {}) end
 
 -- The start (1-based, within the row) of the free block nearest the row's middle, or nil.
 local function bestInRow(row, perRow)
@@ -102,5 +102,5 @@ end
 local take = bestBlock()
 if not take then return {'seats_unavailable'} end
 local writes = holdSeats(K, userId, mine, take, nowMs + ttlMs)
-version = commitChange(K, ARGV[1], version, 'reserve', take, writes)
+version = commitChange(K, ARGV[1], version, 'reserve', {h = take}, writes)
 return holdReply(version, mine)

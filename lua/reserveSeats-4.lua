@@ -68,8 +68,14 @@ if #take == 0 and #expired == 0 then return holdReply(version, mine) end
 
 -- Lazy expiry: the user's own lapsed holds and others' lapsed holds on wanted seats.
 for _, hold in ipairs(expired) do stale[#stale + 1] = hold.idx end
-freeHolds(K, stale)
+local freed = freeHolds(K, stale)
 
 local writes = holdSeats(K, userId, mine, take, nowMs + ttlMs)
-version = commitChange(K, ARGV[1], version, #take > 0 and 'reserve' or 'expire', take, writes)
+-- Freed seats taken again in this call are published once, as held.
+local isTaken, nowFree = {}, {}
+for _, idx in ipairs(take) do isTaken[tostring(idx)] = true end
+for _, idx in ipairs(freed) do
+  if not isTaken[tostring(idx)] then nowFree[#nowFree + 1] = idx end
+end
+version = commitChange(K, ARGV[1], version, #take > 0 and 'reserve' or 'expire', {a = nowFree, h = take}, writes)
 return holdReply(version, mine)

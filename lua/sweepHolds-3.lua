@@ -24,6 +24,6 @@ if #expired == 0 then return {0, 0} end
 redis.call('ZREM', K.deadlines, unpack(expired))
 local freed = freeHolds(K, expired)
 if #freed > 0 then
-  commitChange(K, ARGV[1], tonumber(redis.call('HGET', K.state, 'version')), 'expire', freed, {})
+  commitChange(K, ARGV[1], tonumber(redis.call('HGET', K.state, 'version')), 'expire', {a = freed}, {})
 end
 return {#freed, more and 1 or 0}

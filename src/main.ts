@@ -29,6 +29,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ event: 'shutdown', signal }, 'stopping: no new requests, draining');
+  await runtime.live.stop(); // live streams never finish by themselves: end them so the server can close
   await new Promise((resolve) => server.close(resolve));
   await runtime.stop();
   await services.stop();

@@ -16,6 +16,7 @@ import { AdmissionDriver } from './services/admissionDriver.js';
 import { Catalog } from './services/catalog.js';
 import { DurableWaiter } from './services/durableWaiter.js';
 import { TicketService } from './services/tickets.js';
+import { DEFAULT_LIVE_SETTINGS, LiveHub, type LiveSettings } from './services/liveHub.js';
 
 /** How often the hold sweeper frees lapsed holds of every live event. */
 const SWEEP_INTERVAL_MS = 1_000;
@@ -47,6 +48,8 @@ export interface RuntimeOptions {
   notifications?: boolean;
   /** how long idle notification loops wait before looking again (tests poll fast) */
   notificationPollMs?: number;
+  /** live updates' settings over the ones the configuration gives (tests) */
+  live?: Partial<LiveSettings>;
 }
 
 /**
@@ -94,6 +97,10 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     metrics.queueAdmitted.inc(step.admitted);
     for (const waitMs of step.waitsMs) metrics.queueWait.observe(waitMs / 1000);
   });
+  const live = new LiveHub({ engine, log, metrics, restore: (eventId) => catalog.ensureActor(eventId) }, {
+    ...DEFAULT_LIVE_SETTINGS, tickMs: config.LIVE_TICK_MS, maxConnections: config.LIVE_MAX_CONNECTIONS,
+    maxBufferedBytes: config.LIVE_CLIENT_BUFFER_BYTES, ...options.live,
+  });
   const background = options.background ?? true;
   const notifications = (options.notifications ?? background) && config.NOTIFICATIONS === 'on'
     ? createNotifications(config, {
@@ -106,7 +113,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   let sweeper: NodeJS.Timeout | undefined;
 
   const deps: AppDeps = {
-    engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth, tickets,
+    engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth, tickets, live,
     cookieSecure: config.COOKIE_SECURE,
     durableTimeoutMs: options.durableTimeoutMs ?? 2_000,
     rateLimits: config.RATE_LIMITS === 'on',
@@ -115,7 +122,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   };
 
   return {
-    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission, notifications, tickets,
+    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission, notifications, tickets, live,
     /** what `createApp` is built from */
     deps,
 
@@ -125,6 +132,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       await persister?.start();
       await sessions.start();
       await notifications?.start();
+      await live.start();
       if (!background) return;
       ownHealth?.start();
       admission.start();
@@ -135,6 +143,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
 
     /** Stops everything `start()` started, then closes the clients this runtime opened. */
     async stop(): Promise<void> {
+      await live.stop();
       clearInterval(sweeper);
       admission.stop();
       ownHealth?.stop();

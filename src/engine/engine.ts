@@ -11,6 +11,7 @@ import { refundOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
 import { reserveBestSeats, type SeatBlockArea } from './operations/reserveBestSeats.js';
 import { reserveSeats } from './operations/reserveSeats.js';
+import { seatStates, seatVersion } from './operations/seatStates.js';
 import { snapshotEvent, type SeatCounts } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
 import {
@@ -64,6 +65,8 @@ export function createEngine(deps: EngineDeps) {
       refundOrder(ctx, eventId, orderId, reason),
     closeEvent: (eventId: string) => closeEvent(ctx, eventId),
     snapshotEvent: (eventId: string) => snapshotEvent(ctx, eventId),
+    seatStates: (eventId: string) => seatStates(ctx, redis, eventId),
+    seatVersion: (eventId: string) => seatVersion(ctx, redis, eventId),
     sweepHolds: (eventId: string) => sweepHolds(ctx, eventId),
     limitRate: (endpointClass: string, caller: string, limit: number, periodMs: number) =>
       limitRate(ctx, endpointClass, caller, limit, periodMs),

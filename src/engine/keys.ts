@@ -24,7 +24,7 @@ export interface EventKeys {
   queueJoined: string;
   /** zset of user ids whose place or admission lapsed, by when */
   queueExpired: string;
-  /** pub/sub channel: "<version> <kind> <seat indices>" after every state change */
+  /** pub/sub channel: "<version> <kind>[ a:<idx>,...][ h:...][ s:...]" after every state change (seats by new state) */
   changes: string;
 }
 

@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth.js';
 import { checkoutRoutes } from './routes/checkout.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
 import { orderRoutes } from './routes/orders.js';
 import { queueRoutes } from './routes/queue.js';
 import { seatRoutes } from './routes/seats.js';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/venues', venueRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
+  app.route('/api/events', liveRoutes(deps));
   app.route('/api', seatRoutes(deps));
   app.route('/api', ticketRoutes(deps));
   app.route('/api/checkout', checkoutRoutes(deps));

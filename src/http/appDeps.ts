@@ -6,6 +6,7 @@ import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from '../services/catalog.js';
 import type { DurableWaiter } from '../services/durableWaiter.js';
 import type { TicketService } from '../services/tickets.js';
+import type { LiveHub } from '../services/liveHub.js';
 import type { SessionStore, SessionUser } from './sessions.js';
 
 /** Everything the app is built from: passed in, so tests build the real thing on their own prefix and database. */
@@ -19,6 +20,8 @@ export interface AppDeps {
   catalog: Catalog;
   durable: DurableWaiter;
   tickets: TicketService;
+  /** live seat states: this process's SSE clients and its change subscriptions */
+  live: LiveHub;
   /** the Redis circuit breaker: writes are refused at once while it is open */
   redisHealth: { readonly isUp: boolean; reportFailure(): void };
   cookieSecure: boolean;

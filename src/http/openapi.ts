@@ -7,6 +7,8 @@ interface Operation {
   query?: z.ZodObject;
   body?: z.ZodType;
   headers?: string[];
+  /** headers a client may send (conditional requests, resumes) */
+  optionalHeaders?: string[];
   /** status -> response schema (undefined: no body or free-form) */
   ok: [status: number, schema?: z.ZodType];
   errors: number[];
@@ -41,6 +43,18 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
     put: { summary: 'Change an event', auth: 'admin', body: s.updateEventSchema, ok: [200, wrap('event', s.eventSchema)], errors: [400, 401, 403, 404, 409] },
   },
   '/api/events/{id}/seats': { get: { summary: 'The seat map', ok: [200, s.seatMapSchema], errors: [404] } },
+  '/api/events/{id}/layout': {
+    get: { summary: 'The seats in layout order, once per layout version (ETag; If-None-Match gives 304)', optionalHeaders: ['If-None-Match'], ok: [200, s.layoutSchema], errors: [404] },
+  },
+  '/api/events/{id}/availability': {
+    get: { summary: 'Seat states, one character per seat (ETag is the version; If-None-Match gives 304)', optionalHeaders: ['If-None-Match'], ok: [200, s.availabilitySchema], errors: [404, 503] },
+  },
+  '/api/events/{id}/live': {
+    get: {
+      summary: 'Server-sent events: a snapshot, then coalesced changes (id = version; resume with Last-Event-ID)',
+      optionalHeaders: ['Last-Event-ID'], ok: [200], errors: [404, 503],
+    },
+  },
   '/api/seats/reserve': { post: { summary: 'Hold seats', auth: 'user', body: s.seatRequestSchema, ok: [201, s.holdSchema], errors: [400, 401, 403, 404, 409, 429] } },
   '/api/seats/best': {
     post: {
@@ -121,6 +135,7 @@ export function openApiDocument() {
         ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
         ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', schema: jsonSchema(schema as z.ZodType) })),
         ...(op.headers ?? []).map((name) => ({ name, in: 'header', required: true, schema: { type: 'string', minLength: 1, maxLength: 255 } })),
+        ...(op.optionalHeaders ?? []).map((name) => ({ name, in: 'header', required: false, schema: { type: 'string', maxLength: 255 } })),
       ];
       const [okStatus, okSchema] = op.ok;
       paths[path][method] = {

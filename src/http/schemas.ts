@@ -110,6 +110,13 @@ export const seatMapSchema = z.strictObject({
     status: z.enum(['available', 'held', 'sold']),
   })),
 });
+export const layoutSchema = z.strictObject({
+  eventId: uuid, layoutVersion: z.string(),
+  sections: z.array(z.strictObject({ name: z.string(), rows: z.number().int(), seatsPerRow: z.number().int(), priceCents: z.number().int() })),
+  seats: z.array(z.strictObject({ id: uuid, section: z.string(), row: z.string(), number: z.string(), priceCents: z.number().int() })),
+});
+/** states: one character per seat in layout order, a available, h held, s sold */
+export const availabilitySchema = z.strictObject({ eventId: uuid, version: z.number().int(), counts, states: z.string().regex(/^[ahs]*$/) });
 export const holdSchema = z.strictObject({
   hold: z.strictObject({ eventId: uuid, seatIds: z.array(uuid), expiresAt: isoString, totalCents: z.number().int() }),
 });

@@ -68,6 +68,13 @@ export function createMetrics() {
       name: 'webhook_deliveries_total', help: 'Webhook delivery attempts by result (succeeded, retrying, failed: gave up)',
       labelNames: ['result'] as const, registers: [registry],
     }),
+    liveConnections: new Gauge({ name: 'live_connections', help: 'Live (SSE) clients connected to this process', registers: [registry] }),
+    liveMessages: new Counter({ name: 'live_messages_sent_total', help: 'Live events (snapshots and changes) written to clients', registers: [registry] }),
+    liveDropped: new Counter({ name: 'live_clients_dropped_total', help: 'Live clients dropped for reading too slowly', registers: [registry] }),
+    liveFanoutLag: new Histogram({
+      name: 'live_fanout_lag_seconds', help: 'From the oldest coalesced change reaching this process to its tick being written to clients',
+      registers: [registry], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    }),
     queueWait: new Histogram({
       name: 'queue_wait_seconds', help: 'Time buyers waited in a waiting room before admission', registers: [registry],
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600],

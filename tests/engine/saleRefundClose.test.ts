@@ -133,7 +133,7 @@ describe('snapshot and load', () => {
     await fx.redis.ping();
     await sub.ping();
     sub.disconnect();
-    expect(messages).toEqual(['2 reserve 1,2', '3 release 2']);
+    expect(messages).toEqual(['2 reserve h:1,2', '3 release a:2']);
   });
 
   it('loading again is idempotent and keeps the live state; another layout is refused', async () => {

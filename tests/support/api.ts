@@ -9,6 +9,7 @@ import type { Notifications } from '../../src/notify/notifications.js';
 import type { Persister } from '../../src/persist/persister.js';
 import type { Role } from '../../src/persist/repositories/users.js';
 import { createRuntime } from '../../src/runtime.js';
+import type { LiveHub, LiveSettings } from '../../src/services/liveHub.js';
 import { engineFixture, type EngineFixture } from './engine.js';
 import { freshDatabase, type TestDatabase } from './postgres.js';
 
@@ -21,6 +22,7 @@ export interface ApiFixture {
   persister: Persister | undefined;
   /** the notification pipeline, when the test turned it on */
   notifications: Notifications | undefined;
+  live: LiveHub;
   /** a user with a live session (made directly: no bcrypt cost per test user) */
   user(role?: Role): Promise<{ id: string; token: string }>;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
@@ -44,6 +46,8 @@ export interface ApiOptions {
   notifications?: boolean;
   /** further settings, as environment variables (e.g. SMTP_URL, WEBHOOKS_ALLOW_PRIVATE) */
   env?: Record<string, string>;
+  /** live updates' settings (tick, caps) */
+  live?: Partial<LiveSettings>;
 }
 
 export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
@@ -61,7 +65,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
     persister: options.persister ?? true, persisterPollMs: 10, background: false,
     redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} },
     durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
-    notifications: options.notifications ?? false, notificationPollMs: 50,
+    notifications: options.notifications ?? false, notificationPollMs: 50, live: options.live,
   });
   await runtime.start();
   const { sessions, persister } = runtime;
@@ -71,7 +75,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url, app, fx: { ...fx, engine: runtime.engine }, db, persister, notifications: runtime.notifications,
+    url, app, fx: { ...fx, engine: runtime.engine }, db, persister, notifications: runtime.notifications, live: runtime.live,
     async user(role: Role = 'user') {
       const id = randomUUID();
       const email = `${id}@example.test`;
@@ -90,6 +94,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
       });
     },
     async close() {
+      await runtime.live.stop();
       await new Promise((r) => server.close(r));
       await runtime.stop();
       await fx.close();

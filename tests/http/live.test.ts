@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type ApiFixture } from '../support/api.js';
+import { LiveSeatMap, SseClient } from '../support/sseClient.js';
+import { seedEvent } from '../support/world.js';
+
+let api: ApiFixture;
+beforeAll(async () => {
+  api = await startApi({ live: { tickMs: 20, resumeVersions: 8, maxConnections: 6 } });
+});
+afterAll(() => api.close());
+
+const follow = (eventId: string, headers: Record<string, string> = {}) => SseClient.open(`${api.url}/api/events/${eventId}/live`, headers);
+
+/** The actor's seat string, as a/h/s. */
+async function actorStates(eventId: string) {
+  const read = await api.fx.engine.seatStates(eventId);
+  return read!;
+}
+
+describe('GET /api/events/:id/layout', () => {
+  it('serves the layout once per layout version: ETag, then 304', async () => {
+    const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 2, seatsPerRow: 3 });
+    const res = await api.call('GET', `/api/events/${eventId}/layout`);
+    expect(res.status).toBe(200);
+    const etag = res.headers.get('etag')!;
+    const layout = await res.json();
+    expect(etag).toBe(`"${layout.layoutVersion}"`);
+    expect(layout).toEqual({
+      eventId, layoutVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+      sections: [{ name: 'Floor', rows: 2, seatsPerRow: 3, priceCents: 5000 }],
+      seats: seatIds.map((id, i) => ({ id, section: 'Floor', row: String(1 + Math.floor(i / 3)), number: String(1 + (i % 3)), priceCents: 5000 })),
+    });
+    const again = await api.call('GET', `/api/events/${eventId}/layout`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    expect((await api.call('GET', `/api/events/${eventId}/layout`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+
+  it('is 404 for an unknown or malformed event', async () => {
+    expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000/layout')).status).toBe(404);
+    expect((await api.call('GET', '/api/events/nope/layout')).status).toBe(404);
+  });
+});
+
+describe('GET /api/events/:id/availability', () => {
+  it('serves one character per seat with the version as ETag; 304 while unchanged', async () => {
+    const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 5 });
+    const buyer = await api.user();
+    await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[1], seatIds[3]] } });
+    const res = await api.call('GET', `/api/events/${eventId}/availability`);
+    expect(res.status).toBe(200);
+    const { version } = await actorStates(eventId);
+    expect(res.headers.get('etag')).toBe(`"${version}"`);
+    expect(await res.json()).toEqual({ eventId, version, counts: { total: 5, available: 3, held: 2, sold: 0 }, states: 'ahaha' });
+
+    const unchanged = await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'if-none-match': `"${version}"` } });
+    expect(unchanged.status).toBe(304);
+    await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: [seatIds[1]] } });
+    const changed = await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'if-none-match': `"${version}"` } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe(`"${version + 1}"`);
+    expect((await changed.json()).states).toBe('aaaha');
+  });
+
+  it('is 404 for an unknown event', async () => {
+    expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000/availability')).status).toBe(404);
+  });
+});
+
+describe('GET /api/events/:id/live', () => {
+  it('sends a snapshot, then coalesced changes whose ids are versions', async () => {
+    const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 4 });
+    const client = await follow(eventId);
+    try {
+      expect(client.response.status).toBe(200);
+      expect(client.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      await client.until(() => client.events.length === 1);
+      const start = await actorStates(eventId);
+      expect(client.events[0]).toEqual({
+        id: String(start.version), event: 'snapshot',
+        data: JSON.stringify({ version: start.version, states: 'aaaa', counts: { total: 4, available: 4, held: 0, sold: 0 } }),
+      });
+      const buyer = await api.user();
+      await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[0], seatIds[2]] } });
+      await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: [seatIds[0]] } });
+      await client.until(() => new LiveSeatMap(client).update().version === start.version + 2);
+      const map = new LiveSeatMap(client).update();
+      expect(map.states).toBe('aaha');
+      expect(map.discontinuities).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('I9: a client following the event converges to exactly the actor\'s states while 200 buyers reserve, release and buy', async () => {
+    const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 10, seatsPerRow: 30 });
+    const client = await follow(eventId);
+    try {
+      const buyers = await Promise.all(Array.from({ length: 200 }, () => api.user()));
+      const outcomes = await Promise.all(buyers.map(async (buyer, b) => {
+        const seats = [seatIds[(b * 7) % 300]!, seatIds[(b * 7 + 1) % 300]!, seatIds[(b * 13 + 5) % 300]!];
+        const held = await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [...new Set(seats)] } });
+        if (held.status !== 201) return `reserve ${held.status}`;
+        const { hold } = await held.json();
+        if (b % 3 === 0) {
+          const released = await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: hold.seatIds.slice(0, 1) } });
+          return `release ${released.status}`;
+        }
+        if (b % 3 === 1) {
+          const bought = await api.call('POST', '/api/checkout', {
+            token: buyer.token, headers: { 'idempotency-key': `k${b}` }, body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+          });
+          return `checkout ${bought.status}`;
+        }
+        return 'hold 201';
+      }));
+      const tally = new Map<string, number>();
+      for (const o of outcomes) tally.set(o, (tally.get(o) ?? 0) + 1);
+      expect([...tally.keys()].sort()).toEqual(['checkout 201', 'hold 201', 'release 200', 'reserve 409']);
+      const actor = await actorStates(eventId);
+      expect(actor.states).toMatch(/s/);
+      await client.until(() => new LiveSeatMap(client).update().version === actor.version);
+      const map = new LiveSeatMap(client).update();
+      expect(map.states).toBe(actor.states);
+      expect(map.discontinuities).toEqual([]);
+      expect(client.events.filter((e) => e.event === 'snapshot')).toHaveLength(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('resumes from Last-Event-ID with only the missed changes; a stale or unknown one gets a snapshot', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 10 });
+    const engine = api.fx.engine;
+    const watcher = await follow(eventId); // keeps the feed (and its recent changes) alive in this process
+    try {
+      await watcher.until(() => watcher.events.length === 1);
+      const first = await follow(eventId);
+      await first.until(() => first.events.length === 1);
+      const seen = Number(first.events[0]!.id);
+      first.close();
+      await engine.reserveSeats(eventId, 'u1', [1, 2]);
+      await engine.releaseSeats(eventId, 'u1', [2]);
+      await engine.reserveSeats(eventId, 'u2', [5]);
+      await watcher.until(() => watcher.events.at(-1)!.id === String(seen + 3));
+
+      const resumed = await follow(eventId, { 'last-event-id': String(seen) });
+      await resumed.until(() => resumed.events.length === 1);
+      expect(resumed.events[0]).toMatchObject({ id: String(seen + 3), event: 'changes' });
+      expect(JSON.parse(resumed.events[0]!.data)).toEqual({
+        fromVersion: seen, version: seen + 3, seats: [[1, 'h'], [2, 'a'], [5, 'h']],
+        counts: { total: 10, available: 8, held: 2, sold: 0 },
+      });
+      resumed.close();
+
+      const current = await follow(eventId, { 'last-event-id': String(seen + 3) });
+      await engine.releaseSeats(eventId, 'u2', [5]);
+      await current.until(() => current.events.length === 1);
+      expect(current.events[0]).toMatchObject({ id: String(seen + 4), event: 'changes' });
+      expect(JSON.parse(current.events[0]!.data).seats).toEqual([[5, 'a']]);
+      current.close();
+
+      // resumeVersions is 8 here: 10 more changes push `seen` out of what is kept
+      for (let i = 0; i < 10; i++) await engine.reserveSeats(eventId, `v${i}`, [9]).then(() => engine.releaseSeats(eventId, `v${i}`, [9]));
+      for (const lastEventId of [String(seen), '999999', 'junk']) {
+        const stale = await follow(eventId, { 'last-event-id': lastEventId });
+        await stale.until(() => stale.events.length === 1);
+        expect(stale.events[0]).toMatchObject({ event: 'snapshot', id: String(seen + 24) });
+        expect(JSON.parse(stale.events[0]!.data).states).toBe('ahaaaaaaaa');
+        stale.close();
+      }
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('pings, and shares one subscription per event, dropped with the last client', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 2 });
+    const channel = api.fx.engine.keys(eventId)!.changes;
+    const subscribers = async () => ((await api.fx.redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
+    const [a, b] = [await follow(eventId), await follow(eventId)];
+    await a.until(() => a.events.length === 1);
+    await b.until(() => b.events.length === 1);
+    expect(await subscribers()).toBe(1);
+    a.close();
+    b.close();
+    await pollUntil(async () => (await subscribers()) === 0);
+    expect(api.live.connectionCount).toBe(0);
+  });
+
+  it('refuses connections beyond the per-process cap with a 503 problem', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 2 });
+    const clients = await Promise.all(Array.from({ length: 6 }, () => follow(eventId)));
+    try {
+      expect(clients.map((c) => c.response.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      const refused = await api.call('GET', `/api/events/${eventId}/live`);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+      expect(await refused.json()).toMatchObject({ code: 'live_connections_full' });
+    } finally {
+      for (const c of clients) c.close();
+    }
+    await pollUntil(async () => api.live.connectionCount === 0);
+  });
+
+  it('is 404 for an unknown event', async () => {
+    expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000/live')).status).toBe(404);
+  });
+});
+
+async function pollUntil(condition: () => Promise<boolean>, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
