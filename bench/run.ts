@@ -4,6 +4,7 @@ import { timelineChart } from './chart.js';
 import { engineBench } from './engine.bench.js';
 import { httpBench } from './http.bench.js';
 import { notifyBench } from './notify.bench.js';
+import { liveBench } from './live.bench.js';
 import { onsaleBench } from './onsale.bench.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, Bench> = {
   onsale: onsaleBench,
   notify: notifyBench,
   tickets: ticketsBench,
+  live: liveBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

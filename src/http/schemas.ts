@@ -111,7 +111,7 @@ export const seatMapSchema = z.strictObject({
   })),
 });
 export const layoutSchema = z.strictObject({
-  eventId: uuid, layoutVersion: z.string(),
+  eventId: uuid, layoutVersion: z.number().int(),
   sections: z.array(z.strictObject({ name: z.string(), rows: z.number().int(), seatsPerRow: z.number().int(), priceCents: z.number().int() })),
   seats: z.array(z.strictObject({ id: uuid, section: z.string(), row: z.string(), number: z.string(), priceCents: z.number().int() })),
 });

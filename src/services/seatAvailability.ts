@@ -54,7 +54,8 @@ export class SeatAvailability {
     if (!cached) {
       const seats = layout.seats.map((s) => ({ id: s.id, section: s.section, row: s.row, number: s.number, priceCents: s.priceCents }));
       const sections = sectionsOf(layout);
-      const layoutVersion = createHash('sha256').update(JSON.stringify([sections, seats])).digest('hex').slice(0, 16);
+      // A number named by the content (48 bits of its hash): it changes only when the layout does.
+      const layoutVersion = Number.parseInt(createHash('sha256').update(JSON.stringify([sections, seats])).digest('hex').slice(0, 12), 16);
       const body = Buffer.from(JSON.stringify({ eventId, layoutVersion, sections, seats }));
       cached = { etag: `"${layoutVersion}"`, body };
       this.layouts.set(layout, cached);

@@ -26,7 +26,7 @@ describe('GET /api/events/:id/layout', () => {
     const layout = await res.json();
     expect(etag).toBe(`"${layout.layoutVersion}"`);
     expect(layout).toEqual({
-      eventId, layoutVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+      eventId, layoutVersion: expect.any(Number),
       sections: [{ name: 'Floor', rows: 2, seatsPerRow: 3, priceCents: 5000 }],
       seats: seatIds.map((id, i) => ({ id, section: 'Floor', row: String(1 + Math.floor(i / 3)), number: String(1 + (i % 3)), priceCents: 5000 })),
     });
@@ -65,6 +65,23 @@ describe('GET /api/events/:id/availability', () => {
 
   it('is 404 for an unknown event', async () => {
     expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000/availability')).status).toBe(404);
+  });
+});
+
+describe('GET /api/events/:id/seats (the full seat map)', () => {
+  it('is served gzipped to clients that take it, once compressed, with the same content', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 20, seatsPerRow: 50 });
+    const plain = await api.call('GET', `/api/events/${eventId}/seats`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const expected = await plain.json();
+    let zipped = await api.call('GET', `/api/events/${eventId}/seats`, { headers: { 'accept-encoding': 'gzip' } });
+    for (let i = 0; i < 200 && zipped.headers.get('content-encoding') !== 'gzip'; i++) {
+      await zipped.arrayBuffer();
+      zipped = await api.call('GET', `/api/events/${eventId}/seats`, { headers: { 'accept-encoding': 'gzip' } });
+    }
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
+    expect(await zipped.json()).toEqual(expected); // fetch undoes the gzip
   });
 });
 

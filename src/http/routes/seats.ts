@@ -43,7 +43,9 @@ export function seatRoutes(deps: AppDeps) {
     if (!id.success || !layout) throw notFound('event');
     const snap = await deps.engine.snapshotEvent(id.data);
     if (!snap.ok) return missingActor(deps, id.data);
-    return c.body(seatMaps.render(id.data, layout, snap, section), 200, { 'Content-Type': 'application/json' });
+    const acceptsGzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+    const { body, gzip } = seatMaps.render(id.data, layout, snap, section, acceptsGzip);
+    return c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
   });
 
   async function layoutOf(eventId: string): Promise<EventLayout> {
