@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { globalKeys } from '../src/engine/keys.js';
+import type { RedisClient } from '../src/infra/redisClient.js';
 import { backlogTotal, streamBacklog } from '../src/persist/backlog.js';
 import { rebuildActor } from '../src/persist/rebuild.js';
 import { reconcileEvent } from '../src/persist/reconcile.js';
 import { httpClient } from './httpClient.js';
-import { BENCH_PREFIX, benchStack, createBuyers, createEvent } from './support.js';
+import { BENCH_PREFIX, benchStack, clusterBenchStack, createBuyers, createEvent } from './support.js';
 import { Timeline, type Second, type StepSummary } from './timeline.js';
 
 const BUYERS = 20_000;
@@ -19,6 +20,15 @@ const ARRIVAL_MS = 9_000;
 const OPENS_AFTER_MS = 3_000;
 const GIVE_UP_MS = 180_000;
 const ADMISSION_MS = 15 * 60_000;
+
+/** What the simulation needs of a stack: one API process on one Redis, or nginx over a cluster. */
+type OnsaleStack = Pick<Awaited<ReturnType<typeof benchStack>>, 'db' | 'engine' | 'sessions' | 'close'> & {
+  redis: RedisClient;
+  startApi(): Promise<{ url: string }>;
+};
+
+/** The simulation on a local Redis Cluster behind nginx, with `apis` API processes. */
+export const onsaleClusterBench = (apis: number) => () => onsaleBench(clusterBenchStack(apis));
 
 interface SeatMap {
   counts: { total: number; available: number; held: number; sold: number };
@@ -53,8 +63,8 @@ function accuracy(samples: { told: number; waited: number }[]) {
  * loads the seat map when admitted, reserves 1 to 4 seats, and checks out (2% of cards are
  * declined and their holds released); a lost race reloads the map and tries again.
  */
-export async function onsaleBench() {
-  const stack = await benchStack();
+export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = benchStack()) {
+  stack = await stack;
   try {
     const event = await createEvent(stack.db.pool, ROWS, SEATS_PER_ROW, {
       highDemand: true, queueRatePerSecond: ADMIT_PER_SECOND, queueCapacity: ADMITTED_AT_ONCE,

@@ -5,7 +5,7 @@ import { engineBench } from './engine.bench.js';
 import { httpBench } from './http.bench.js';
 import { notifyBench } from './notify.bench.js';
 import { liveBench } from './live.bench.js';
-import { onsaleBench } from './onsale.bench.js';
+import { onsaleBench, onsaleClusterBench } from './onsale.bench.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
 import { ticketsBench } from './tickets.bench.js';
@@ -18,14 +18,17 @@ const BENCHES: Record<string, Bench> = {
   persister: persisterBench,
   http: httpBench,
   queue: queueBench,
-  onsale: onsaleBench,
+  onsale: () => onsaleBench(),
+  // the same simulation on a Redis Cluster (3 masters, 3 replicas) behind nginx
+  'onsale-cluster-1': onsaleClusterBench(1),
+  'onsale-cluster-3': onsaleClusterBench(3),
   notify: notifyBench,
   tickets: ticketsBench,
   live: liveBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length > 0 ? wanted : Object.keys(BENCHES);
+const names = wanted.length > 0 ? wanted : Object.keys(BENCHES).filter((n) => !n.startsWith('onsale-cluster'));
 const unknown = names.filter((n) => !(n in BENCHES));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

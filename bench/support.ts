@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { expandLayout, type Section } from '../src/domain/layout.js';
 import { loadConfig } from '../src/config.js';
@@ -10,6 +13,8 @@ import type { Pool } from '../src/persist/db.js';
 import { insertEventWithSeats } from '../src/persist/repositories/events.js';
 import { insertVenue } from '../src/persist/repositories/venues.js';
 import { createRuntime } from '../src/runtime.js';
+import { createRedisClient, type RedisClient } from '../src/infra/redisClient.js';
+import { startLocalStack } from '../scripts/cluster/localStack.js';
 import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
 
 /** Where benchmarks may create scratch databases: TEST_DATABASE_URL or the local Postgres. */
@@ -52,6 +57,33 @@ export async function createBuyers(pool: Pool, sessions: SessionStore, count: nu
 }
 
 export const BENCH_PREFIX = 'bench:';
+
+/**
+ * The same for the scale-out shape: a local Redis Cluster (3 masters, 3 replicas), `apis`
+ * API processes and nginx; `startApi` answers nginx's address.
+ */
+export async function clusterBenchStack(apis: number) {
+  const db = await scratchDatabase(benchAdminUrl());
+  const dir = mkdtempSync(join(tmpdir(), 'tk-bench-cluster-'));
+  const stack = await startLocalStack({
+    dir, databaseUrl: db.url, apis, env: { REDIS_PREFIX: BENCH_PREFIX, RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+  });
+  const redis: RedisClient = createRedisClient({ clusterNodes: stack.redis.spec });
+  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), { redis, pool: db.pool, log: silentLogger, persister: false });
+  return {
+    redis,
+    db,
+    engine: runtime.engine,
+    sessions: runtime.sessions,
+    startApi: async () => ({ url: stack.url }),
+    async close() {
+      redis.disconnect();
+      await stack.stop();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /**
  * What an HTTP benchmark runs against: a private redis-server, a scratch database, and

@@ -15,6 +15,7 @@ import { Persister } from './persist/persister.js';
 import { AdmissionDriver } from './services/admissionDriver.js';
 import { Catalog } from './services/catalog.js';
 import { DurableWaiter } from './services/durableWaiter.js';
+import { FailoverRepair } from './services/failoverRepair.js';
 import { TicketService } from './services/tickets.js';
 import { DEFAULT_LIVE_SETTINGS, LiveHub, type LiveSettings } from './services/liveHub.js';
 
@@ -101,6 +102,10 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     ...DEFAULT_LIVE_SETTINGS, tickMs: config.LIVE_TICK_MS, maxConnections: config.LIVE_MAX_CONNECTIONS,
     maxBufferedBytes: config.LIVE_CLIENT_BUFFER_BYTES, ...options.live,
   });
+  // on a Redis Cluster: after a failover, actors that lost writes are rebuilt from Postgres
+  const failoverRepair = new FailoverRepair({
+    engine, pool, log, onFailover: () => persister?.recheckPending(), onRepaired: () => metrics.actorRepairs.inc(),
+  });
   const background = options.background ?? true;
   const notifications = (options.notifications ?? background) && config.NOTIFICATIONS === 'on'
     ? createNotifications(config, {
@@ -136,6 +141,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       if (!background) return;
       ownHealth?.start();
       admission.start();
+      failoverRepair.start();
       sweeper = setInterval(() => {
         engine.sweepAll().catch((err) => log.warn({ event: 'sweep_failed', err: String(err) }, 'hold sweep failed'));
       }, SWEEP_INTERVAL_MS);
@@ -146,6 +152,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       await live.stop();
       clearInterval(sweeper);
       admission.stop();
+      failoverRepair.stop();
       ownHealth?.stop();
       await persister?.stop();
       await notifications?.stop();

@@ -62,6 +62,10 @@ export function createMetrics() {
       name: 'rate_limited_total', help: 'Requests refused by a rate limit, by endpoint class',
       labelNames: ['class'] as const, registers: [registry],
     }),
+    actorRepairs: new Counter({
+      name: 'actor_repairs_total', help: 'Actors rebuilt from Postgres after a Redis failover lost their newest writes',
+      registers: [registry],
+    }),
     queueAdmitted: new Counter({ name: 'queue_admitted_total', help: 'Buyers admitted from waiting rooms by this process', registers: [registry] }),
     outboxRelayed: new Counter({ name: 'outbox_relayed_total', help: 'Outbox entries published by this process', registers: [registry] }),
     webhookDeliveries: new Counter({

@@ -87,6 +87,16 @@ export class Persister {
     this.loop = this.run();
   }
 
+  /**
+   * Reads this consumer's pending entries again at once: after a Redis failover, entries it
+   * acknowledged on the lost master may be pending again on the new one.
+   */
+  recheckPending(): void {
+    this.retryOwnPending = true;
+    this.lastClaimMs = 0;
+    this.wake?.();
+  }
+
   /** Finishes the batch in flight, then stops. */
   async stop(): Promise<void> {
     this.running = false;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/infra/redisClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { engineFixture, loadedEvent, newRedis, type EngineFixture } from '../support/engine.js';
@@ -8,7 +8,7 @@ const SEATS = 10;
 const CONNECTIONS = 20;
 
 let fx: EngineFixture;
-let connections: Redis[];
+let connections: RedisClient[];
 let engines: Engine[];
 beforeAll(() => {
   fx = engineFixture();

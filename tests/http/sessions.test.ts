@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/infra/redisClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionStore } from '../../src/http/sessions.js';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
@@ -6,7 +6,7 @@ import { engineFixture, type EngineFixture } from '../support/engine.js';
 let fx: EngineFixture;
 let here: SessionStore;
 let there: SessionStore;
-let otherConnection: Redis;
+let otherConnection: RedisClient;
 beforeAll(async () => {
   fx = engineFixture();
   // two API processes sharing one Redis

@@ -1,31 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { FakeClock } from '../../src/engine/clock.js';
 import type { EngineLimits } from '../../src/engine/context.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
+import { createRedisClient, masterNodes, type RedisClient } from '../../src/infra/redisClient.js';
 
 export interface EngineFixture {
   engine: Engine;
-  redis: Redis;
+  redis: RedisClient;
   clock: FakeClock;
   prefix: string;
   close(): Promise<void>;
 }
 
 /** Deletes only the keys under this prefix: the server may be shared. */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    // one DEL per key: the test Redis is in cluster mode, and these keys span slots
-    if (keys.length > 0) await keys.reduce((p, key) => p.del(key), redis.pipeline()).exec();
-    cursor = next;
-  } while (cursor !== '0');
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<void> {
+  for (const node of masterNodes(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      // one DEL per key: these keys span slots
+      for (const key of keys) await redis.del(key);
+      cursor = next;
+    } while (cursor !== '0');
+  }
 }
 
-export function newRedis(): Redis {
-  return new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+/** A client on the run's Redis: a one-node cluster-mode server, or a real cluster (the redis-cluster project). */
+export function newRedis(): RedisClient {
+  const clusterNodes = inject('redisClusterNodes');
+  return createRedisClient(clusterNodes ? { clusterNodes } : { url: inject('redisUrl') }, { maxRetriesPerRequest: 1 });
 }
 
 export function testPrefix(): string {
@@ -33,7 +37,7 @@ export function testPrefix(): string {
 }
 
 /** An engine on its own key prefix and a fake clock; on the run's Redis, or on `redis` (e.g. a private, fail-fast one). */
-export function engineFixture(limits: Partial<EngineLimits> = {}, redis: Redis = newRedis()): EngineFixture {
+export function engineFixture(limits: Partial<EngineLimits> = {}, redis: RedisClient = newRedis()): EngineFixture {
   const clock = new FakeClock();
   const prefix = testPrefix();
   const engine = createEngine({ redis, prefix, clock, limits });
