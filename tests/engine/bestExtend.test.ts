@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/infra/redisClient.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { SeatBlockArea } from '../../src/engine/operations/reserveBestSeats.js';
@@ -159,7 +159,7 @@ describe('reserveBest', () => {
 
 describe('200 concurrent best-available buyers on 20 connections', () => {
   const BUYERS = 200;
-  let connections: Redis[];
+  let connections: RedisClient[];
   let engines: Engine[];
   beforeAll(() => {
     connections = Array.from({ length: 20 }, () => newRedis());
