@@ -56,7 +56,7 @@ function duration(text: string): number {
 /** Reads wrk's `--latency` report. */
 export function parseWrk(name: string, output: string): WrkResult {
   const percentile = (p: number) => {
-    const m = new RegExp(`^\\s+${p}%\\s+(\\S+)$`, 'm').exec(output);
+    const m = new RegExp(`^\\s+${p}%\\s+(\\S+)\\s*$`, 'm').exec(output);
     if (!m) throw new Error(`wrk: no ${p}% latency in:\n${output}`);
     return duration(m[1]!);
   };
