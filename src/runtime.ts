@@ -63,7 +63,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const ownRedis = !options.redis;
   const ownPool = !options.pool;
-  const redis = options.redis ?? createFailFastClient(redisTarget(config));
+  const redis = options.redis ?? createFailFastClient(redisTarget(config), log);
   const pool = options.pool ?? createPool(required(config.DATABASE_URL, 'DATABASE_URL'), options.poolSize ?? 20);
   const prefix = config.REDIS_PREFIX;
 
@@ -121,6 +121,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth, tickets, live,
     cookieSecure: config.COOKIE_SECURE,
     durableTimeoutMs: options.durableTimeoutMs ?? 2_000,
+    requestDeadlineMs: config.REQUEST_DEADLINE_MS,
     rateLimits: config.RATE_LIMITS === 'on',
     trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
     webhooksAllowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,

@@ -1,10 +1,10 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './appDeps.js';
-import { isDatabaseUnavailable, isRedisUnavailable } from '../infra/availability.js';
-import type { Logger } from '../infra/logger.js';
 import { AppError, problemBody, unavailable } from './errors.js';
+import { knownError } from './faultAnswers.js';
 import { authenticate } from './middleware/auth.js';
+import { DEFAULT_REQUEST_DEADLINE_MS, refuseControlCharactersInUrl, requestDeadline } from './middleware/edge.js';
 import { rateLimit } from './middleware/rateLimit.js';
 import { requestContext } from './middleware/requestContext.js';
 import { openApiDocument } from './openapi.js';
@@ -26,6 +26,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(deps));
   app.use(serveWebApp(deps.webDir));
+  app.use(requestDeadline(deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS));
+  app.use('/api/*', refuseControlCharactersInUrl());
   app.use('/api/*', refuseWritesWithoutRedis(deps));
   app.use('/api/*', authenticate(deps));
   app.use('/api/*', rateLimit(deps));
@@ -55,21 +57,6 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((err, c) => problem(c, knownError(deps, err, c.get('log') ?? deps.log)));
   return app;
-}
-
-/** Every error as an AppError: faults of Redis or Postgres become a retryable 503, anything else unknown a 500. */
-function knownError(deps: AppDeps, err: Error, log: Logger): AppError {
-  if (err instanceof AppError) return err;
-  if (isRedisUnavailable(err)) {
-    deps.redisHealth.reportFailure();
-    return unavailable('The live seat store is not answering; retry shortly.', 2, 'redis_unavailable');
-  }
-  if (isDatabaseUnavailable(err)) {
-    log.warn({ event: 'postgres_unavailable', err: err.message }, 'Postgres is not answering');
-    return unavailable('The database is not answering; retry shortly.', 2, 'database_unavailable');
-  }
-  log.error({ err }, 'unhandled error');
-  return new AppError(500, 'internal', 'Something went wrong on our side.');
 }
 
 /** The circuit breaker: while Redis is down, writes are refused at once instead of timing out one by one. */

@@ -25,6 +25,8 @@ export interface AppDeps {
   /** the Redis circuit breaker: writes are refused at once while it is open */
   redisHealth: { readonly isUp: boolean; reportFailure(): void };
   cookieSecure: boolean;
+  /** one deadline per request shared by all its Redis and Postgres calls (default 2,000 ms) */
+  requestDeadlineMs?: number;
   /** how long a checkout waits for its sale to reach Postgres before answering 503 */
   durableTimeoutMs: number;
   rateLimits: boolean;

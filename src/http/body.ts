@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
+import { controlCharacterPath } from './controlCharacters.js';
 import { AppError } from './errors.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -27,6 +28,12 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
 }
 
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const controlAt = controlCharacterPath(value);
+  if (controlAt !== undefined) {
+    throw new AppError(400, 'validation_failed', 'The request is not valid.', {
+      errors: [{ path: controlAt, message: 'control characters are not allowed' }],
+    });
+  }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new AppError(400, 'validation_failed', 'The request is not valid.', {

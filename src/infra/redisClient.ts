@@ -1,6 +1,8 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 import { FAIL_FAST_REDIS } from './availability.js';
+import type { Logger } from './logger.js';
+import { StoreCluster, StoreRedis } from './storeRedis.js';
 
 /**
  * One Redis node or a Redis Cluster: both speak the same commands. Everything that talks
@@ -35,9 +37,9 @@ export function parseClusterNodes(spec: string): { host: string; port: number }[
  * a cluster client reads and writes on masters only, follows MOVED/ASK, and refreshes its
  * slot map by itself after a failover.
  */
-export function createRedisClient(target: RedisTarget, options: RedisOptions = {}): RedisClient {
+export function createRedisClient(target: RedisTarget, options: RedisOptions = {}, log?: Logger): RedisClient {
   if (target.clusterNodes) {
-    return new Cluster(parseClusterNodes(target.clusterNodes), {
+    return new StoreCluster(parseClusterNodes(target.clusterNodes), {
       redisOptions: options,
       scaleReads: 'master',
       enableOfflineQueue: options.enableOfflineQueue ?? true,
@@ -48,15 +50,15 @@ export function createRedisClient(target: RedisTarget, options: RedisOptions = {
       retryDelayOnClusterDown: 200,
       retryDelayOnMoved: 50,
       clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
-    });
+    }, log);
   }
   if (!target.url) throw new TypeError('a Redis URL or cluster nodes are required');
-  return new Redis(target.url, options);
+  return new StoreRedis(target.url, options, log);
 }
 
 /** The API's client for the target: fail fast, never queue while a node is gone. */
-export function createFailFastClient(target: RedisTarget): RedisClient {
-  return createRedisClient(target, { ...FAIL_FAST_REDIS });
+export function createFailFastClient(target: RedisTarget, log?: Logger): RedisClient {
+  return createRedisClient(target, { ...FAIL_FAST_REDIS }, log);
 }
 
 export function isCluster(client: RedisClient): client is Cluster {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { storePool } from '../infra/postgresClient.js';
 
 export type { Pool, PoolClient } from 'pg';
 
@@ -6,7 +7,7 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString, max, connectionTimeoutMillis: 5_000 });
   // An idle client's error (server restart) must not crash the process; the next query retries.
   pool.on('error', () => {});
-  return pool;
+  return storePool(pool);
 }
 
 /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { FAIL_FAST_REDIS, RedisHealth, redisReady } from '../../src/infra/availability.js';
 import { silentLogger } from '../../src/infra/logger.js';
+import { StoreRedis } from '../../src/infra/storeRedis.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../../src/infra/postgresServer.js';
 import { startPrivateRedis } from '../../src/infra/redisServer.js';
 import { createPool } from '../../src/persist/db.js';
@@ -14,7 +14,7 @@ import { seedEvent, type SeededEvent } from '../support/world.js';
 /** The API on a private Redis (AOF on) with a real circuit breaker, so the Redis can be paused and killed. */
 async function apiOnPrivateRedis(db = freshDatabase()) {
   const server = await startPrivateRedis({ appendOnly: true });
-  const redis = new Redis(server.url, FAIL_FAST_REDIS);
+  const redis = new StoreRedis(server.url, FAIL_FAST_REDIS);
   await redisReady(redis);
   const health = new RedisHealth(redis, silentLogger, 200);
   health.start();

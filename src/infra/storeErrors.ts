@@ -1,0 +1,102 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pg from 'pg';
+
+/**
+ * Which store an error came from, recorded by the client that raised it (our Redis and
+ * Postgres clients tag every error they pass on). Errors are classified by this source and
+ * by the store's own protocol codes, never by matching message text: a Postgres connect
+ * error and a Redis connect error read alike ("ECONNREFUSED") but mean different outages.
+ */
+export type Store = 'redis' | 'postgres';
+
+const SOURCE = Symbol.for('ticketing.store');
+
+interface Tagged {
+  [SOURCE]?: Store;
+}
+
+/** Marks `err` as raised by `store`'s client and returns it (non-errors are wrapped). */
+export function tagStore(err: unknown, store: Store): Error {
+  const error = err instanceof Error ? err : new Error(String(err));
+  if (!(error as Tagged)[SOURCE]) Object.defineProperty(error, SOURCE, { value: store, enumerable: false });
+  return error;
+}
+
+export function storeOf(err: unknown): Store | undefined {
+  return err instanceof Error ? (err as Tagged)[SOURCE] : undefined;
+}
+
+/** Redis error replies that mean "cannot serve now" (the first word of a reply is its code). */
+const REDIS_UNAVAILABLE_REPLIES = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN', 'NOREPLICAS', 'READONLY']);
+
+/**
+ * Redis cannot answer now: the Redis client raised it, and it is not an answer from Redis
+ * (a reply error: a bug or a refused command) unless the reply says the server is unavailable.
+ */
+export function isRedisUnavailable(err: unknown): boolean {
+  if (storeOf(err) !== 'redis') return false;
+  const e = err as Error;
+  if (e.name !== 'ReplyError') return true;
+  return REDIS_UNAVAILABLE_REPLIES.has(e.message.split(' ', 1)[0] ?? '');
+}
+
+/** A Postgres error with a SQLSTATE (the server answered), as opposed to a transport failure. */
+function sqlState(err: unknown): string | undefined {
+  return err instanceof pg.DatabaseError ? err.code : undefined;
+}
+
+/**
+ * Postgres cannot answer now: the Postgres client raised it, and it is either a transport
+ * failure (refused, reset, timed out, terminated: no SQLSTATE) or a SQLSTATE of class 08
+ * (connection), 53 (resources) or 57 (operator intervention: shutdown, cancel).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (storeOf(err) !== 'postgres') return false;
+  const state = sqlState(err);
+  return state === undefined || ['08', '53', '57'].includes(state.slice(0, 2));
+}
+
+/** Postgres refused the data itself (SQLSTATE class 22: bad encoding, out of range, bad format). */
+export function isDatabaseDataError(err: unknown): boolean {
+  return storeOf(err) === 'postgres' && sqlState(err)?.startsWith('22') === true;
+}
+
+/**
+ * One deadline per request, shared by every store call the request makes: a Redis command
+ * gets only the time left (and none once it is gone), a Postgres call likewise. Work outside
+ * a request (persister, sweeper) has no deadline and uses the clients' own timeouts.
+ */
+const deadlines = new AsyncLocalStorage<{ atMs: number }>();
+
+export function withDeadline<T>(timeoutMs: number, work: () => T): T {
+  return deadlines.run({ atMs: Date.now() + timeoutMs }, work);
+}
+
+/**
+ * A deliberate wait inside a request (a checkout waiting for the persister): its store calls
+ * get their own `budgetMs`, and the request's deadline moves by the time it took, so the
+ * calls after it still get what was left before it.
+ */
+export async function deliberateWait<T>(budgetMs: number, work: () => Promise<T>): Promise<T> {
+  const outer = deadlines.getStore();
+  const started = Date.now();
+  try {
+    return await deadlines.run({ atMs: started + budgetMs }, work);
+  } finally {
+    if (outer) outer.atMs += Date.now() - started;
+  }
+}
+
+/** Milliseconds left before the current request's deadline, or undefined outside a request. */
+export function timeLeftMs(): number | undefined {
+  const store = deadlines.getStore();
+  return store ? store.atMs - Date.now() : undefined;
+}
+
+/** The request's deadline was spent before a store call could be made (or answered). */
+export class DeadlineExceeded extends Error {
+  constructor(store: Store) {
+    super(`the request's deadline passed before ${store} answered`);
+    this.name = 'DeadlineExceeded';
+  }
+}

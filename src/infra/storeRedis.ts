@@ -1,0 +1,90 @@
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger.js';
+import { DeadlineExceeded, tagStore, timeLeftMs } from './storeErrors.js';
+
+type WriteableStream = Parameters<Redis['sendCommand']>[1];
+
+/** How often repeated connection errors are summarised in one log line. */
+const ERROR_SUMMARY_MS = 10_000;
+
+/**
+ * What our Redis clients (one node or a cluster) add to every command: its errors are
+ * tagged as Redis's (see storeErrors), so an outage is classified by its source; inside a
+ * request it gets only the time left of the request's one deadline, and none once that is
+ * spent. Returns a promise to answer at once, or undefined to send the command.
+ */
+function guardCommand(command: Command, defaultTimeoutMs: number | undefined): Promise<unknown> | undefined {
+  const reject = command.reject;
+  command.reject = (err: Error) => reject(tagStore(err, 'redis'));
+  const left = timeLeftMs();
+  if (left === undefined) return undefined;
+  if (left <= 0) {
+    // Nothing was asked of Redis: not a Redis fault, so not tagged as one.
+    reject(new DeadlineExceeded('redis'));
+    return command.promise;
+  }
+  // Armed before ioredis arms its own commandTimeout: the first timer armed wins.
+  command.setTimeout(Math.min(left, defaultTimeoutMs ?? left));
+  return undefined;
+}
+
+/**
+ * Connection errors are logged once, then summarised every 10 s with a count (instead of
+ * ioredis printing "Unhandled error event" per reconnect attempt); the recovery is logged.
+ */
+function summariseErrors(client: Redis | Cluster, log: Logger | undefined): void {
+  let failures = { count: 0, last: '', since: 0 };
+  let summary: NodeJS.Timeout | undefined;
+  client.on('error', (err: Error) => {
+    failures.count += 1;
+    failures.last = err.message;
+    if (failures.count > 1) return;
+    failures.since = Date.now();
+    log?.warn({ event: 'redis_connection_error', err: err.message }, 'Redis connection failed; retrying (repeats are summarised)');
+    summary = setInterval(() => {
+      log?.warn({ event: 'redis_connection_errors', count: failures.count, last: failures.last, sinceMs: Date.now() - failures.since }, 'Redis still unreachable');
+    }, ERROR_SUMMARY_MS);
+    summary.unref();
+  });
+  client.on('ready', () => {
+    clearInterval(summary);
+    if (failures.count > 0) {
+      log?.info({ event: 'redis_reconnected', failedAttempts: failures.count, downMs: Date.now() - failures.since }, 'Redis connection is back');
+    }
+    failures = { count: 0, last: '', since: 0 };
+  });
+  client.on('end', () => clearInterval(summary));
+}
+
+/** One Redis node, with our command guard and error summaries; `duplicate()` keeps both. */
+export class StoreRedis extends Redis {
+  constructor(target: string | RedisOptions, options: RedisOptions = {}, private readonly log?: Logger) {
+    if (typeof target === 'string') super(target, options);
+    else super({ ...target, ...options });
+    summariseErrors(this, log);
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): StoreRedis {
+    return new StoreRedis({ ...this.options, ...override }, {}, this.log);
+  }
+
+  override sendCommand(command: Command, stream?: WriteableStream): unknown {
+    return guardCommand(command, this.options.commandTimeout) ?? super.sendCommand(command, stream);
+  }
+}
+
+/** A Redis Cluster, with our command guard and error summaries; `duplicate()` keeps both. */
+export class StoreCluster extends Cluster {
+  constructor(private readonly startNodes: ClusterNode[], options: ClusterOptions = {}, private readonly log?: Logger) {
+    super(startNodes, options);
+    summariseErrors(this, log);
+  }
+
+  override duplicate(overrideStartupNodes?: ClusterNode[], overrideOptions?: ClusterOptions): StoreCluster {
+    return new StoreCluster(overrideStartupNodes ?? this.startNodes, { ...this.options, ...overrideOptions }, this.log);
+  }
+
+  override sendCommand(command: Command, stream?: WriteableStream, node?: unknown): unknown {
+    return guardCommand(command, this.options.redisOptions?.commandTimeout) ?? super.sendCommand(command, stream, node);
+  }
+}
