@@ -2,6 +2,18 @@ import { Cluster, Redis, type ClusterNode, type ClusterOptions, type Command, ty
 import type { Logger } from './logger.js';
 import { DeadlineExceeded, tagStore, timeLeftMs } from './storeErrors.js';
 
+/** redis://[user:password@]host:port[/db] as ioredis options. */
+function parseUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    host: u.hostname, port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
 type WriteableStream = Parameters<Redis['sendCommand']>[1];
 
 /** How often repeated connection errors are summarised in one log line. */
@@ -58,9 +70,12 @@ function summariseErrors(client: Redis | Cluster, log: Logger | undefined): void
 
 /** One Redis node, with our command guard and error summaries; `duplicate()` keeps both. */
 export class StoreRedis extends Redis {
-  constructor(target: string | RedisOptions, options: RedisOptions = {}, private readonly log?: Logger) {
-    if (typeof target === 'string') super(target, options);
-    else super({ ...target, ...options });
+  private readonly log: Logger | undefined;
+
+  constructor(target: string | RedisOptions, options: RedisOptions = {}, log?: Logger) {
+    // ioredis parses a URL into options; the one-argument form keeps duplicate() simple.
+    super(typeof target === 'string' ? { ...parseUrl(target), ...options } : { ...target, ...options });
+    this.log = log;
     summariseErrors(this, log);
   }
 
