@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { DeadlineExceeded, tagStore, timeLeftMs } from './storeErrors.js';
+import { DeadlineExceeded, storeCallStarted, tagStore, timeLeftMs } from './storeErrors.js';
 
 const PATCHED = Symbol.for('ticketing.postgresClient');
 
@@ -16,7 +16,9 @@ async function guarded<T>(call: () => Promise<T>, onLate: (value: T) => void = (
     if (left === undefined) return await call();
     let late = false;
     let timer: NodeJS.Timeout | undefined;
+    const finished = storeCallStarted();
     const work = call();
+    work.then(finished, finished);
     work.then((value) => late && onLate(value), () => {});
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -28,6 +30,7 @@ async function guarded<T>(call: () => Promise<T>, onLate: (value: T) => void = (
       return await Promise.race([work, deadline]);
     } finally {
       clearTimeout(timer);
+      finished();
     }
   } catch (err) {
     throw tagStore(err, 'postgres');

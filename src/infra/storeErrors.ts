@@ -62,35 +62,43 @@ export function isDatabaseDataError(err: unknown): boolean {
 }
 
 /**
- * One deadline per request, shared by every store call the request makes: a Redis command
- * gets only the time left (and none once it is gone), a Postgres call likewise. Work outside
- * a request (persister, sweeper) has no deadline and uses the clients' own timeouts.
+ * One deadline per request, shared by every store call the request makes: the time the
+ * request spends waiting on Redis or Postgres (calls running at once count once) may not
+ * exceed its budget. A call gets only what is left, and none once it is spent. Time spent
+ * computing (a bcrypt hash under load) or waiting on purpose (for the persister) is not
+ * store time. Work outside a request (persister, sweeper) uses the clients' own timeouts.
  */
-const deadlines = new AsyncLocalStorage<{ atMs: number }>();
-
-export function withDeadline<T>(timeoutMs: number, work: () => T): T {
-  return deadlines.run({ atMs: Date.now() + timeoutMs }, work);
+interface StoreTime {
+  budgetMs: number;
+  spentMs: number;
+  active: number;
+  busySinceMs: number;
 }
 
-/**
- * A deliberate wait inside a request (a checkout waiting for the persister): its store calls
- * get their own `budgetMs`, and the request's deadline moves by the time it took, so the
- * calls after it still get what was left before it.
- */
-export async function deliberateWait<T>(budgetMs: number, work: () => Promise<T>): Promise<T> {
-  const outer = deadlines.getStore();
-  const started = Date.now();
-  try {
-    return await deadlines.run({ atMs: started + budgetMs }, work);
-  } finally {
-    if (outer) outer.atMs += Date.now() - started;
-  }
+const requests = new AsyncLocalStorage<StoreTime>();
+
+export function withDeadline<T>(budgetMs: number, work: () => T): T {
+  return requests.run({ budgetMs, spentMs: 0, active: 0, busySinceMs: 0 }, work);
 }
 
-/** Milliseconds left before the current request's deadline, or undefined outside a request. */
+/** Store time left to the current request, or undefined outside a request. */
 export function timeLeftMs(): number | undefined {
-  const store = deadlines.getStore();
-  return store ? store.atMs - Date.now() : undefined;
+  const t = requests.getStore();
+  if (!t) return undefined;
+  return t.budgetMs - t.spentMs - (t.active > 0 ? Date.now() - t.busySinceMs : 0);
+}
+
+/** Marks a store call as started; the returned function marks it finished (once). */
+export function storeCallStarted(): () => void {
+  const t = requests.getStore();
+  if (!t) return () => {};
+  if (t.active++ === 0) t.busySinceMs = Date.now();
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--t.active === 0) t.spentMs += Date.now() - t.busySinceMs;
+  };
 }
 
 /** The request's deadline was spent before a store call could be made (or answered). */

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
 import type { Logger } from './logger.js';
-import { DeadlineExceeded, tagStore, timeLeftMs } from './storeErrors.js';
+import { DeadlineExceeded, storeCallStarted, tagStore, timeLeftMs } from './storeErrors.js';
 
 /** redis://[user:password@]host:port[/db] as ioredis options. */
 function parseUrl(url: string): RedisOptions {
@@ -37,6 +37,8 @@ function guardCommand(command: Command, defaultTimeoutMs: number | undefined): P
   }
   // Armed before ioredis arms its own commandTimeout: the first timer armed wins.
   command.setTimeout(Math.min(left, defaultTimeoutMs ?? left));
+  const finished = storeCallStarted();
+  command.promise.then(finished, finished);
   return undefined;
 }
 

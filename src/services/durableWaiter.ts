@@ -2,10 +2,6 @@ import type { RedisClient } from '../infra/redisClient.js';
 import type { Pool } from 'pg';
 import { globalKeys } from '../engine/keys.js';
 import { redisReady } from '../infra/availability.js';
-import { deliberateWait } from '../infra/storeErrors.js';
-
-/** What the final look in Postgres may take after a wait, on top of the wait itself. */
-const FINAL_CHECK_MS = 1_000;
 
 /** What a caller waits for: the sale of an order, or its refund, committed in Postgres. */
 export type Durably = 'sold' | 'refunded';
@@ -91,12 +87,7 @@ export class DurableWaiter {
    * timeoutMs. `listening` is a listener made before the sale was taken: nothing about the
    * order can have been announced before it, so Postgres need not be asked first.
    */
-  wait(orderId: string, timeoutMs: number, what: Durably = 'sold', listening?: Announcements): Promise<boolean> {
-    // Waiting for the persister is not a store call: it does not spend the request's deadline.
-    return deliberateWait(timeoutMs + FINAL_CHECK_MS, () => this.waitFor(orderId, timeoutMs, what, listening));
-  }
-
-  private async waitFor(orderId: string, timeoutMs: number, what: Durably, listening: Announcements | undefined): Promise<boolean> {
+  async wait(orderId: string, timeoutMs: number, what: Durably = 'sold', listening?: Announcements): Promise<boolean> {
     const listener = listening ?? this.listen(orderId);
     const durable = () => this.isDurable(orderId, what).catch(() => false);
     try {
