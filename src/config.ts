@@ -40,17 +40,14 @@ const schema = z.object({
   NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
   /** signs ticket codes (HMAC-SHA256); every API process of one system needs the same. `npm start` keeps one in .data/ when unset */
   TICKET_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'at least 32 bytes').optional(),
-<<<<<<< HEAD
   /** live seat maps: changes are coalesced and sent once per tick */
   LIVE_TICK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   /** live (SSE) connections one process accepts; more get a 503 */
   LIVE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** a live client with more than this unsent is dropped, and resumes with Last-Event-ID */
   LIVE_CLIENT_BUFFER_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(262_144),
-=======
   /** one deadline per request, shared by all of its Redis and Postgres calls */
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
->>>>>>> 2212951 (Errors classified by the client that raised them (Postgres outages no longer open the Redis breaker); one 2 s deadline per request across its store calls; control characters refused at the edge and Postgres class-22 errors answered 400)
 });
 
 function clusterNodesValid(spec: string): boolean {
