@@ -2,7 +2,7 @@
 confirmSale: the seats a user paid for become sold and the sale is appended to the event's
 sales stream (the outbox the persister drains), in one atomic step. The idempotency key
 makes a retry return the first sale instead of selling again.
-KEYS[1] state       hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
+KEYS[1] state       hash: n, status, version, sold, onSaleMs, salesEndMs, highDemand, s:<idx>, u:<user>
 KEYS[2] seats       string: one byte per seat, '0' available, '1' held, '2' sold
 KEYS[3] deadlines   zset: seat index scored by hold deadline (ms since epoch)
 KEYS[4] prices      hash: seat index -> price (cents)
@@ -19,12 +19,14 @@ ARGV[7] payment reference
 ARGV[8..] seat indices that were paid for: must be exactly the user's active hold
 Returns {'ok', streamId, version, idx, priceCents, ...}
         {'replay', orderId, streamId}: this key already bought; nothing changed
-Errors  {'event_not_found'} {'event_closed'} {'no_active_hold'} {'hold_changed'}
+Errors  {'event_not_found'} {'event_closed'} {'sales_ended'} {'not_on_sale'} {'actor_outdated'}
+        {'no_active_hold'} {'hold_changed'}
 ]]
 --@include holdRecords
 --@include seatBytes
 --@include freeHolds
 --@include commitChange
+--@include salesWindow
 local K = {state = KEYS[1], seats = KEYS[2], deadlines = KEYS[3], prices = KEYS[4],
   sales = KEYS[5], idempotency = KEYS[6], orders = KEYS[7]}
 local userId, orderId, idemKey, nowMs = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
@@ -34,11 +36,12 @@ if previous then
   local prevOrder, prevStream = string.match(previous, '^(%S+) (%S+)$')
   return {'replay', prevOrder, prevStream}
 end
-local values = redis.call('HMGET', K.state, 'n', 'status', 'version', 'sold', userField(userId))
+local values = redis.call('HMGET', K.state, 'n', 'status', 'version', 'sold', 'onSaleMs', userField(userId))
 if not values[1] then return {'event_not_found'} end
-if values[2] ~= 'open' then return {'event_closed'} end
+local closed = salesWindowRefusal(K, values[2], values[5], nowMs)
+if closed then return closed end
 
-local mine, expired = splitByDeadline(holdList(values[5]), nowMs)
+local mine, expired = splitByDeadline(holdList(values[6]), nowMs)
 if #mine == 0 then return {'no_active_hold'} end
 local paid = {}
 for i = 8, #ARGV do paid[ARGV[i]] = true end

@@ -3,22 +3,26 @@ extendHold: more time for the user's active hold, once per hold: every seat the 
 now expires `extension` ms after its current deadline. Seats whose hold has lapsed are left
 to expiry. The mark that the hold was extended goes when the hold ends (bought, released or
 lapsed), so the next hold may be extended again. Seat states do not change: no version bump.
-KEYS[1] state      hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>, x:<user>
+KEYS[1] state      hash: n, status, version, sold, onSaleMs, salesEndMs, highDemand, s:<idx>, u:<user>, x:<user>
 KEYS[2] deadlines  zset: seat index scored by hold deadline (ms since epoch)
 ARGV[1] user id
 ARGV[2] now (ms since epoch)
 ARGV[3] extension (ms, > 0)
 Returns {'ok', version, idx, deadlineMs, ...}: every seat the user holds, with its new deadline
-Errors  {'event_not_found'} {'event_closed'} {'no_active_hold'} {'hold_extension_used'}
+Errors  {'event_not_found'} {'event_closed'} {'sales_ended'} {'not_on_sale'} {'actor_outdated'}
+        {'no_active_hold'} {'hold_extension_used'}
 ]]
 --@include holdRecords
 --@include holdSeats
+--@include salesWindow
 local K = {state = KEYS[1], deadlines = KEYS[2]}
 local userId, nowMs, extensionMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 
-local values = redis.call('HMGET', K.state, 'n', 'status', 'version', userField(userId), extendedField(userId))
+local values = redis.call('HMGET', K.state, 'n', 'status', 'version', userField(userId), extendedField(userId), 'onSaleMs')
 if not values[1] then return {'event_not_found'} end
-if values[2] ~= 'open' then return {'event_closed'} end
+-- no more time for a hold that can no longer be bought
+local closed = salesWindowRefusal(K, values[2], values[6], nowMs)
+if closed then return closed end
 local list = holdList(values[4])
 local mine = splitByDeadline(list, nowMs)
 if #mine == 0 then return {'no_active_hold'} end

@@ -1,8 +1,9 @@
 --[[
 loadEvent: create an event's actor from its layout, or rebuild it from the durable record
 (sold seats come from the completed orders passed in). Idempotent: loading an event that is
-already loaded with the same seat count only updates its on-sale time, demand flag and prices.
-KEYS[1] state   hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
+already loaded with the same seat count only updates its sales window, demand flag and prices,
+in one step (an actor loaded before sales ends existed gains its salesEndMs this way).
+KEYS[1] state   hash: n, status, version, sold, onSaleMs, salesEndMs, highDemand, s:<idx>, u:<user>
 KEYS[2] seats   string: one byte per seat, '0' available, '1' held, '2' sold
 KEYS[3] prices  hash: seat index -> price (cents)
 KEYS[4] orders  hash: order id -> "<status> <user id> <comma-separated seat indices>"
@@ -12,8 +13,9 @@ ARGV[3] on-sale time (ms since epoch)
 ARGV[4] high demand ('1' or '0')
 ARGV[5] status ('open' or 'closed')
 ARGV[6] order count m
-ARGV[7..6+m] completed orders, each "<order id> <user id> <comma-separated seat indices>"
-ARGV[7+m..6+m+n] price of each seat in index order (cents)
+ARGV[7] sales end (ms since epoch): no holds or sales from then on
+ARGV[8..7+m] completed orders, each "<order id> <user id> <comma-separated seat indices>"
+ARGV[8+m..7+m+n] price of each seat in index order (cents)
 Returns {'loaded', version} or {'already_loaded', version}
 Errors  {'layout_mismatch', loadedSeatCount} {'bad_layout', reason}
 ]]
@@ -25,7 +27,7 @@ local function writePrices()
   local chunk = {}
   for i = 1, n do
     chunk[#chunk + 1] = i - 1
-    chunk[#chunk + 1] = ARGV[6 + m + i]
+    chunk[#chunk + 1] = ARGV[7 + m + i]
     if #chunk >= 2000 or i == n then
       redis.call('HSET', K.prices, unpack(chunk))
       chunk = {}
@@ -33,21 +35,22 @@ local function writePrices()
   end
 end
 
+if not tonumber(ARGV[7]) then return {'bad_layout', 'sales end'} end
 local loaded = redis.call('HMGET', K.state, 'n', 'version')
 if loaded[1] then
   if tonumber(loaded[1]) ~= n then return {'layout_mismatch', loaded[1]} end
-  if #ARGV ~= 6 + m + n then return {'bad_layout', 'price count'} end
+  if #ARGV ~= 7 + m + n then return {'bad_layout', 'price count'} end
   writePrices()
   return {'already_loaded', commitChange(K, ARGV[1], tonumber(loaded[2]), 'configure', {},
-    {'onSaleMs', ARGV[3], 'highDemand', ARGV[4]})}
+    {'onSaleMs', ARGV[3], 'salesEndMs', ARGV[7], 'highDemand', ARGV[4]})}
 end
 if not n or n < 1 or n % 1 ~= 0 then return {'bad_layout', 'seat count'} end
-if #ARGV ~= 6 + m + n then return {'bad_layout', 'price count'} end
+if #ARGV ~= 7 + m + n then return {'bad_layout', 'price count'} end
 
 local seats = {}
 for i = 1, n do seats[i] = '0' end
 local sold, orders = 0, {}
-for i = 7, 6 + m do
+for i = 8, 7 + m do
   local orderId, userId, seatList = string.match(ARGV[i], '^(%S+) (%S+) (%S+)$')
   if not orderId then return {'bad_layout', 'order ' .. ARGV[i]} end
   for idx in string.gmatch(seatList, '[^,]+') do
@@ -65,4 +68,4 @@ end
 writePrices()
 redis.call('SET', K.seats, table.concat(seats))
 return {'loaded', commitChange(K, ARGV[1], 0, 'load', {}, {'n', n, 'status', ARGV[5], 'sold', sold,
-  'onSaleMs', ARGV[3], 'highDemand', ARGV[4]})}
+  'onSaleMs', ARGV[3], 'salesEndMs', ARGV[7], 'highDemand', ARGV[4]})}

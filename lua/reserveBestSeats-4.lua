@@ -3,7 +3,7 @@ reserveBestSeats: choose the best block of `quantity` adjacent available seats i
 hold it for the user, in one step (no read-then-reserve race). Best: the first section (in
 the order given, the venue's), then the lowest row, then the block nearest the row's middle
 (on a tie, the lower seat numbers). Lapsed holds are freed first (lazy expiry, one batch).
-KEYS[1] state      hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
+KEYS[1] state      hash: n, status, version, sold, onSaleMs, salesEndMs, highDemand, s:<idx>, u:<user>
 KEYS[2] seats      string: one byte per seat, '0' available, '1' held, '2' sold
 KEYS[3] deadlines  zset: seat index scored by hold deadline (ms since epoch)
 KEYS[4] admitted   zset: user id scored by admission deadline (ms); checked when highDemand is '1'
@@ -17,7 +17,8 @@ ARGV[7] quantity (seats in the block)
 ARGV[8] lapsed holds to free first, at most
 ARGV[9..] the sections to search, best first, each "<first seat index> <rows> <seats per row>"
 Returns {'ok', version, idx, deadlineMs, ...}: every seat the user now holds
-Errors  {'event_not_found'} {'event_closed'} {'not_on_sale'} {'admission_required'}
+Errors  {'event_not_found'} {'event_closed'} {'sales_ended'} {'not_on_sale'} {'actor_outdated'}
+        {'admission_required'}
         {'no_seats'} {'too_many_seats'} {'bad_layout', arg} {'seats_unavailable'}
         {'hold_limit_exceeded', heldCount}
 ]]

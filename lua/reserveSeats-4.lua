@@ -1,7 +1,7 @@
 --[[
 reserveSeats: hold 1..maxPerCall seats for one user, all or nothing. Expired holds are
 treated as free (lazy expiry); seats the user already holds keep their deadline.
-KEYS[1] state      hash: n, status, version, sold, onSaleMs, highDemand, s:<idx>, u:<user>
+KEYS[1] state      hash: n, status, version, sold, onSaleMs, salesEndMs, highDemand, s:<idx>, u:<user>
 KEYS[2] seats      string: one byte per seat, '0' available, '1' held, '2' sold
 KEYS[3] deadlines  zset: seat index scored by hold deadline (ms since epoch)
 KEYS[4] admitted   zset: user id scored by admission deadline (ms); checked when highDemand is '1'
@@ -13,7 +13,8 @@ ARGV[5] max seats per call
 ARGV[6] max seats held by one user in this event
 ARGV[7..] seat indices (0-based, distinct)
 Returns {'ok', version, idx, deadlineMs, ...}: every seat the user now holds
-Errors  {'event_not_found'} {'event_closed'} {'not_on_sale'} {'admission_required'}
+Errors  {'event_not_found'} {'event_closed'} {'sales_ended'} {'not_on_sale'} {'actor_outdated'}
+        {'admission_required'}
         {'no_seats'} {'too_many_seats'} {'invalid_seat', arg} {'duplicate_seats', idx}
         {'seats_unavailable', idx, ...} {'hold_limit_exceeded', heldCount}
 ]]

@@ -6,6 +6,10 @@ export const ENGINE_FAILURE_CODES = [
   'event_not_found',
   'event_closed',
   'not_on_sale',
+  /** the sales end (by default the event date) has passed */
+  'sales_ended',
+  /** the actor was loaded before it knew its sales end: reload its settings, then retry */
+  'actor_outdated',
   'admission_required',
   'queue_not_enabled',
   'no_seats',

@@ -3,7 +3,7 @@
  * `{e:<eventId>}`, so each Lua script touches a single Redis Cluster slot.
  */
 export interface EventKeys {
-  /** hash: meta fields (n, status, version, sold, onSaleMs, highDemand) and hold records */
+  /** hash: meta fields (n, status, version, sold, onSaleMs, salesEndMs, highDemand) and hold records */
   state: string;
   seats: string;
   deadlines: string;

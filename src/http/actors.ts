@@ -3,7 +3,13 @@ import { uuid } from './schemas.js';
 import { notFound, unavailable } from './errors.js';
 
 /**
- * The engine refused an event it does not know: either the event does not exist (404) or
+ * Refusals that say the actor must be loaded from Postgres, not that the request is wrong:
+ * Redis lost the actor, or it was loaded before it knew its sales end.
+ */
+export const actorNeedsLoad = (code: string): boolean => code === 'event_not_found' || code === 'actor_outdated';
+
+/**
+ * The engine refused an event it does not know (or knows from an older release): either the event does not exist (404) or
  * Redis lost its actor, which is then rebuilt from Postgres while the client retries (503).
  */
 export async function missingActor(deps: AppDeps, eventId: string): Promise<never> {

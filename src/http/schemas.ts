@@ -32,6 +32,8 @@ const eventFields = {
   venueId: uuid,
   eventDate: isoDate,
   onSaleDate: isoDate,
+  /** default: the event date */
+  salesEndDate: isoDate.optional(),
   highDemand: z.boolean().optional(),
   prices: z.record(z.string().min(1).max(50), z.number().int().min(0).max(10_000_000)),
   /** waiting room: buyers admitted per second, and at once (high-demand events) */
@@ -39,7 +41,8 @@ const eventFields = {
   queueCapacity: z.number().int().min(1).max(1_000_000).optional(),
 };
 export const createEventSchema = z.strictObject(eventFields);
-export const updateEventSchema = z.strictObject(eventFields).partial();
+/** every field optional; salesEndDate null goes back to the default */
+export const updateEventSchema = z.strictObject({ ...eventFields, salesEndDate: isoDate.nullable() }).partial();
 
 export const eventSearchSchema = z.strictObject({
   q: z.string().max(200).optional(),
@@ -99,7 +102,7 @@ export const venueSchema = z.strictObject({
 export const eventSchema = z.strictObject({
   id: uuid, name: z.string(), artist: z.string(), venueId: uuid,
   venue: z.strictObject({ id: uuid, name: z.string(), city: z.string() }),
-  eventDate: isoString, onSaleDate: isoString,
+  eventDate: isoString, onSaleDate: isoString, salesEndDate: isoString,
   status: z.enum(['upcoming', 'on_sale', 'sold_out', 'completed', 'cancelled']), highDemand: z.boolean(), counts,
   queue: z.strictObject({ ratePerSecond: z.number().int(), capacity: z.number().int() }).optional(),
 });

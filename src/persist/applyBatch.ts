@@ -20,6 +20,8 @@ export interface BatchOutcome {
   dead: DeadEntry[];
   /** a refund whose sale is not in Postgres yet: leave it pending, retry later */
   deferred: SalesEntry[];
+  /** events that became sold out or stopped being so: cached status searches are stale */
+  soldOutChanged: string[];
 }
 
 const ONE_VALID_TICKET_PER_SEAT = 'tickets_one_valid_per_seat';
@@ -32,12 +34,24 @@ const INSERT_ORDERS = `
   ON CONFLICT (id) DO NOTHING
   RETURNING id`;
 
+/**
+ * events.seats_sold follows the tickets written and refunded, in the same statement; the
+ * events whose sold-out state flipped come back (RETURNING sees the new count).
+ */
+const COUNT_SOLD = (change: '+' | '-', rows: string) => `
+  UPDATE events e SET seats_sold = e.seats_sold ${change} c.n
+  FROM (SELECT event_id, count(*)::int AS n FROM ${rows} GROUP BY event_id) c WHERE e.id = c.event_id
+  RETURNING e.id AS event_id, (e.seats_sold >= e.seats_total) <> (e.seats_sold ${change === '+' ? '-' : '+'} c.n >= e.seats_total) AS flipped`;
+
 const INSERT_TICKETS = `
-  INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
-  SELECT u.order_id, u.event_id, s.id, u.price_cents, u.holder_id
-  FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::uuid[]) AS u(order_id, event_id, seat_index, price_cents, holder_id)
-  JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
-  ON CONFLICT (order_id, seat_id) DO NOTHING`;
+  WITH inserted AS (
+    INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
+    SELECT u.order_id, u.event_id, s.id, u.price_cents, u.holder_id
+    FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::uuid[]) AS u(order_id, event_id, seat_index, price_cents, holder_id)
+    JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
+    ON CONFLICT (order_id, seat_id) DO NOTHING
+    RETURNING event_id
+  )${COUNT_SOLD('+', 'inserted')}`;
 
 /** $1 order, $2 time (ms); announced: $3 the reason, and an order.refunded entry when it changed the order. */
 const refundStatement = (announce: boolean) => `
@@ -47,8 +61,11 @@ const refundStatement = (announce: boolean) => `
   ), tickets_refunded AS (
     -- checked-in tickets too (they keep checked_in_at): see docs/tickets.md
     UPDATE tickets SET status = 'refunded' WHERE order_id IN (SELECT id FROM refunded) AND status <> 'refunded'
+    RETURNING event_id
+  ), counted AS (${COUNT_SOLD('-', 'tickets_refunded')}
   )${announce ? `, announced AS (${announceRefunded('$3')})` : ''}
-  SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1) AS known`;
+  SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1) AS known,
+    coalesce((SELECT array_agg(event_id) FROM counted WHERE flipped), '{}') AS flipped`;
 const REFUND = refundStatement(false);
 const REFUND_ANNOUNCED = refundStatement(true);
 
@@ -57,7 +74,13 @@ export interface ApplyOptions {
   announce?: boolean;
 }
 
-async function insertSales(client: PoolClient, sales: Sale[], announce: boolean): Promise<void> {
+/** What the statements of one batch share: whether to announce, and the events whose sold-out state flipped. */
+interface BatchContext {
+  announce: boolean;
+  flipped: Set<string>;
+}
+
+async function insertSales(client: PoolClient, sales: Sale[], ctx: BatchContext): Promise<void> {
   if (sales.length === 0) return;
   const inserted = await client.query<{ id: string }>(INSERT_ORDERS, [
     sales.map((s) => s.orderId),
@@ -70,33 +93,38 @@ async function insertSales(client: PoolClient, sales: Sale[], announce: boolean)
     sales.map((s) => s.atMs),
   ]);
   const lines = sales.flatMap((s) => s.seats.map((seat, i) => ({ s, seat, price: s.pricesCents[i]! })));
-  await client.query(INSERT_TICKETS, [
+  const counted = await client.query<{ event_id: string; flipped: boolean }>(INSERT_TICKETS, [
     lines.map((l) => l.s.orderId),
     lines.map((l) => l.s.eventId),
     lines.map((l) => l.seat),
     lines.map((l) => l.price),
     lines.map((l) => l.s.userId),
   ]);
+  for (const row of counted.rows) if (row.flipped) ctx.flipped.add(row.event_id);
   // Only orders this transaction inserted are announced: a replayed entry announces nothing again.
-  if (announce && inserted.rows.length > 0) await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);
+  if (ctx.announce && inserted.rows.length > 0) await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);
 }
 
-/** Applies entries in stream order: runs of sales in bulk, refunds one by one. Returns the deferred refunds. */
-async function applyInOrder(client: PoolClient, entries: SalesEntry[], announce: boolean): Promise<Refund[]> {
+/**
+ * Applies entries in stream order: runs of sales in bulk, refunds one by one. Returns the
+ * deferred refunds; adds events whose sold-out state flipped to `ctx.flipped`.
+ */
+async function applyInOrder(client: PoolClient, entries: SalesEntry[], ctx: BatchContext): Promise<Refund[]> {
   const deferred: Refund[] = [];
   let run: Sale[] = [];
   for (const entry of entries) {
     if (entry.kind === 'sale') {
       run.push(entry);
     } else if (entry.kind === 'refund') {
-      await insertSales(client, run, announce);
+      await insertSales(client, run, ctx);
       run = [];
-      const { rows } = await client.query<{ known: boolean }>(
-        announce ? REFUND_ANNOUNCED : REFUND, announce ? [entry.orderId, entry.atMs, entry.reason] : [entry.orderId, entry.atMs]);
+      const { rows } = await client.query<{ known: boolean; flipped: string[] }>(
+        ctx.announce ? REFUND_ANNOUNCED : REFUND, ctx.announce ? [entry.orderId, entry.atMs, entry.reason] : [entry.orderId, entry.atMs]);
       if (!rows[0]?.known) deferred.push(entry);
+      for (const eventId of rows[0]?.flipped ?? []) ctx.flipped.add(eventId);
     }
   }
-  await insertSales(client, run, announce);
+  await insertSales(client, run, ctx);
   return deferred;
 }
 
@@ -117,30 +145,31 @@ export async function applyBatch(
   beforeCommit: () => void = () => {},
   options: ApplyOptions = {},
 ): Promise<BatchOutcome> {
-  const announce = options.announce ?? true;
   const malformed: DeadEntry[] = entries
     .filter((e) => e.kind === 'malformed')
     .map((entry) => ({ entry, reason: entry.kind === 'malformed' ? entry.reason : '', oversell: false }));
   const valid = entries.filter((e) => e.kind !== 'malformed');
   const client = await pool.connect();
   let broken = false;
+  // a superset after a partial replay (a rolled-back entry's flip stays): it only costs a cache miss
+  const ctx: BatchContext = { announce: options.announce ?? true, flipped: new Set() };
   try {
     try {
       await client.query('BEGIN');
-      const deferred = await applyInOrder(client, valid, announce);
+      const deferred = await applyInOrder(client, valid, ctx);
       beforeCommit();
       await client.query('COMMIT');
-      return { persisted: valid.filter((e) => !deferred.includes(e as Refund)), dead: malformed, deferred };
+      return { persisted: valid.filter((e) => !deferred.includes(e as Refund)), dead: malformed, deferred, soldOutChanged: [...ctx.flipped] };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isDataError(err)) throw err;
     }
-    const outcome: BatchOutcome = { persisted: [], dead: malformed, deferred: [] };
+    const outcome: BatchOutcome = { persisted: [], dead: malformed, deferred: [], soldOutChanged: [] };
     await client.query('BEGIN');
     for (const entry of valid) {
       await client.query('SAVEPOINT entry');
       try {
-        const deferred = await applyInOrder(client, [entry], announce);
+        const deferred = await applyInOrder(client, [entry], ctx);
         await client.query('RELEASE SAVEPOINT entry');
         (deferred.length > 0 ? outcome.deferred : outcome.persisted).push(entry);
       } catch (err) {
@@ -152,7 +181,7 @@ export async function applyBatch(
     }
     beforeCommit();
     await client.query('COMMIT');
-    return outcome;
+    return { ...outcome, soldOutChanged: [...ctx.flipped] };
   } catch (err) {
     broken = true;
     await client.query('ROLLBACK').catch(() => {});

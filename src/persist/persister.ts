@@ -244,6 +244,8 @@ export class Persister {
     for (const dead of outcome.dead) this.logDead(dead);
     const orders = outcome.persisted.map((e) => (e.kind === 'malformed' ? '' : e.orderId)).filter(Boolean);
     if (orders.length > 0) await this.redis.publish(globalKeys(this.prefix).persistedChannel, orders.join(' '));
+    // An event sold out (or back on sale): cached status searches are now wrong.
+    if (outcome.soldOutChanged.length > 0) await this.redis.incr(globalKeys(this.prefix).catalogGeneration);
   }
 
   private logDead({ entry, reason, oversell }: BatchOutcome['dead'][number]): void {

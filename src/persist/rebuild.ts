@@ -10,6 +10,8 @@ export type RebuildResult =
 
 interface EventRow {
   on_sale_date: Date;
+  /** the chosen sales end, else the event date */
+  sales_end: Date;
   high_demand: boolean;
   state: 'scheduled' | 'cancelled';
   queue_rate_per_second: number | null;
@@ -30,7 +32,8 @@ export async function rebuildActor(
   const { engine, pool } = deps;
   const keys = engine.keys(eventId);
   const event = keys
-    ? (await pool.query<EventRow>('SELECT on_sale_date, high_demand, state, queue_rate_per_second, queue_capacity FROM events WHERE id = $1', [eventId])).rows[0]
+    ? (await pool.query<EventRow>(`SELECT on_sale_date, high_demand, state, queue_rate_per_second, queue_capacity,
+         coalesce(sales_end_date, event_date) AS sales_end FROM events WHERE id = $1`, [eventId])).rows[0]
     : undefined;
   if (!keys || !event) return { ok: false, code: 'event_not_found' };
   const [seats, orders] = await Promise.all([
@@ -54,6 +57,7 @@ export async function rebuildActor(
     eventId,
     seatPricesCents: seats.rows.map((r) => r.price_cents),
     onSaleMs: event.on_sale_date.getTime(),
+    salesEndMs: event.sales_end.getTime(),
     highDemand: event.high_demand,
     closed: event.state === 'cancelled',
     orders: orders.rows.map((o) => ({ orderId: o.id, userId: o.user_id, seats: o.seats })),

@@ -38,6 +38,8 @@ export interface EventView {
   venue: { id: string; name: string; city: string };
   eventDate: string;
   onSaleDate: string;
+  /** no holds or sales from then on (the event date unless an admin chose earlier) */
+  salesEndDate: string;
   status: EventStatus;
   highDemand: boolean;
   counts: SeatCounts;
@@ -45,9 +47,17 @@ export interface EventView {
   queue?: { ratePerSecond: number; capacity: number };
 }
 
+/** When the event stops selling: its chosen sales end, else its start. */
+export const salesEndOf = (row: Pick<EventRow, 'sales_end_date' | 'event_date'>): Date => row.sales_end_date ?? row.event_date;
+
+/**
+ * The event's status now. `completed` means its sales are over: from the sales end on (by
+ * default the event date), which the actor enforces too. The search's status filters
+ * (repositories/events.ts) state the same rules in SQL.
+ */
 export function statusOf(row: EventRow, counts: SeatCounts, nowMs: number): EventStatus {
   if (row.state === 'cancelled') return 'cancelled';
-  if (row.event_date.getTime() <= nowMs) return 'completed';
+  if (salesEndOf(row).getTime() <= nowMs) return 'completed';
   if (row.on_sale_date.getTime() > nowMs) return 'upcoming';
   return counts.total > 0 && counts.sold === counts.total ? 'sold_out' : 'on_sale';
 }
@@ -61,6 +71,7 @@ const reviveRow = (row: EventWithVenue): EventWithVenue => ({
   ...row,
   event_date: new Date(row.event_date),
   on_sale_date: new Date(row.on_sale_date),
+  sales_end_date: row.sales_end_date === null ? null : new Date(row.sales_end_date),
   updated_at: new Date(row.updated_at),
 });
 
@@ -157,6 +168,7 @@ export class Catalog {
       venue: { id: row.venue_id, name: row.venue_name, city: row.venue_city },
       eventDate: row.event_date.toISOString(),
       onSaleDate: row.on_sale_date.toISOString(),
+      salesEndDate: salesEndOf(row).toISOString(),
       status: statusOf(row, counts, this.engine.clock.now()),
       highDemand: row.high_demand,
       counts,
@@ -181,7 +193,7 @@ export class Catalog {
 
   /** Writes the event and its whole seat inventory to Postgres, then loads its actor. */
   async createEvent(input: {
-    name: string; artist: string; venueId: string; sections: Section[]; eventDate: Date; onSaleDate: Date;
+    name: string; artist: string; venueId: string; sections: Section[]; eventDate: Date; onSaleDate: Date; salesEndDate?: Date | undefined;
     highDemand: boolean; prices: Record<string, number>; queueRatePerSecond?: number | undefined; queueCapacity?: number | undefined;
     /** a chosen id (seed data); a new one otherwise */
     id?: string;
@@ -191,7 +203,7 @@ export class Catalog {
     await insertEventWithSeats(
       this.pool,
       { id, name: input.name, artist: input.artist, venue_id: input.venueId, event_date: input.eventDate,
-        on_sale_date: input.onSaleDate, high_demand: input.highDemand, prices: input.prices,
+        on_sale_date: input.onSaleDate, sales_end_date: input.salesEndDate ?? null, high_demand: input.highDemand, prices: input.prices,
         queue_rate_per_second: input.queueRatePerSecond ?? null, queue_capacity: input.queueCapacity ?? null },
       seats,
       seats.map(() => randomUUID()),
@@ -201,7 +213,7 @@ export class Catalog {
     return id;
   }
 
-  /** Updates the event in Postgres, then its actor's on-sale time, demand flag and prices. */
+  /** Updates the event in Postgres, then its actor's sales window, demand flag and prices (one atomic script). */
   async updateEvent(eventId: string, patch: EventPatch): Promise<void> {
     await updateEvent(this.pool, eventId, patch);
     await this.invalidate(eventId);

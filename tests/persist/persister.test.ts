@@ -68,9 +68,12 @@ describe('persister', () => {
     const first = await applyBatch(db.pool, entries);
     const second = await applyBatch(db.pool, entries);
     expect(first.persisted).toHaveLength(1);
-    expect(second).toEqual({ persisted: entries, dead: [], deferred: [] });
+    expect(second).toEqual({ persisted: entries, dead: [], deferred: [], soldOutChanged: [] });
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM tickets WHERE event_id = $1', [eventId]);
     expect(rows[0].n).toBe(1);
+    // the sold counter of the status filters counted the sale once, too
+    const counted = await db.pool.query('SELECT seats_sold FROM events WHERE id = $1', [eventId]);
+    expect(counted.rows[0].seats_sold).toBe(1);
   });
 
   it('applies refunds in stream order, so a refunded seat can be sold and persisted again', async () => {

@@ -14,7 +14,7 @@ export interface SaleRequest {
 export type ConfirmResult =
   | { ok: true; replay: false; orderId: string; streamId: string; version: number; seats: SeatLine[]; /** the sale's time, as recorded */ atMs: number }
   | { ok: true; replay: true; orderId: string; streamId: string }
-  | EngineFailure<'event_not_found' | 'event_closed' | 'no_active_hold' | 'hold_changed'>;
+  | EngineFailure<'event_not_found' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'actor_outdated' | 'no_active_hold' | 'hold_changed'>;
 
 /** Sells the user's held seats and appends the sale to the event's sales stream, atomically. */
 export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promise<ConfirmResult> {

@@ -6,6 +6,8 @@ export interface EventInventory {
   /** price of each seat, in seat index order */
   seatPricesCents: readonly number[];
   onSaleMs: number;
+  /** no holds or sales from then on; by default sales never end (engine tests, benchmarks) */
+  salesEndMs?: number;
   highDemand: boolean;
   closed?: boolean;
   /** completed orders to restore as sold seats (a rebuild from the durable record) */
@@ -16,7 +18,10 @@ export type LoadResult =
   | { ok: true; created: boolean; version: number }
   | EngineFailure<'event_not_found' | 'layout_mismatch' | 'bad_layout'>;
 
-/** Creates the event's actor (or only updates its settings if it exists). Idempotent. */
+/** The latest time a Date can hold: "sales never end". */
+const NO_SALES_END_MS = 8.64e15;
+
+/** Creates the event's actor (or only updates its settings, atomically, if it exists). Idempotent. */
 export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promise<LoadResult> {
   const k = ctx.keysFor(inv.eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
@@ -28,7 +33,7 @@ export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promis
       [k.state, k.seats, k.prices, k.orders],
       [
         k.changes, inv.seatPricesCents.length, inv.onSaleMs, inv.highDemand ? '1' : '0',
-        inv.closed ? 'closed' : 'open', orders.length, ...orders, ...inv.seatPricesCents,
+        inv.closed ? 'closed' : 'open', orders.length, inv.salesEndMs ?? NO_SALES_END_MS, ...orders, ...inv.seatPricesCents,
       ],
     ),
   );

@@ -4,7 +4,7 @@ import { readReply, type EngineFailure } from '../errors.js';
 export type ReserveResult =
   | { ok: true; version: number; held: HoldLine[] }
   | EngineFailure<
-      | 'event_not_found' | 'event_closed' | 'not_on_sale' | 'admission_required' | 'no_seats'
+      | 'event_not_found' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'actor_outdated' | 'admission_required' | 'no_seats'
       | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats' | 'seats_unavailable' | 'hold_limit_exceeded'
     >;
 

@@ -7,7 +7,7 @@ import type { Announcements } from '../../services/durableWaiter.js';
 import { fingerprintOf, IdempotencyStore } from '../../services/idempotency.js';
 import { findOrder, soldOrderView, type OrderView } from '../../services/orders.js';
 import { charge } from '../../services/payments.js';
-import { missingActor } from '../actors.js';
+import { actorNeedsLoad, missingActor } from '../actors.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
@@ -54,6 +54,7 @@ export function checkoutRoutes(deps: AppDeps) {
         paymentRef: payment.reference, seats: hold.held.map((h) => h.index),
       });
       if (!sale.ok) {
+        if (actorNeedsLoad(sale.code)) return await missingActor(deps, body.eventId);
         log.info({ event: 'checkout_failed', reason: sale.code, eventId: body.eventId });
         deps.metrics.checkouts.inc({ result: 'failed', reason: sale.code });
         throw engineError(sale.code);

@@ -20,8 +20,6 @@ function decodeCursor(cursor: string): [Date, string] {
   return [when, id!];
 }
 
-const PHASE = { upcoming: 'upcoming', on_sale: 'selling', sold_out: 'selling', completed: 'completed', cancelled: 'cancelled' } as const;
-
 export function eventRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
@@ -29,12 +27,10 @@ export function eventRoutes(deps: AppDeps) {
     const f = validate(eventSearchSchema, c.req.query());
     const rows = await deps.catalog.search({
       q: f.q, city: f.city, venueId: f.venueId, artist: f.artist, from: f.from, to: f.to,
-      phase: f.status && PHASE[f.status], after: f.cursor ? decodeCursor(f.cursor) : undefined, limit: f.limit + 1,
+      status: f.status, after: f.cursor ? decodeCursor(f.cursor) : undefined, limit: f.limit + 1,
     });
     const page = rows.slice(0, f.limit);
-    let events = await Promise.all(page.map((row) => deps.catalog.view(row)));
-    // on_sale and sold_out differ only by live counts, so they are told apart here.
-    if (f.status === 'on_sale' || f.status === 'sold_out') events = events.filter((e) => e.status === f.status);
+    const events = await Promise.all(page.map((row) => deps.catalog.view(row)));
     const nextCursor = rows.length > f.limit ? encodeCursor(page[page.length - 1]!) : null;
     return c.json({ events, nextCursor });
   });
@@ -47,10 +43,10 @@ export function eventRoutes(deps: AppDeps) {
     const venue = await findVenue(deps.pool, body.venueId);
     if (!venue) throw new AppError(400, 'validation_failed', 'No such venue.', { errors: [{ path: 'venueId', message: 'unknown venue' }] });
     checkPrices(venue.sections, body.prices);
-    checkDates(body.eventDate, body.onSaleDate);
+    checkDates(body.eventDate, body.onSaleDate, body.salesEndDate);
     const id = await deps.catalog.createEvent({
       name: body.name, artist: body.artist, venueId: venue.id, sections: venue.sections, eventDate: body.eventDate,
-      onSaleDate: body.onSaleDate, highDemand: body.highDemand ?? false, prices: body.prices,
+      onSaleDate: body.onSaleDate, salesEndDate: body.salesEndDate, highDemand: body.highDemand ?? false, prices: body.prices,
       queueRatePerSecond: body.queueRatePerSecond, queueCapacity: body.queueCapacity,
     });
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(id))!) }, 201);
@@ -65,10 +61,11 @@ export function eventRoutes(deps: AppDeps) {
       throw new AppError(409, 'venue_locked', 'An event keeps the venue its seats were created for; cancel it and create another.');
     }
     if (body.prices) checkPrices((await findVenue(deps.pool, event.venue_id))!.sections, body.prices);
-    checkDates(body.eventDate ?? event.event_date, body.onSaleDate ?? event.on_sale_date);
+    checkDates(body.eventDate ?? event.event_date, body.onSaleDate ?? event.on_sale_date,
+      body.salesEndDate === undefined ? event.sales_end_date : body.salesEndDate);
     await deps.catalog.updateEvent(event.id, {
       name: body.name, artist: body.artist, eventDate: body.eventDate, onSaleDate: body.onSaleDate,
-      highDemand: body.highDemand, prices: body.prices,
+      salesEndDate: body.salesEndDate, highDemand: body.highDemand, prices: body.prices,
       queueRatePerSecond: body.queueRatePerSecond, queueCapacity: body.queueCapacity,
     });
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(event.id))!) });
@@ -85,8 +82,12 @@ function checkPrices(sections: readonly Section[], prices: Record<string, number
   }
 }
 
-function checkDates(eventDate: Date, onSaleDate: Date) {
+/** The sale opens no later than it ends, and ends no later than the event starts. */
+function checkDates(eventDate: Date, onSaleDate: Date, salesEndDate: Date | null | undefined) {
   if (onSaleDate.getTime() > eventDate.getTime()) {
     throw new AppError(400, 'validation_failed', 'The sale cannot open after the event.');
+  }
+  if (salesEndDate && (salesEndDate.getTime() > eventDate.getTime() || salesEndDate.getTime() < onSaleDate.getTime())) {
+    throw new AppError(400, 'validation_failed', 'Sales must end between the on-sale date and the event date.');
   }
 }

@@ -6,7 +6,7 @@ import type { EventLayout } from '../../services/catalog.js';
 import { SeatMapRenderer } from '../../services/seatMap.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
-import { missingActor } from '../actors.js';
+import { actorNeedsLoad, missingActor } from '../actors.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { bestSeatsSchema, extendHoldSchema, seatRequestSchema, uuid } from '../schemas.js';
@@ -57,7 +57,7 @@ export function seatRoutes(deps: AppDeps) {
   type Refusal = Extract<ReserveResult, { ok: false }>;
   /** A refused hold as its problem answer (an actor lost by Redis is restored first). */
   async function holdRefused(c: { get(key: 'log'): AppEnv['Variables']['log'] }, eventId: string, layout: EventLayout, result: Refusal): Promise<never> {
-    if (result.code === 'event_not_found') return missingActor(deps, eventId);
+    if (actorNeedsLoad(result.code)) return missingActor(deps, eventId);
     if (result.code === 'seats_unavailable') {
       c.get('log').info({ event: 'lock_contention', eventId, seats: result.seats?.length ?? 0 });
     }
@@ -96,7 +96,7 @@ export function seatRoutes(deps: AppDeps) {
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.extendHold(body.eventId, user.id);
     if (!result.ok) {
-      if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
+      if (actorNeedsLoad(result.code)) return missingActor(deps, body.eventId);
       throw engineError(result.code);
     }
     c.get('log').info({ event: 'hold_extended', eventId: body.eventId, seats: result.held.length });

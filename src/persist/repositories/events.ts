@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { SeatSpec } from '../../domain/layout.js';
+import { expandLayout, type Section, type SeatSpec } from '../../domain/layout.js';
 import { CANCEL_AND_ANNOUNCE_EVENT } from '../../notify/outboxSql.js';
 import { inTransaction } from '../db.js';
 
@@ -10,28 +10,49 @@ export interface EventRow {
   venue_id: string;
   event_date: Date;
   on_sale_date: Date;
+  /** when sales end; null: at event_date */
+  sales_end_date: Date | null;
   high_demand: boolean;
   state: 'scheduled' | 'cancelled';
   prices: Record<string, number>;
   queue_rate_per_second: number | null;
   queue_capacity: number | null;
+  /** seat count, and seats sold as the persister recorded them (for the status filters) */
+  seats_total: number;
+  seats_sold: number;
   updated_at: Date;
 }
 
 export type EventWithVenue = EventRow & { venue_name: string; venue_city: string };
 
-export type NewEvent = Omit<EventRow, 'state' | 'updated_at' | 'queue_rate_per_second' | 'queue_capacity'> &
-  Partial<Pick<EventRow, 'queue_rate_per_second' | 'queue_capacity'>>;
+type Optional = 'queue_rate_per_second' | 'queue_capacity' | 'sales_end_date';
+export type NewEvent = Omit<EventRow, 'state' | 'updated_at' | 'seats_total' | 'seats_sold' | Optional> &
+  Partial<Pick<EventRow, Optional>>;
 
-/** Inserts the event and its whole seat inventory in one transaction. */
+/** The venue's layout changed while an event was being created from the old one. */
+export class VenueChangedError extends Error {
+  constructor() {
+    super('the venue layout changed while the event was being created');
+    this.name = 'VenueChangedError';
+  }
+}
+
+/**
+ * Inserts the event and its whole seat inventory in one transaction. The venue row is
+ * locked (FOR SHARE) and its layout compared with the seats given: a concurrent venue edit
+ * either waits for this event (and then finds the venue in use) or makes this insert fail.
+ */
 export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: SeatSpec[], seatIds: string[]): Promise<void> {
   return inTransaction(pool, async (client) => {
+    const venue = await client.query<{ sections: Section[] }>('SELECT sections FROM venues WHERE id = $1 FOR SHARE', [event.venue_id]);
+    if (!sameLayout(venue.rows[0]?.sections ?? [], event.prices, seats)) throw new VenueChangedError();
     await client.query(
       `INSERT INTO events (id, name, artist, venue_id, event_date, on_sale_date, high_demand, prices,
-         queue_rate_per_second, queue_capacity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+         queue_rate_per_second, queue_capacity, sales_end_date, seats_total)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [event.id, event.name, event.artist, event.venue_id, event.event_date, event.on_sale_date, event.high_demand,
-        JSON.stringify(event.prices), event.queue_rate_per_second ?? null, event.queue_capacity ?? null],
+        JSON.stringify(event.prices), event.queue_rate_per_second ?? null, event.queue_capacity ?? null,
+        event.sales_end_date ?? null, seats.length],
     );
     await client.query(
       `INSERT INTO seats (id, event_id, seat_index, section, row_label, number, price_cents)
@@ -42,6 +63,14 @@ export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: S
         seats.map((s) => s.number), seats.map((s) => s.priceCents)],
     );
   });
+}
+
+/** Whether `seats` are the seats of `sections` (a section without a price is a different layout). */
+function sameLayout(sections: readonly Section[], prices: Record<string, number>, seats: readonly SeatSpec[]): boolean {
+  if (sections.some((s) => prices[s.name] === undefined)) return false;
+  const expected = expandLayout(sections, prices);
+  return expected.length === seats.length &&
+    expected.every((s, i) => s.section === seats[i]!.section && s.row === seats[i]!.row && s.number === seats[i]!.number);
 }
 
 const EVENT_SELECT = `
@@ -60,14 +89,28 @@ export interface EventFilters {
   artist?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
-  /** which date-derived statuses to keep; on_sale and sold_out differ only in live counts */
-  phase?: 'upcoming' | 'selling' | 'completed' | 'cancelled' | undefined;
+  /** only events in this status, decided in the query (before the page's LIMIT) */
+  status?: 'upcoming' | 'on_sale' | 'sold_out' | 'completed' | 'cancelled' | undefined;
   /** keyset: only events after this (event_date, id) */
   after?: [Date, string] | undefined;
   limit: number;
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/**
+ * Each status as a predicate on the row and the clock ($1), the same rules as the API's
+ * statusOf: sales are over from sales_end_date (by default event_date) on, and sold_out
+ * compares the persisted seat counts (the live actor may be ahead by the persister's lag).
+ */
+const SALES_END = 'coalesce(e.sales_end_date, e.event_date)';
+const STATUS_FILTERS = {
+  cancelled: `e.state = 'cancelled'`,
+  completed: `e.state <> 'cancelled' AND ${SALES_END} <= $1`,
+  upcoming: `e.state <> 'cancelled' AND e.on_sale_date > $1 AND ${SALES_END} > $1`,
+  on_sale: `e.state <> 'cancelled' AND e.on_sale_date <= $1 AND ${SALES_END} > $1 AND e.seats_sold < e.seats_total`,
+  sold_out: `e.state <> 'cancelled' AND e.on_sale_date <= $1 AND ${SALES_END} > $1 AND e.seats_sold >= e.seats_total`,
+} as const;
 
 /** One page of events sorted by (event_date, id); every value is a bind parameter. */
 export async function searchEvents(pool: Pool, f: EventFilters, now: Date): Promise<EventWithVenue[]> {
@@ -84,11 +127,7 @@ export async function searchEvents(pool: Pool, f: EventFilters, now: Date): Prom
   if (f.artist) add('e.artist ILIKE $1', escapeLike(f.artist));
   if (f.from) add('e.event_date >= $1', f.from);
   if (f.to) add('e.event_date <= $1', f.to);
-  if (f.phase === 'cancelled') add(`e.state = 'cancelled'`);
-  if (f.phase && f.phase !== 'cancelled') add(`e.state <> 'cancelled'`);
-  if (f.phase === 'completed') add('e.event_date <= $1', now);
-  if (f.phase === 'upcoming') add('e.on_sale_date > $1 AND e.event_date > $1', now);
-  if (f.phase === 'selling') add('e.on_sale_date <= $1 AND e.event_date > $1', now);
+  if (f.status) add(STATUS_FILTERS[f.status], ...(f.status === 'cancelled' ? [] : [now]));
   if (f.after) add('(e.event_date, e.id) > ($1, $2)', ...f.after);
   params.push(f.limit);
   const { rows } = await pool.query<EventWithVenue>(
@@ -104,6 +143,8 @@ export interface EventPatch {
   artist?: string | undefined;
   eventDate?: Date | undefined;
   onSaleDate?: Date | undefined;
+  /** null: back to the default (the event date) */
+  salesEndDate?: Date | null | undefined;
   highDemand?: boolean | undefined;
   prices?: Record<string, number> | undefined;
   queueRatePerSecond?: number | undefined;
@@ -118,11 +159,13 @@ export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Pr
          event_date = coalesce($4, event_date), on_sale_date = coalesce($5, on_sale_date),
          high_demand = coalesce($6, high_demand), prices = coalesce($7, prices),
          queue_rate_per_second = coalesce($8, queue_rate_per_second), queue_capacity = coalesce($9, queue_capacity),
+         sales_end_date = CASE WHEN $10 THEN $11 ELSE sales_end_date END,
          updated_at = now()
        WHERE id = $1`,
       [id, patch.name ?? null, patch.artist ?? null, patch.eventDate ?? null, patch.onSaleDate ?? null,
         patch.highDemand ?? null, patch.prices ? JSON.stringify(patch.prices) : null,
-        patch.queueRatePerSecond ?? null, patch.queueCapacity ?? null],
+        patch.queueRatePerSecond ?? null, patch.queueCapacity ?? null,
+        patch.salesEndDate !== undefined, patch.salesEndDate ?? null],
     );
     if (patch.prices) {
       await client.query(
