@@ -30,7 +30,13 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
     get: { summary: 'All venues', ok: [200, wrap('venues', z.array(s.venueSchema))], errors: [] },
     post: { summary: 'Create a venue', auth: 'admin', body: s.createVenueSchema, ok: [201, wrap('venue', s.venueSchema)], errors: [400, 401, 403] },
   },
-  '/api/venues/{id}': { get: { summary: 'A venue with its layout', ok: [200, wrap('venue', s.venueSchema)], errors: [404] } },
+  '/api/venues/{id}': {
+    get: { summary: 'A venue with its layout', ok: [200, wrap('venue', s.venueSchema)], errors: [404] },
+    put: {
+      summary: 'Change a venue: name, address, city; sections only while no event uses it (else 409 venue_in_use)', auth: 'admin',
+      body: s.updateVenueSchema, ok: [200, wrap('venue', s.venueSchema)], errors: [400, 401, 403, 404, 409],
+    },
+  },
   '/api/events': {
     get: {
       summary: 'Search events, sorted by date', query: s.eventSearchSchema,
@@ -98,6 +104,13 @@ export const OPERATIONS: Record<string, Partial<Record<'get' | 'post' | 'put' | 
   '/api/queue/{eventId}/position': { get: { summary: 'Place in the waiting room', auth: 'user', ok: [200, s.queueStandingSchema], errors: [401, 404, 409] } },
   '/api/queue/{eventId}/status': { get: { summary: 'Waiting, admitted or expired', auth: 'user', ok: [200, s.queueStatusSchema], errors: [401, 404, 409] } },
   '/api/queue/{eventId}/leave': { post: { summary: 'Give up the place or admission', auth: 'user', ok: [204], errors: [401] } },
+  '/api/admin/orders': {
+    get: {
+      summary: "Every buyer's orders, newest first; filters email, eventId, status, from, to; keyset pages", auth: 'admin',
+      query: s.adminOrderSearchSchema,
+      ok: [200, z.strictObject({ orders: z.array(s.orderSchema), nextCursor: z.string().nullable() })], errors: [400, 401, 403],
+    },
+  },
   '/api/admin/events/{id}/stats': { get: { summary: 'Live counts and revenue', auth: 'admin', ok: [200, s.statsSchema], errors: [401, 403, 404] } },
   '/api/admin/events/{id}/cancel': {
     post: {

@@ -26,6 +26,9 @@ export const createVenueSchema = z.strictObject({
     .refine((s) => capacityOf(s) <= 100_000, 'at most 100,000 seats'),
 });
 
+/** any of the fields; sections only while no event uses the venue */
+export const updateVenueSchema = createVenueSchema.partial();
+
 const eventFields = {
   name: z.string().trim().min(1).max(200),
   artist: z.string().trim().min(1).max(200),
@@ -52,6 +55,18 @@ export const eventSearchSchema = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   status: z.enum(['upcoming', 'on_sale', 'sold_out', 'completed', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+export const adminOrderSearchSchema = z.strictObject({
+  /** the buyer's email, matched exactly in any case */
+  email: email.optional(),
+  eventId: uuid.optional(),
+  status: z.enum(['completed', 'refunded', 'cancelled']).optional(),
+  /** created at or after / at or before */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });

@@ -11,7 +11,8 @@ export interface OrderView {
   items: { seatId: string; section: string; row: string; number: string; priceCents: number }[];
 }
 
-const ORDER_SELECT = `
+/** An order with its items: add a WHERE on `o` and GROUP BY o.id. */
+export const ORDER_SELECT = `
   SELECT o.id, o.user_id, o.event_id, o.status, o.total_cents, o.currency, o.created_at,
     coalesce(json_agg(json_build_object('seatId', s.id, 'section', s.section, 'row', s.row_label,
       'number', s.number, 'priceCents', t.price_cents) ORDER BY s.seat_index) FILTER (WHERE s.id IS NOT NULL), '[]') AS items
@@ -19,12 +20,12 @@ const ORDER_SELECT = `
   LEFT JOIN tickets t ON t.order_id = o.id
   LEFT JOIN seats s ON s.id = t.seat_id`;
 
-interface OrderRow {
+export interface OrderRow {
   id: string; user_id: string; event_id: string; status: OrderView['status']; total_cents: number;
   currency: 'USD'; created_at: Date; items: OrderView['items'];
 }
 
-const toView = (r: OrderRow): OrderView => ({
+export const toView = (r: OrderRow): OrderView => ({
   id: r.id, userId: r.user_id, eventId: r.event_id, status: r.status, totalCents: r.total_cents,
   currency: r.currency, createdAt: r.created_at.toISOString(), items: r.items,
 });

@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
 import { cancelEvent } from '../../services/cancellation.js';
 import { eventStats } from '../../services/eventStats.js';
+import { decodeOrderCursor, searchOrders } from '../../services/orderSearch.js';
 import { knownEvent } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
-import { notFound, unavailable } from '../errors.js';
+import { validate } from '../body.js';
+import { AppError, notFound, unavailable } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
+import { adminOrderSearchSchema } from '../schemas.js';
 import { webhookRoutes } from './webhooks.js';
 
 export function adminRoutes(deps: AppDeps) {
@@ -12,6 +15,14 @@ export function adminRoutes(deps: AppDeps) {
   app.use(async (c, next) => {
     requireAdmin(c);
     await next();
+  });
+
+  /** Every buyer's orders, newest first, by keyset pages (support staff find a buyer by email). */
+  app.get('/orders', async (c) => {
+    const f = validate(adminOrderSearchSchema, c.req.query());
+    const before = f.cursor === undefined ? undefined : decodeOrderCursor(f.cursor);
+    if (f.cursor !== undefined && !before) throw new AppError(400, 'validation_failed', 'The cursor is not valid.');
+    return c.json(await searchOrders(deps.pool, { ...f, before }));
   });
 
   app.get('/events/:id/stats', async (c) => c.json(await eventStats(deps, (await knownEvent(deps, c.req.param('id'))).id)));

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Section } from '../../domain/layout.js';
+import { VenueChangedError } from '../../persist/repositories/events.js';
 import { findVenue } from '../../persist/repositories/venues.js';
 import type { EventWithVenue } from '../../services/catalog.js';
 import { knownEvent } from '../actors.js';
@@ -48,6 +49,9 @@ export function eventRoutes(deps: AppDeps) {
       name: body.name, artist: body.artist, venueId: venue.id, sections: venue.sections, eventDate: body.eventDate,
       onSaleDate: body.onSaleDate, salesEndDate: body.salesEndDate, highDemand: body.highDemand ?? false, prices: body.prices,
       queueRatePerSecond: body.queueRatePerSecond, queueCapacity: body.queueCapacity,
+    }).catch((err: unknown) => {
+      if (err instanceof VenueChangedError) throw new AppError(409, 'venue_changed', 'The venue\'s sections changed meanwhile; check the prices and retry.');
+      throw err;
     });
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(id))!) }, 201);
   });

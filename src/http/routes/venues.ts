@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { findVenue, insertVenue, listVenues } from '../../persist/repositories/venues.js';
+import { findVenue, insertVenue, listVenues, updateVenue } from '../../persist/repositories/venues.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, notFound } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
-import { createVenueSchema, uuid } from '../schemas.js';
+import { createVenueSchema, updateVenueSchema, uuid } from '../schemas.js';
 
 export function venueRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -22,6 +22,17 @@ export function venueRoutes(deps: AppDeps) {
     const venue = await insertVenue(deps.pool, { id: randomUUID(), address: '', ...body });
     if (!venue) throw new AppError(500, 'internal', 'venue not created');
     return c.json({ venue }, 201);
+  });
+  app.put('/:id', async (c) => {
+    requireAdmin(c);
+    const body = await jsonBody(c, updateVenueSchema);
+    const id = uuid.safeParse(c.req.param('id'));
+    const result = id.success ? await updateVenue(deps.pool, id.data, body) : { ok: false as const, code: 'not_found' as const };
+    if (!result.ok && result.code === 'not_found') throw notFound('venue');
+    if (!result.ok) throw new AppError(409, 'venue_in_use', 'Events use this venue: its sections can no longer change (its name, address and city can).');
+    // the venue's events carry its name and city in their cached copies
+    await Promise.all(result.eventIds.map((eventId) => deps.catalog.invalidate(eventId)));
+    return c.json({ venue: result.venue });
   });
   return app;
 }
