@@ -7,6 +7,7 @@ import type { Role } from '../persist/repositories/users.js';
 import { allEventIds, rebuild, verify } from './commands/verify.js';
 import { listEvents, listHolds, showEvent, showQueue } from './commands/events.js';
 import { runMigrations, sweep } from './commands/maintenance.js';
+import { listOrders, type OrderOptions } from './commands/orders.js';
 import { outbox } from './commands/outbox.js';
 import { seed } from './commands/seed.js';
 import { status } from './commands/status.js';
@@ -69,6 +70,12 @@ program.command('queue').argument('<eventId>')
   .option('--limit <n>', 'how many waiting buyers to list', positiveInt, 20)
   .description("the event's waiting room: the head of the queue and who is admitted")
   .action(action((rt, id: string, opts: { limit: number }) => showQueue(rt, id, opts.limit)));
+
+program.command('orders').description("orders newest first: a buyer's (by email), an event's, by status")
+  .option('--email <email>', "the buyer's email (any case)").option('--event <eventId>', 'only this event')
+  .option('--status <status>', 'completed, refunded or cancelled').option('--limit <n>', 'how many (at most 100)', positiveInt, 20)
+  .option('--cursor <cursor>', 'the next page, as printed by the previous one')
+  .action(action((rt, opts: OrderOptions) => listOrders(rt, opts)));
 
 program.command('verify').argument('[eventId]').option('--all', 'every event')
   .description('reconcile Redis and Postgres seat by seat and explain each difference (exit 1 on any)')

@@ -64,7 +64,7 @@ describe('ticketctl', () => {
   let highDemand: string;
 
   it('has --help on every command (exit 0) and exits 2 on bad usage', async () => {
-    for (const cmd of ['status', 'events', 'event', 'holds', 'queue', 'verify', 'rebuild', 'sweep', 'seed', 'migrate', 'tokens']) {
+    for (const cmd of ['status', 'events', 'event', 'holds', 'queue', 'orders', 'verify', 'rebuild', 'sweep', 'seed', 'migrate', 'tokens']) {
       const r = await ticketctl([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout).toContain(`Usage: ticketctl ${cmd}`);
@@ -168,6 +168,28 @@ describe('ticketctl', () => {
     expect(soldAfter).toEqual([...soldBefore, 30].sort((x, y) => x - y));
     expect((await ticketctl(['verify', onSale])).code).toBe(0);
   });
+
+  it("lists a buyer's orders by email, newest first, in pages", async () => {
+    const [buyer, other] = await seedUsers(db.pool, 2);
+    const first = await sell(onSale, buyer!, [10]);
+    const second = await sell(onSale, buyer!, [11, 12]);
+    await sell(onSale, other!, [13]);
+    await drain();
+    const email = (await db.pool.query('SELECT email FROM users WHERE id = $1', [buyer])).rows[0].email as string;
+    const all = await json(['orders', '--email', email.toUpperCase()]);
+    expect(all.code).toBe(0);
+    expect(all.data.orders.map((o: { id: string }) => o.id)).toEqual([second, first]);
+    expect(all.data.orders[0].items.map((i: { row: string; number: string }) => `${i.row}-${i.number}`)).toEqual(['1-12', '1-13']);
+    const page = await json(['orders', '--email', email, '--limit', '1']);
+    expect(page.data.orders.map((o: { id: string }) => o.id)).toEqual([second]);
+    const next = await json(['orders', '--email', email, '--limit', '1', '--cursor', page.data.nextCursor]);
+    expect([next.data.orders.map((o: { id: string }) => o.id), next.data.nextCursor]).toEqual([[first], null]);
+    const text = await ticketctl(['orders', '--email', email]);
+    expect(text.stdout).toMatch(/^ID\s+CREATEDAT\s+STATUS/);
+    expect(text.stdout).toContain('Floor 1-12, Floor 1-13');
+    expect((await ticketctl(['orders', '--status', 'paid'])).code).toBe(2);
+    expect((await ticketctl(['orders', '--cursor', 'forged'])).code).toBe(2);
+  }, 60_000);
 
   it('sweeps expired holds', async () => {
     const r = await json(['sweep']);

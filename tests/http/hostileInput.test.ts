@@ -11,6 +11,8 @@ import { seedEvent, type SeededEvent } from '../support/world.js';
 let api: ApiFixture;
 let world: SeededEvent;
 let upcoming: SeededEvent;
+/** on sale from a minute ago, its sales ended 30 s ago (long before the event) */
+let ended: SeededEvent;
 let admin: { id: string; token: string };
 let holder: { id: string; token: string };
 let owner: { id: string; token: string };
@@ -27,6 +29,9 @@ beforeAll(async () => {
   await api.db.pool.query('UPDATE events SET on_sale_date = $2 WHERE id = $1', [upcoming.eventId, new Date(api.fx.clock.now() + 86_400_000)]);
   await api.fx.engine.dropActor(upcoming.eventId);
   await rebuildActor({ engine: api.fx.engine, pool: api.db.pool }, upcoming.eventId);
+  ended = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 5 });
+  await api.db.pool.query('UPDATE events SET sales_end_date = $2 WHERE id = $1', [ended.eventId, new Date(api.fx.clock.now() - 30_000)]);
+  await rebuildActor({ engine: api.fx.engine, pool: api.db.pool }, ended.eventId);
   admin = await api.user('admin');
   [holder, owner, stranger] = [await api.user(), await api.user(), await api.user()];
   const out = await api.user();
@@ -55,14 +60,15 @@ const seat = (i: number) => world.seatIds[i]!;
 async function fingerprint() {
   const { rows } = await api.db.pool.query(`
     SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM venues) AS venues,
-           (SELECT count(*) FROM events) AS events, (SELECT string_agg(state || name || on_sale_date, ',' ORDER BY id) FROM events) AS event_rows,
+           (SELECT count(*) FROM events) AS events, (SELECT string_agg(state || name || on_sale_date || coalesce(sales_end_date::text, '-'), ',' ORDER BY id) FROM events) AS event_rows,
+           (SELECT string_agg(name || city || address || sections::text, ',' ORDER BY id) FROM venues) AS venue_rows,
            (SELECT count(*) FROM seats) AS seats, (SELECT string_agg(status, ',' ORDER BY id) FROM orders) AS orders,
            (SELECT count(*) FROM tickets WHERE status = 'valid') AS tickets,
            (SELECT string_agg(role, ',' ORDER BY id) FROM users) AS roles,
            (SELECT count(*) FROM webhooks WHERE deleted_at IS NULL) AS webhooks,
            (SELECT string_agg(holder_id || ':' || version || ':' || status, ',' ORDER BY id) FROM tickets) AS ticket_rows,
            (SELECT count(*) FROM ticket_transfers) AS transfers`);
-  const live = await Promise.all([world.eventId, upcoming.eventId].map(async (id) => {
+  const live = await Promise.all([world.eventId, upcoming.eventId, ended.eventId].map(async (id) => {
     const snap = await api.fx.engine.snapshotEvent(id);
     return snap.ok ? [snap.version, snap.states] : [snap.code];
   }));
@@ -130,6 +136,7 @@ const CASES: Case[] = [
   { name: 'seats already held by another', who: 'stranger', method: 'POST', path: '/api/seats/reserve', body: () => reserveBody([seat(1)]), status: 409, code: 'seats_unavailable' },
   { name: 'a sold seat', who: 'stranger', method: 'POST', path: '/api/seats/reserve', body: () => reserveBody([seat(0)]), status: 409, code: 'seats_unavailable' },
   { name: 'an event not on sale yet', who: 'stranger', method: 'POST', path: '/api/seats/reserve', body: () => ({ eventId: upcoming.eventId, seatIds: [upcoming.seatIds[0]] }), status: 409, code: 'event_not_on_sale' },
+  { name: 'an event whose sales ended', who: 'stranger', method: 'POST', path: '/api/seats/reserve', body: () => ({ eventId: ended.eventId, seatIds: [ended.seatIds[0]] }), status: 409, code: 'event_not_on_sale' },
   { name: 'an unknown event', who: 'stranger', method: 'POST', path: '/api/seats/reserve', body: () => ({ eventId: ZERO_UUID, seatIds: [ZERO_UUID] }), status: 404, code: 'not_found' },
   { name: 'limit 0', method: 'GET', path: '/api/events?limit=0', status: 400, code: 'validation_failed' },
   { name: 'limit 101', method: 'GET', path: '/api/events?limit=101', status: 400, code: 'validation_failed' },
@@ -147,6 +154,36 @@ const CASES: Case[] = [
   { name: 'a negative price', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ prices: { Floor: -1 } }), status: 400, code: 'validation_failed' },
   { name: 'a sale opening after the event', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ onSaleDate: '2999-01-01T00:00:00Z' }), status: 400, code: 'validation_failed' },
   { name: 'a date without a zone', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ eventDate: '2031-01-01 20:00' }), status: 400, code: 'validation_failed' },
+  // sales end
+  { name: 'sales ending after the event', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ salesEndDate: '2999-01-01T00:00:00Z' }), status: 400, code: 'validation_failed' },
+  { name: 'sales ending before they open', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ salesEndDate: '2000-01-01T00:00:00Z' }), status: 400, code: 'validation_failed' },
+  { name: 'a sales end that is not a date', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ salesEndDate: 'tomorrow' }), status: 400, code: 'validation_failed' },
+  { name: 'a sales end as a number', who: 'admin', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ salesEndDate: 1_900_000_000_000 }), status: 400, code: 'validation_failed' },
+  { name: 'moving the event before its sales end', who: 'admin', method: 'PUT', path: () => `/api/events/${ended.eventId}`, body: () => ({ eventDate: '2029-12-31T23:59:15Z' }), status: 400, code: 'validation_failed' },
+  { name: 'a user ending sales', who: 'stranger', method: 'PUT', path: () => `/api/events/${world.eventId}`, body: () => ({ salesEndDate: '2030-01-01T00:00:00Z' }), status: 403, code: 'forbidden' },
+  // venue edits
+  { name: 'a new layout for a venue in use', who: 'admin', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ sections: [{ name: 'Floor', rows: 1, seatsPerRow: 1 }] }), status: 409, code: 'venue_in_use' },
+  { name: 'a venue with a new capacity', who: 'admin', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ capacity: 1 }), status: 400, code: 'validation_failed' },
+  { name: 'a venue id in the body', who: 'admin', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ id: ZERO_UUID, name: 'V' }), status: 400, code: 'validation_failed' },
+  { name: 'an empty venue name', who: 'admin', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ name: '  ' }), status: 400, code: 'validation_failed' },
+  { name: 'a venue section of 0 rows', who: 'admin', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ sections: [{ name: 'A', rows: 0, seatsPerRow: 1 }] }), status: 400, code: 'validation_failed' },
+  { name: '__proto__ in a venue edit', who: 'admin', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ('{"name":"V","__proto__":{"capacity":1}}'), status: 400, code: 'validation_failed' },
+  { name: 'an unknown venue', who: 'admin', method: 'PUT', path: `/api/venues/${ZERO_UUID}`, body: () => ({ name: 'V' }), status: 404, code: 'not_found' },
+  { name: 'SQL in a venue id', who: 'admin', method: 'PUT', path: "/api/venues/1'%20OR%20'1'='1", body: () => ({ name: 'V' }), status: 404, code: 'not_found' },
+  { name: 'a user renaming a venue', who: 'stranger', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ name: 'Mine' }), status: 403, code: 'forbidden' },
+  { name: 'renaming a venue without a session', method: 'PUT', path: () => `/api/venues/${world.venueId}`, body: () => ({ name: 'Mine' }), status: 401, code: 'unauthenticated' },
+  // admin order search
+  { name: 'a user searching all orders', who: 'stranger', method: 'GET', path: '/api/admin/orders', status: 403, code: 'forbidden' },
+  { name: 'searching all orders without a session', method: 'GET', path: '/api/admin/orders', status: 401, code: 'unauthenticated' },
+  { name: 'an order search of limit 0', who: 'admin', method: 'GET', path: '/api/admin/orders?limit=0', status: 400, code: 'validation_failed' },
+  { name: 'an order search of limit 101', who: 'admin', method: 'GET', path: '/api/admin/orders?limit=101', status: 400, code: 'validation_failed' },
+  { name: 'a forged order cursor', who: 'admin', method: 'GET', path: `/api/admin/orders?cursor=${Buffer.from(`2030-01-01|${ZERO_UUID}`).toString('base64url')}`, status: 400, code: 'validation_failed' },
+  { name: 'SQL in an order cursor', who: 'admin', method: 'GET', path: `/api/admin/orders?cursor=${Buffer.from("2030-01-01T00:00:00.000000Z|x' OR '1'='1").toString('base64url')}`, status: 400, code: 'validation_failed' },
+  { name: 'an unknown order status', who: 'admin', method: 'GET', path: '/api/admin/orders?status=paid', status: 400, code: 'validation_failed' },
+  { name: 'SQL in an email filter', who: 'admin', method: 'GET', path: `/api/admin/orders?email=${encodeURIComponent("x' OR '1'='1")}`, status: 400, code: 'validation_failed' },
+  { name: 'an eventId filter that is not a UUID', who: 'admin', method: 'GET', path: '/api/admin/orders?eventId=42', status: 400, code: 'validation_failed' },
+  { name: 'an order date that is not a date', who: 'admin', method: 'GET', path: '/api/admin/orders?from=last%20week', status: 400, code: 'validation_failed' },
+  { name: 'an unknown order filter', who: 'admin', method: 'GET', path: '/api/admin/orders?userId=1', status: 400, code: 'validation_failed' },
   // injection strings in ids and filters
   { name: "SQL in an event id", method: 'GET', path: "/api/events/1'%20OR%20'1'='1", status: 404, code: 'not_found' },
   { name: 'SQL in a venueId filter', method: 'GET', path: "/api/events?venueId=1'%20OR%201=1--", status: 400, code: 'validation_failed' },

@@ -1,6 +1,7 @@
 import { backlogTotal, streamBacklog } from '../../persist/backlog.js';
 import { CliError, table, when, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
+import { salesEndOf } from '../../services/catalog.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,6 +47,7 @@ export async function showEvent(rt: Runtime, eventId: string): Promise<Report> {
   ]);
   const data = {
     id: row.id, name: row.name, venue: row.venue_name, eventDate: row.event_date.toISOString(), onSaleDate: row.on_sale_date.toISOString(),
+    salesEndDate: salesEndOf(row).toISOString(),
     state: row.state, highDemand: row.high_demand, actor: snap.ok ? snap.status : 'missing', version: snap.ok ? snap.version : null,
     counts: snap.ok ? snap.counts : null, soldPostgres: sold.get(eventId) ?? 0,
     holds: { count: holds.length, nextExpiry: holds[0] ? when(holds[0].deadlineMs) : null, lastExpiry: holds.length ? when(holds[holds.length - 1]!.deadlineMs) : null },
@@ -54,7 +56,7 @@ export async function showEvent(rt: Runtime, eventId: string): Promise<Report> {
   const c = data.counts;
   const text = [
     `${data.name} (${data.id})`,
-    `venue ${data.venue}, event ${data.eventDate}, on sale ${data.onSaleDate}, ${data.state}${data.highDemand ? ', high demand' : ''}`,
+    `venue ${data.venue}, event ${data.eventDate}, on sale ${data.onSaleDate} until ${data.salesEndDate}, ${data.state}${data.highDemand ? ', high demand' : ''}`,
     `actor ${data.actor}, version ${data.version ?? '-'}`,
     c ? `seats ${c.total}: ${c.available} available, ${c.held} held, ${c.sold} sold (Postgres: ${data.soldPostgres} sold)` : 'seats: actor missing (ticketctl rebuild)',
     `holds ${data.holds.count}, next expiry ${data.holds.nextExpiry ?? '-'}, last ${data.holds.lastExpiry ?? '-'}`,
