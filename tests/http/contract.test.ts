@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { OPERATIONS } from '../../src/http/openapi.js';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
+import { expectBody, expectProblem } from '../support/responses.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
 
 /** The HTTP contract, endpoint by endpoint, over real HTTP; every body is checked against its schema. */
@@ -14,20 +15,6 @@ beforeAll(async () => {
   admin = await api.user('admin');
 });
 afterAll(() => api.close());
-
-async function expectBody<S extends z.ZodType>(res: Response, status: number, schema: S): Promise<z.infer<S>> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return schema.parse(JSON.parse(text));
-}
-
-async function expectProblem(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const body = s.problemSchema.parse(await res.json());
-  expect(body.code).toBe(code);
-  return body;
-}
 
 /** A time relative to the app's (fake) clock. */
 const at = (offsetMs: number) => new Date(api.fx.clock.now() + offsetMs).toISOString();

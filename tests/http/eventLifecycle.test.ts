@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
+import { expectBody, expectProblem } from '../support/responses.js';
 
 /** Sales end (enforced by the actor, seen through HTTP) and the status filters of the event search. */
 
@@ -18,17 +19,6 @@ beforeAll(async () => {
   admin = await api.user('admin');
 });
 afterAll(() => api.close());
-
-async function expectBody<S extends z.ZodType>(res: Response, status: number, schema: S): Promise<z.infer<S>> {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return schema.parse(JSON.parse(text));
-}
-async function expectProblem(res: Response, status: number, code: string) {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  expect(JSON.parse(text).code).toBe(code);
-}
 
 async function venue(seats: number): Promise<string> {
   const body = { name: 'Hall', city: 'Porto', sections: [{ name: 'A', rows: 1, seatsPerRow: seats }] };
