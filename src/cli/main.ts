@@ -7,7 +7,7 @@ import type { Role } from '../persist/repositories/users.js';
 import { allEventIds, rebuild, verify } from './commands/verify.js';
 import { listEvents, listHolds, showEvent, showQueue } from './commands/events.js';
 import { runMigrations, sweep } from './commands/maintenance.js';
-import { listOrders, type OrderOptions } from './commands/orders.js';
+import { listOrders, ORDER_STATUSES, type OrderOptions } from './commands/orders.js';
 import { outbox } from './commands/outbox.js';
 import { seed } from './commands/seed.js';
 import { status } from './commands/status.js';
@@ -73,7 +73,8 @@ program.command('queue').argument('<eventId>')
 
 program.command('orders').description("orders newest first: a buyer's (by email), an event's, by status")
   .option('--email <email>', "the buyer's email (any case)").option('--event <eventId>', 'only this event')
-  .option('--status <status>', 'completed, refunded or cancelled').option('--limit <n>', 'how many (at most 100)', positiveInt, 20)
+  .addOption(new Option('--status <status>', 'only orders in this status').choices(ORDER_STATUSES))
+  .option('--limit <n>', 'how many (at most 100)', positiveInt, 20)
   .option('--cursor <cursor>', 'the next page, as printed by the previous one')
   .action(action((rt, opts: OrderOptions) => listOrders(rt, opts)));
 
