@@ -41,6 +41,22 @@ describe('the sales end', () => {
     expect(await rawState(fx, eventId)).toEqual(before);
   });
 
+  it('best available and hold extension ask the same window', async () => {
+    const area = [{ firstIndex: 0, rows: 1, seatsPerRow: 10 }];
+    expect(await fx.engine.reserveBestSeats(eventId, 'alice', 2, area)).toMatchObject({ ok: true });
+    const before = await rawState(fx, eventId);
+    fx.clock.set(salesEndMs);
+    expect(await fx.engine.reserveBestSeats(eventId, 'bob', 2, area)).toEqual({ ok: false, code: 'sales_ended' });
+    expect(await fx.engine.extendHold(eventId, 'alice')).toEqual({ ok: false, code: 'sales_ended' });
+    expect(await rawState(fx, eventId)).toEqual(before);
+    await fx.redis.hdel(fx.engine.keys(eventId)!.state, 'salesEndMs');
+    expect(await fx.engine.reserveBestSeats(eventId, 'bob', 2, area)).toEqual({ ok: false, code: 'actor_outdated' });
+    expect(await fx.engine.extendHold(eventId, 'alice')).toEqual({ ok: false, code: 'actor_outdated' });
+    await fx.engine.loadEvent(inventory({ salesEndMs: salesEndMs + 1 }));
+    expect(await fx.engine.extendHold(eventId, 'alice')).toMatchObject({ ok: true });
+    expect(await fx.engine.reserveBestSeats(eventId, 'bob', 2, area)).toMatchObject({ ok: true });
+  });
+
   it('a sale already made replays after the end: the refusal comes after the idempotency check', async () => {
     await fx.engine.reserveSeats(eventId, 'alice', [4]);
     const first = await fx.engine.confirmSale(sale([4], 'key-1'));
