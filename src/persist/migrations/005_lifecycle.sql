@@ -12,7 +12,7 @@ ALTER TABLE events ADD CONSTRAINT events_sales_end_in_window
 -- the persister keeps seats_sold in step in the same transaction that writes the tickets
 -- and refunds; a filter is then a plain predicate applied before the LIMIT of a page.
 -- Derived data, so deliberately without CHECKs: a drifted counter must never make the
--- database refuse a real sale; `ticketctl verify` compares it with the tickets.
+-- database refuse a real sale (docs/lifecycle.md shows the recount).
 ALTER TABLE events
   ADD COLUMN seats_total integer NOT NULL DEFAULT 0,
   ADD COLUMN seats_sold integer NOT NULL DEFAULT 0;
