@@ -171,23 +171,23 @@ describe('ticketctl', () => {
 
   it("lists a buyer's orders by email, newest first, in pages", async () => {
     const [buyer, other] = await seedUsers(db.pool, 2);
-    // seats of row 2, which no other case here touches
-    const first = await sell(onSale, buyer!, [40]);
-    const second = await sell(onSale, buyer!, [41, 42]);
-    await sell(onSale, other!, [43]);
+    // seats of row 3, which no other case here touches
+    const first = await sell(onSale, buyer!, [80]);
+    const second = await sell(onSale, buyer!, [81, 82]);
+    await sell(onSale, other!, [83]);
     await drain();
     const email = (await db.pool.query('SELECT email FROM users WHERE id = $1', [buyer])).rows[0].email as string;
     const all = await json(['orders', '--email', email.toUpperCase()]);
     expect(all.code).toBe(0);
     expect(all.data.orders.map((o: { id: string }) => o.id)).toEqual([second, first]);
-    expect(all.data.orders[0].items.map((i: { row: string; number: string }) => `${i.row}-${i.number}`)).toEqual(['2-2', '2-3']);
+    expect(all.data.orders[0].items.map((i: { row: string; number: string }) => `${i.row}-${i.number}`)).toEqual(['3-2', '3-3']);
     const page = await json(['orders', '--email', email, '--limit', '1']);
     expect(page.data.orders.map((o: { id: string }) => o.id)).toEqual([second]);
     const next = await json(['orders', '--email', email, '--limit', '1', '--cursor', page.data.nextCursor]);
     expect([next.data.orders.map((o: { id: string }) => o.id), next.data.nextCursor]).toEqual([[first], null]);
     const text = await ticketctl(['orders', '--email', email]);
     expect(text.stdout).toMatch(/^ID\s+CREATEDAT\s+STATUS/);
-    expect(text.stdout).toContain('Floor 2-2, Floor 2-3');
+    expect(text.stdout).toContain('Floor 3-2, Floor 3-3');
     expect((await ticketctl(['orders', '--status', 'paid'])).code).toBe(2);
     expect((await ticketctl(['orders', '--cursor', 'forged'])).code).toBe(2);
   }, 120_000);
