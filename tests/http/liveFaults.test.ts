@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAIL_FAST_REDIS } from '../../src/infra/availability.js';
+import { StoreRedis } from '../../src/infra/storeRedis.js';
 import { startPrivateRedis, type PrivateRedis } from '../../src/infra/redisServer.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { engineFixture } from '../support/engine.js';
@@ -65,7 +65,8 @@ describe('live streams across Redis faults', () => {
   let api: ApiFixture;
   beforeAll(async () => {
     server = await startPrivateRedis();
-    const redis = new Redis(server.url, FAIL_FAST_REDIS).on('error', () => {}); // the faults are the point here
+    // our client, as production has it: its errors are tagged as Redis's (a 503, not a 500)
+    const redis = new StoreRedis(server.url, FAIL_FAST_REDIS).on('error', () => {}); // the faults are the point here
     api = await startApi({ fx: engineFixture({}, redis), live: { tickMs: 10, redisGraceMs: 5_000 } });
   });
   afterAll(async () => {
