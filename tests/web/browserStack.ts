@@ -23,6 +23,8 @@ export interface BrowserStack {
   browser: Browser;
   /** a fresh browser profile (cookies, storage), as a separate buyer */
   context(viewport?: { width: number; height: number }): Promise<BrowserContext>;
+  /** what the pages reported as a Content-Security-Policy violation (the app needs none) */
+  cspViolations: string[];
   /** saves a full-page PNG named `<n>-<name>.png` in the run's screenshot folder */
   screenshot(page: Page, name: string): Promise<void>;
   /** an API call as a given bearer token (setup that the page under test does not do) */
@@ -54,11 +56,15 @@ export async function startBrowserStack(suite: string): Promise<BrowserStack> {
   console.log(`browser test screenshots: ${dir}`);
   let shots = 0;
   const contexts: BrowserContext[] = [];
+  const cspViolations: string[] = [];
   return {
-    url: api.url, api, db, browser,
+    url: api.url, api, db, browser, cspViolations,
     async context(viewport = { width: 1280, height: 900 }) {
       const context = await browser.newContext({ viewport, baseURL: api.url });
       context.setDefaultTimeout(10_000);
+      context.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
       contexts.push(context);
       return context;
     },

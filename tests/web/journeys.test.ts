@@ -65,6 +65,13 @@ describe('the web app in Chromium, against the real server', () => {
     await timer.waitFor();
     expect(await timer.textContent()).toMatch(/^(10:00|9:5\d)$/);
     await expect.poll(() => seat(page, 'Floor', 1, 11).getAttribute('data-status')).toBe('held');
+    const secondsLeft = async () => {
+      const [minutes, seconds] = (await timer.textContent())!.split(':').map(Number);
+      return minutes! * 60 + seconds!;
+    };
+    const before = await secondsLeft();
+    await page.getByRole('button', { name: 'Extend hold', exact: true }).click();
+    await expect.poll(secondsLeft).toBeGreaterThanOrEqual(before + 290);
 
     await page.getByRole('button', { name: 'Check out', exact: true }).click();
     const token = page.getByLabel('Card token');
@@ -95,6 +102,19 @@ describe('the web app in Chromium, against the real server', () => {
     expect(keys[1]).toBe(keys[0]);
     const orders = ((await (await page.request.get('/api/orders')).json()) as { orders: { id: string }[] }).orders;
     expect(orders.map((o) => o.id)).toEqual([orderId]);
+
+    await page.getByRole('link', { name: 'My tickets' }).click();
+    const qr = page.getByRole('img', { name: 'Ticket QR code', exact: true });
+    await expect.poll(() => qr.count()).toBe(2);
+    await stack.screenshot(page, 'tickets');
+    const friend = await newBuyer(stack, 'Friend');
+    await page.getByRole('button', { name: 'Transfer', exact: true }).first().click();
+    await page.getByLabel('Recipient email').fill(friend.email);
+    await page.getByRole('button', { name: 'Send ticket', exact: true }).click();
+    await page.getByText(`Ticket sent to ${friend.email}.`, { exact: false }).waitFor();
+    expect(await qr.count()).toBe(1);
+    const received = (await (await stack.call('GET', '/api/tickets', { token: friend.token })).json()) as { tickets: { orderId: string }[] };
+    expect(received.tickets.map((t) => t.orderId)).toEqual([orderId]);
 
     await page.getByRole('link', { name: 'My orders' }).click();
     await page.getByRole('button', { name: 'Refund', exact: true }).waitFor();
@@ -128,6 +148,16 @@ describe('the web app in Chromium, against the real server', () => {
     console.log(`another buyer's hold appeared after ${seenAfterMs} ms`);
     expect(seenAfterMs).toBeLessThan(1_000);
     await stack.screenshot(watcher, 'live-hold-seen');
+
+    // Best available: two adjacent seats in one row, which the taker sees held in turn
+    await watcher.getByRole('button', { name: 'Best available', exact: true }).click();
+    await watcher.getByRole('timer').waitFor();
+    const mine = await watcher.locator('button.seat[data-mine="true"]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+    expect(mine).toHaveLength(2);
+    const [first, second] = mine.map((label) => /^Section A, row (\d+), seat (\d+)$/.exec(label!)!.slice(1).map(Number)) as [number[], number[]];
+    expect(second[0]).toBe(first[0]);
+    expect(Math.abs(second[1]! - first[1]!)).toBe(1);
+    for (const label of mine) await taker.locator(`[aria-label="${label}"][data-status="held"]`).waitFor({ timeout: 1_500 });
   });
 
   it('the waiting room shows the place and the wait, then opens the seat map by itself once admitted', async () => {
@@ -193,5 +223,9 @@ describe('the web app in Chromium, against the real server', () => {
     await page.getByRole('button', { name: 'Cancel event Harbor Lights' }).click();
     await page.getByRole('button', { name: 'Yes, cancel and refund everyone' }).click();
     await page.getByText('Cancelled; 0 orders refunded.').waitFor();
+  });
+
+  it('runs every page above within its Content-Security-Policy (no violation reported)', () => {
+    expect(stack.cspViolations).toEqual([]);
   });
 });

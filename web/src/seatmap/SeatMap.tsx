@@ -13,8 +13,10 @@ interface Props {
 
 /**
  * The live seat map. The buttons are made once per event and patched in place: a live change
- * touches only the seats it names. Timings go to the Performance API as `seatmap-render` and
- * `seatmap-live-update` (each includes the style and layout work it causes).
+ * touches only the seats it names. Timings go to the Performance API: `seatmap-render` (the
+ * first batch of seats on screen, with the style and layout it causes), `seatmap-complete`
+ * (every seat in, idle gaps included) and `seatmap-live-update` (one batch of changes, with its
+ * style and layout).
  */
 export function SeatMap({ store, selected, mine, onToggle }: Props) {
   const root = useRef<HTMLDivElement>(null);
@@ -27,8 +29,10 @@ export function SeatMap({ store, selected, mine, onToggle }: Props) {
     const element = root.current!;
     performance.mark('seatmap-render-start');
     const built = new SeatGrid(element, store.layout, (i) => store.status(i), (i) => toggle.current(i));
+    performance.measure('seatmap-build', 'seatmap-render-start');
     void element.offsetHeight;
     performance.measure('seatmap-render', 'seatmap-render-start');
+    void built.done.then(() => performance.measure('seatmap-complete', 'seatmap-render-start'));
     grid.current = built;
     shown.current = { selected: new Set(), mine: new Set() };
     const unsubscribe = store.subscribe((changed) => {

@@ -9,15 +9,26 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: strin
 }
 const byLabel = (a: string, b: string) => Number(a) - Number(b) || a.localeCompare(b);
 
+/** Seats built per task: the first batch is on screen at once, the rest follow without blocking input. */
+const SEATS_PER_TASK = 2_500;
+
+type RowPlan = { group: HTMLElement; label: string; prefix: string; seats: number[] };
+
 /**
- * The seat buttons of one event, built once and patched one attribute at a time afterwards. Seats are buttons named
- * "Section S, row R, seat N"; one of them is in the tab order at a time, arrows move between them.
+ * The seat buttons of one event, built once and patched one attribute at a time afterwards.
+ * Seats are buttons named "Section S, row R, seat N"; one of them is in the tab order at a
+ * time, arrows move between them. A big map is built in tasks of a few thousand seats, so the
+ * first rows show at once and the page answers input meanwhile (`done` resolves when all are in).
  */
 export class SeatGrid {
-  /** by layout index */
+  /** by layout index (a seat not built yet is missing) */
   readonly buttons: HTMLButtonElement[];
+  readonly done: Promise<void>;
   private readonly indexOf = new WeakMap<Element, number>();
+  private readonly pressed = new Set<number>();
+  private readonly mine = new Set<number>();
   private focused: HTMLButtonElement | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -34,6 +45,28 @@ export class SeatGrid {
       else rows.set(seat.row, [i]);
     });
     const price = new Map(layout.sections.map((s) => [s.name, s.priceCents]));
+    const plan: RowPlan[] = [];
+    const page = document.createDocumentFragment();
+    for (const [section, rows] of rowsBySection) {
+      const block = element('section', 'seat-section');
+      const heading = element('h3', '', `Section ${section}`);
+      const cents = price.get(section);
+      if (cents !== undefined) heading.append(' ', element('span', 'price', `$${(cents / 100).toFixed(2)}`));
+      const group = element('div', 'seat-rows');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', `Section ${section}`);
+      let widest = 0;
+      for (const label of [...rows.keys()].sort(byLabel)) {
+        const seats = rows.get(label)!.sort((a, b) => byLabel(layout.seats[a]!.number, layout.seats[b]!.number));
+        widest = Math.max(widest, seats.length);
+        plan.push({ group, label, prefix: `Section ${section}, row ${label}, seat `, seats });
+      }
+      // Rows off screen skip layout (content-visibility); this is the width they reserve meanwhile.
+      group.style.setProperty('--seats', String(widest));
+      block.append(heading, group);
+      page.append(block);
+    }
+    this.buttons = new Array<HTMLButtonElement>(layout.seats.length);
     // One template per status, cloned: far cheaper than parsing 10,000 buttons from HTML.
     const templates = new Map<SeatStatus, HTMLButtonElement>();
     const template = (state: SeatStatus) => {
@@ -49,40 +82,38 @@ export class SeatGrid {
       }
       return t;
     };
-    this.buttons = new Array<HTMLButtonElement>(layout.seats.length);
-    const page = document.createDocumentFragment();
-    for (const [section, rows] of rowsBySection) {
-      const block = element('section', 'seat-section');
-      const heading = element('h3', '', `Section ${section}`);
-      const cents = price.get(section);
-      if (cents !== undefined) heading.append(' ', element('span', 'price', `$${(cents / 100).toFixed(2)}`));
-      const group = element('div', 'seat-rows');
-      group.setAttribute('role', 'group');
-      group.setAttribute('aria-label', `Section ${section}`);
-      let widest = 0;
-      for (const label of [...rows.keys()].sort(byLabel)) {
-        const seats = rows.get(label)!.sort((a, b) => byLabel(layout.seats[a]!.number, layout.seats[b]!.number));
-        widest = Math.max(widest, seats.length);
+    let next = 0;
+    const buildSome = () => {
+      let built = 0;
+      while (next < plan.length && built < SEATS_PER_TASK) {
+        const { group, label, prefix, seats } = plan[next++]!;
         const row = element('div', 'seat-row');
         const rowLabel = element('span', 'row-label', label);
         rowLabel.setAttribute('aria-hidden', 'true');
         row.append(rowLabel);
-        const prefix = `Section ${section}, row ${label}, seat `;
         for (const i of seats) {
           const button = template(status(i)).cloneNode() as HTMLButtonElement;
           button.setAttribute('aria-label', prefix + layout.seats[i]!.number);
+          if (this.pressed.has(i)) button.setAttribute('aria-pressed', 'true');
+          if (this.mine.has(i)) button.setAttribute('data-mine', 'true');
           this.buttons[i] = button;
           this.indexOf.set(button, i);
           row.append(button);
         }
         group.append(row);
+        built += seats.length;
       }
-      // Rows off screen skip layout (content-visibility); this is the width they reserve meanwhile.
-      group.style.setProperty('--seats', String(widest));
-      block.append(heading, group);
-      page.append(block);
-    }
+    };
+    buildSome();
     root.replaceChildren(page);
+    this.done = new Promise((resolve) => {
+      const more = () => {
+        if (next >= plan.length) return resolve();
+        buildSome();
+        this.timer = setTimeout(more, 0);
+      };
+      this.timer = setTimeout(more, 0);
+    });
     const first = root.querySelector<HTMLButtonElement>('button.seat');
     if (first) this.makeFocusable(first);
 
@@ -101,11 +132,15 @@ export class SeatGrid {
   }
 
   setPressed(index: number, pressed: boolean) {
+    if (pressed) this.pressed.add(index);
+    else this.pressed.delete(index);
     this.buttons[index]?.setAttribute('aria-pressed', String(pressed));
   }
 
   /** Seats of the buyer's own hold look different from others' holds. */
   setMine(index: number, mine: boolean) {
+    if (mine) this.mine.add(index);
+    else this.mine.delete(index);
     const button = this.buttons[index];
     if (!button) return;
     if (mine) button.setAttribute('data-mine', 'true');
@@ -113,6 +148,7 @@ export class SeatGrid {
   }
 
   destroy() {
+    clearTimeout(this.timer);
     this.root.replaceChildren();
   }
 

@@ -12,7 +12,7 @@ export async function loadFromSeatList(eventId: string) {
     sections.set(seat.section, section);
   }
   const layout: Layout = {
-    eventId, layoutVersion: 0, sections: [...sections.values()],
+    eventId, layoutVersion: '0', sections: [...sections.values()],
     seats: map.seats.map(({ id, section, row, number, priceCents }) => ({ id, section, row, number, priceCents })),
   };
   const states = map.seats.map((s) => s.status[0]).join('');
