@@ -6,7 +6,6 @@
 import type { components } from './schema.gen';
 
 type Problem = components['schemas']['Problem'];
-type Counts = { total: number; available: number; held: number; sold: number };
 type Order = {
   id: string; userId: string; eventId: string; status: 'completed' | 'refunded' | 'cancelled'; totalCents: number;
   currency: 'USD'; createdAt: string; items: { seatId: string; section: string; row: string; number: string; priceCents: number }[];
@@ -20,12 +19,6 @@ type Get<Res, Path = never, Query = never> = {
 };
 
 export interface PendingPaths {
-  '/api/events/{id}/layout': Get<{
-    eventId: string; layoutVersion: string;
-    sections: { name: string; rows: number; seatsPerRow: number; priceCents: number }[];
-    seats: { id: string; section: string; row: string; number: string; priceCents: number }[];
-  }, { id: string }>;
-  '/api/events/{id}/availability': Get<{ eventId: string; version: number; counts: Counts; states: string }, { id: string }>;
   '/api/admin/orders': Get<{ orders: Order[]; nextCursor: string | null }, never, {
     email?: string; eventId?: string; status?: string; from?: string; to?: string; limit?: number; cursor?: string;
   }>;

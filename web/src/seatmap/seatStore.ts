@@ -1,5 +1,4 @@
-import { api, ask, ApiError } from '../api/client';
-import { loadFromSeatList } from './seatListFallback';
+import { api, ask } from '../api/client';
 import type { Counts, Layout } from '../api/types';
 
 const RECONNECT_MS = 3_000;
@@ -34,23 +33,12 @@ export class SeatStore {
   }
 
   static async load(eventId: string): Promise<SeatStore> {
-    try {
-      const [layout, availability] = await Promise.all([
-        ask(api.GET('/api/events/{id}/layout', { params: { path: { id: eventId } } })),
-        ask(api.GET('/api/events/{id}/availability', { params: { path: { id: eventId } } })),
-      ]);
-      return new SeatStore(eventId, layout, availability);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.code === 'not_found' && /No route/.test(err.message))) throw err;
-      const { layout, snapshot } = await loadFromSeatList(eventId);
-      const store = new SeatStore(eventId, layout, snapshot);
-      store.poll = true;
-      return store;
-    }
+    const [layout, availability] = await Promise.all([
+      ask(api.GET('/api/events/{id}/layout', { params: { path: { id: eventId } } })),
+      ask(api.GET('/api/events/{id}/availability', { params: { path: { id: eventId } } })),
+    ]);
+    return new SeatStore(eventId, layout, availability);
   }
-
-  private poll = false;
-  private timer: ReturnType<typeof setInterval> | undefined;
 
   status(index: number): SeatStatus {
     return STATUS[this.states[index] ?? 'a'] ?? 'available';
@@ -67,12 +55,6 @@ export class SeatStore {
 
   /** Follows /live: a snapshot, then coalesced changes; EventSource resumes by Last-Event-ID itself. */
   connect() {
-    if (this.poll) {
-      this.timer ??= setInterval(() => {
-        loadFromSeatList(this.eventId).then(({ snapshot }) => this.applySnapshot(snapshot), () => {});
-      }, 1000);
-      return;
-    }
     if (this.source) return;
     const source = new EventSource(`/api/events/${encodeURIComponent(this.eventId)}/live`);
     source.addEventListener('snapshot', (e) => this.applySnapshot(JSON.parse((e as MessageEvent<string>).data) as Snapshot));
@@ -88,7 +70,6 @@ export class SeatStore {
   }
 
   close() {
-    clearInterval(this.timer);
     clearTimeout(this.retry);
     this.source?.close();
     this.source = undefined;
