@@ -1,9 +1,8 @@
 import createClient from 'openapi-fetch';
-import type { PendingPaths } from './pending';
 import type { components, paths as Documented } from './schema.gen';
 
-/** The API as its OpenAPI document describes it (plus contract operations not in it yet). */
-export type Paths = Documented & Omit<PendingPaths, keyof Documented>;
+/** The API as its OpenAPI document describes it. */
+export type Paths = Documented;
 export type Problem = components['schemas']['Problem'];
 
 export const api = createClient<Paths>({ baseUrl: window.location.origin, credentials: 'same-origin' });
