@@ -36,8 +36,6 @@ const schema = z.object({
   WEBHOOKS_ALLOW_PRIVATE: flag.default(false),
   /** one webhook attempt (connect, send, answer) is cut off after this */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  /** write and deliver notifications; `off` only to measure what they cost */
-  NOTIFICATIONS: z.enum(['on', 'off']).default('on'),
   /** signs ticket codes (HMAC-SHA256); every API process of one system needs the same. `npm start` keeps one in .data/ when unset */
   TICKET_SECRET: z.string().refine((s) => Buffer.byteLength(s) >= 32, 'at least 32 bytes').optional(),
   /** live seat maps: changes are coalesced and sent once per tick */
@@ -48,6 +46,14 @@ const schema = z.object({
   LIVE_CLIENT_BUFFER_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(262_144),
   /** one deadline per request, shared by all of its Redis and Postgres calls */
   REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /**
+   * `on`: write the outbox, relay it and run the consumers (mail, webhooks) in this process;
+   * `relay`: write and relay only, the consumers run elsewhere (`npm run notify consumers`;
+   * needs AMQP_URL); `off`: no outbox entries at all (only to measure what they cost)
+   */
+  NOTIFICATIONS: z.enum(['on', 'relay', 'off']).default('on'),
+}).refine((c) => c.NOTIFICATIONS !== 'relay' || c.AMQP_URL !== undefined, {
+  path: ['NOTIFICATIONS'], message: 'relay needs AMQP_URL (without a broker the consumers run where the relay runs)',
 });
 
 function clusterNodesValid(spec: string): boolean {

@@ -45,7 +45,7 @@ export interface RuntimeOptions {
   redisHealth?: AppDeps['redisHealth'];
   /** how long a checkout waits for its sale to reach Postgres before answering 503 */
   durableTimeoutMs?: number;
-  /** the outbox relay, its consumers and the webhook sender; by default with the background loops (unless NOTIFICATIONS=off) */
+  /** the outbox relay, its consumers and the webhook sender; by default with the background loops (as NOTIFICATIONS says) */
   notifications?: boolean;
   /** how long idle notification loops wait before looking again (tests poll fast) */
   notificationPollMs?: number;
@@ -84,7 +84,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const runsPersister = options.persister ?? config.PERSISTER === 'embedded';
   const persister = runsPersister
     ? new Persister({
-      redis, pool, log, prefix, announce: config.NOTIFICATIONS === 'on',
+      redis, pool, log, prefix, announce: config.NOTIFICATIONS !== 'off',
       ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}),
     })
     : undefined;
@@ -107,9 +107,9 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     engine, pool, log, onFailover: () => persister?.recheckPending(), onRepaired: () => metrics.actorRepairs.inc(),
   });
   const background = options.background ?? true;
-  const notifications = (options.notifications ?? background) && config.NOTIFICATIONS === 'on'
+  const notifications = (options.notifications ?? background) && config.NOTIFICATIONS !== 'off'
     ? createNotifications(config, {
-      pool, log, clock: options.clock ?? systemClock,
+      pool, log, clock: options.clock ?? systemClock, consumers: config.NOTIFICATIONS === 'on',
       onRelayed: (n) => metrics.outboxRelayed.inc(n),
       onDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
       ...(options.notificationPollMs ? { pollMs: options.notificationPollMs } : {}),

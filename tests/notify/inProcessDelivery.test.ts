@@ -163,4 +163,28 @@ describe('notifications without a broker (delivered in process from Postgres)', 
     await api.call('DELETE', `/api/admin/webhooks/${hook.id}`, { token: admin.token });
     await receiver.close();
   });
+
+  it('cancelling an event sends event.cancelled once and every buyer a cancellation notice', async () => {
+    const receiver = await webhookReceiver([200]);
+    const hook = await subscribe(receiver.url, ['event.cancelled', 'order.refunded']);
+    const { buyer, order } = await purchase(1);
+    await eventually(async () => (await api.db.pool.query('SELECT 1 FROM outbox WHERE published_at IS NULL')).rowCount === 0, 10_000, 'a quiet outbox');
+    const completed = (await api.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders WHERE event_id = $1 AND status = 'completed'`, [event.eventId])).rows[0]!.n;
+    const cancelled = await api.call('POST', `/api/admin/events/${event.eventId}/cancel`, { token: admin.token });
+    expect(cancelled.status).toBe(200);
+    await eventually(async () => receiver.received.length === 1 + completed, 10_000, 'the cancellation webhooks');
+    const bodies = receiver.received.map((r) => new Webhook(hook.secret).verify(r.body, r.headers) as { type: string; data: Record<string, unknown> });
+    expect(bodies.filter((b) => b.type === 'event.cancelled').map((b) => b.data)).toEqual([
+      { event: expect.objectContaining({ id: event.eventId, name: 'Test Event' }) },
+    ]);
+    const refunds = bodies.filter((b) => b.type === 'order.refunded').map((b) => b.data as { order: { id: string }; reason: string });
+    expect(refunds).toHaveLength(completed);
+    expect(refunds.every((r) => r.reason === 'event_cancelled')).toBe(true);
+    expect(refunds.map((r) => r.order.id)).toContain(order.id);
+    const email = (await api.db.pool.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [buyer.id])).rows[0]!.email;
+    const notice = await eventually(async () => smtp.mails.find((m) => m.to.includes(email) && m.raw.includes('cancelled')), 10_000, 'the notice');
+    expect(decodeQuotedPrintable(notice.raw)).toContain('Subject: Test Event is cancelled: your order is refunded');
+    await receiver.close();
+  });
 });
