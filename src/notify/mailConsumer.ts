@@ -47,7 +47,7 @@ export class MailConsumer implements OutboxConsumer {
       case 'ticket.transferred': {
         const { ticket, fromUserId, toUserId } = ticketTransferredData.parse(entry.payload);
         const [from, to, event] = await Promise.all([this.person(fromUserId), this.person(toUserId), this.eventInfo(ticket.eventId)]);
-        const priceCents = typeof ticket.priceCents === 'number' ? ticket.priceCents : 0;
+        const priceCents = await this.ticketPrice(ticket.id);
         const seats: SeatLine[] = [{ section: ticket.section, row: ticket.row, number: ticket.number, priceCents }];
         const context = (who: Person): MailContext => ({
           recipientName: who.name, eventName: event.name, eventDate: event.event_date, venue: event.venue,
@@ -62,6 +62,11 @@ export class MailConsumer implements OutboxConsumer {
         // event.cancelled reaches buyers as one refund notice per order; check-ins need no mail.
         return [];
     }
+  }
+
+  private async ticketPrice(id: string): Promise<number> {
+    const { rows } = await this.pool.query<{ price_cents: number }>('SELECT price_cents FROM tickets WHERE id = $1', [id]);
+    return rows[0]?.price_cents ?? 0;
   }
 
   private async person(id: string): Promise<Person> {

@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import type { Clock } from '../engine/clock.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
+import { enqueue } from '../notify/outbox.js';
 import { inTransaction } from '../persist/db.js';
 import {
   admitTicket, findTicket, moveTicket, ticketsHeldBy, ticketsOfOrder, transfersOf,
@@ -105,7 +106,9 @@ export class TicketService {
       const at = new Date(clock.now());
       const version = await moveTicket(client, { ticketId, fromUserId, toUserId: recipient.id, transferId: randomUUID(), at });
       if (version === undefined) return { ok: false, code: 'ticket_not_transferable', reason: notTransferable(ticket, at) };
-      return { ok: true, ticket: ticketView({ ...ticket, holder_id: recipient.id, version }) };
+      const moved = ticketView({ ...ticket, holder_id: recipient.id, version });
+      await enqueue(client, { type: 'ticket.transferred', subjectId: ticketId, payload: { ticket: moved, fromUserId, toUserId: recipient.id } });
+      return { ok: true, ticket: moved };
     });
     if (result.ok) {
       metrics.ticketsTransferred.inc();
@@ -130,7 +133,11 @@ export class TicketService {
         });
         const ticket = await findTicket(client, checked.ticketId);
         if (!ticket || ticket.version !== checked.version) return { ok: false, code: 'invalid_code', reason: 'void' };
-        if (admitted) return { ok: true, ticket: ticketView(ticket) };
+        if (admitted) {
+          const view = ticketView(ticket);
+          await enqueue(client, { type: 'ticket.checked_in', subjectId: ticket.id, payload: { ticket: view } });
+          return { ok: true, ticket: view };
+        }
         if (by.eventId && ticket.event_id !== by.eventId) return { ok: false, code: 'wrong_event', ticket: ticketView(ticket) };
         if (ticket.status === 'checked_in') {
           return { ok: false, code: 'already_checked_in', checkedInAt: ticket.checked_in_at!.toISOString(), gate: ticket.checked_in_gate, ticket: ticketView(ticket) };
