@@ -1,7 +1,7 @@
 /** `npm start`: everything the product needs on one machine, then the API. */
-import { serve } from '@hono/node-server';
 import { loadConfig } from './config.js';
 import { createApp } from './http/app.js';
+import { startHttpServer, type HttpServer } from './http/server.js';
 import { redisReady } from './infra/availability.js';
 import { createLogger } from './infra/logger.js';
 import { createRuntime } from './runtime.js';
@@ -18,11 +18,12 @@ await seedSampleEvent(runtime);
 await restoreActors(runtime);
 await runtime.start();
 
-const app = createApp(runtime.deps);
+// Readiness follows the server's drain: a balancer stops sending before connections close.
+let server: HttpServer | undefined;
+const app = createApp({ ...runtime.deps, shutdown: { get draining() { return server?.draining ?? false; } } });
+server = await startHttpServer(app.fetch, { port: config.PORT, hostname: config.HOST, log });
 services.record();
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-  console.log(`ticketing API listening on http://${config.HOST}:${info.port}`);
-});
+console.log(`ticketing API listening on ${server.url}`);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -30,11 +31,12 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ event: 'shutdown', signal }, 'stopping: no new requests, draining');
   await runtime.live.stop(); // live streams never finish by themselves: end them so the server can close
-  await new Promise((resolve) => server.close(resolve));
+  // in-flight requests finish (answered with Connection: close) before the stores they use go
+  const { closedEarly } = await server!.drain();
+  log.info({ event: 'drained', closedEarly }, 'HTTP server drained');
   await runtime.stop();
   await services.stop();
   log.flush();
   process.exit(0);
 }
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));

@@ -32,6 +32,8 @@ export interface AppDeps {
   rateLimits: boolean;
   /** peers whose X-Forwarded-For is believed */
   trustedProxies: string[];
+  /** set once the process starts to stop: readiness answers 503 so a balancer sends no more */
+  shutdown?: { readonly draining: boolean };
   /** the built web app served at / (default web/dist) */
   webDir?: string;
   /** webhooks may target loopback and private addresses (WEBHOOKS_ALLOW_PRIVATE, tests only) */
