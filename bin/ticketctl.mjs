@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// ticketctl runs from the TypeScript sources through tsx, like the server.
-import { register } from 'tsx/esm/api';
+// ticketctl runs the compiled CLI (dist/), building it first when the sources are newer.
+import { distPath, ensureBuilt } from '../scripts/built.mjs';
 
-register();
-await import('../src/cli/main.ts');
+ensureBuilt();
+await import(distPath('cli/main.js'));

@@ -11,6 +11,8 @@ const schema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** `host:port,...` of a Redis Cluster: when set, the engine runs on it and REDIS_URL is ignored */
   REDIS_CLUSTER_NODES: z.string().optional().refine((v) => v === undefined || clusterNodesValid(v), 'comma-separated host:port'),
+  /** the password of the REDIS_CLUSTER_NODES nodes (requirepass); REDIS_URL carries its own */
+  REDIS_PASSWORD: z.string().min(1).optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, 'letters, digits, ":", "_" or "-"').default('tk:'),
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** how much longer a hold lasts when its holder extends it (once per hold) */

@@ -169,7 +169,7 @@ export type Runtime = ReturnType<typeof createRuntime>;
 
 /** Where Redis is: the cluster REDIS_CLUSTER_NODES names (REDIS_URL is then ignored), or REDIS_URL. */
 export function redisTarget(config: Config): RedisTarget {
-  if (config.REDIS_CLUSTER_NODES) return { clusterNodes: config.REDIS_CLUSTER_NODES };
+  if (config.REDIS_CLUSTER_NODES) return { clusterNodes: config.REDIS_CLUSTER_NODES, password: config.REDIS_PASSWORD };
   return { url: required(config.REDIS_URL, 'REDIS_URL or REDIS_CLUSTER_NODES') };
 }
 

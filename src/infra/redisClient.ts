@@ -16,6 +16,8 @@ export interface RedisTarget {
   url?: string;
   /** `host:port,host:port,...`: any reachable nodes of the cluster; the rest are discovered */
   clusterNodes?: string;
+  /** the cluster nodes' password (requirepass); a single node's is in its URL */
+  password?: string;
 }
 
 const NODE = /^\[?([A-Za-z0-9.:_-]+?)\]?:(\d{1,5})$/;
@@ -40,7 +42,7 @@ export function parseClusterNodes(spec: string): { host: string; port: number }[
 export function createRedisClient(target: RedisTarget, options: RedisOptions = {}, log?: Logger): RedisClient {
   if (target.clusterNodes) {
     return new StoreCluster(parseClusterNodes(target.clusterNodes), {
-      redisOptions: options,
+      redisOptions: target.password ? { ...options, password: target.password } : options,
       scaleReads: 'master',
       enableOfflineQueue: options.enableOfflineQueue ?? true,
       lazyConnect: options.lazyConnect ?? false,

@@ -26,10 +26,10 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** Runs `ticketctl` as a subprocess against this test's database and Redis prefix. */
+/** Runs `ticketctl` (from the sources; bin/ticketctl.mjs runs the same module compiled) as a subprocess against this test's database and Redis prefix. */
 function ticketctl(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['bin/ticketctl.mjs', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix, ...options.env },
     });
     let stdout = '';

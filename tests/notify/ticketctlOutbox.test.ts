@@ -15,7 +15,7 @@ afterAll(async () => {
 
 function outboxCommand(): Promise<{ code: number | null; data: { backlog: { entries: number }; webhooks: { id: string; retrying: number }[]; findings: string[] } }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ticketctl.mjs', 'outbox', '--max-age', '60', '--json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'outbox', '--max-age', '60', '--json'], {
       env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl') },
     });
     let stdout = '';
