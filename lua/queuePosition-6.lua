@@ -9,8 +9,10 @@ KEYS[5] seen       zset: waiting user id scored by last poll (ms)
 KEYS[6] expired    zset: user id scored by when its place or admission lapsed (ms)
 ARGV[1] user id
 ARGV[2] now (ms since epoch)
-Returns {status, position, queueLength, admittedUntilMs, onSaleMs, measuredRate}; status is
-        'waiting' (position 1..), 'admitted' (position 0), 'expired' or 'not_queued'
+Returns {'waiting', position, queueLength, 0, onSaleMs, measuredRate}: position 1..
+        {'admitted', 0, queueLength, admittedUntilMs, onSaleMs, measuredRate}
+        {'expired', 0, queueLength, 0, onSaleMs, measuredRate}: the place or admission lapsed
+        {'not_queued', 0, queueLength, 0, onSaleMs, measuredRate}
 Errors  {'event_not_found'} {'queue_not_enabled'}
 ]]
 --@include queueReply

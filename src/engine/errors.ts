@@ -44,23 +44,3 @@ export class EngineProtocolError extends Error {
     this.name = 'EngineProtocolError';
   }
 }
-
-function isFailureCode(code: unknown): code is EngineFailureCode {
-  return typeof code === 'string' && (ENGINE_FAILURE_CODES as readonly string[]).includes(code);
-}
-
-/**
- * Splits a script reply into its leading status and the rest; turns a documented error
- * reply into an EngineFailure.
- */
-export function readReply(script: string, reply: unknown): { status: string; rest: unknown[] } | EngineFailure {
-  if (!Array.isArray(reply) || typeof reply[0] !== 'string') throw new EngineProtocolError(script, reply);
-  const [status, ...rest] = reply as [string, ...unknown[]];
-  if (!isFailureCode(status)) return { status, rest };
-  const seats = rest.map(Number).filter((n) => Number.isInteger(n));
-  const failure: EngineFailure = { ok: false, code: status };
-  if (status === 'seats_unavailable' || status === 'duplicate_seats') failure.seats = seats;
-  if (rest.length > 0 && failure.seats === undefined) failure.detail = String(rest[0]);
-  return failure;
-}
-

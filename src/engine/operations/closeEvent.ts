@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type CloseResult = { ok: true; version: number } | EngineFailure<'event_not_found'>;
 
@@ -8,6 +9,6 @@ export async function closeEvent(ctx: EngineContext, eventId: string): Promise<C
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
   const reply = readReply('closeEvent', await ctx.scripts.run('closeEvent', [k.state], [k.changes]));
-  if ('ok' in reply) return reply as CloseResult;
+  if ('ok' in reply) return reply;
   return { ok: true, version: Number(reply.rest[0]) };
 }

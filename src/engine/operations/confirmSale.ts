@@ -1,5 +1,6 @@
 import { seatLinesFrom, type EngineContext, type SeatLine } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export interface SaleRequest {
   eventId: string;
@@ -32,7 +33,7 @@ export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promis
       ],
     ),
   );
-  if ('ok' in reply) return reply as ConfirmResult;
+  if ('ok' in reply) return reply;
   const [first, second] = reply.rest;
   if (reply.status === 'replay') {
     return { ok: true, replay: true, orderId: String(first), streamId: String(second) };

@@ -1,5 +1,6 @@
 import { heldSeatsFrom, type EngineContext, type HeldSeat } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type HoldResult =
   | { ok: true; held: HeldSeat[]; boughtOrderId?: undefined }
@@ -18,7 +19,7 @@ export async function getHold(ctx: EngineContext, eventId: string, userId: strin
     'getHold',
     await ctx.scripts.run('getHold', [k.state, k.prices, k.idempotency], [userId, ctx.clock.now(), idempotencyKey]),
   );
-  if ('ok' in reply) return reply as HoldResult;
+  if ('ok' in reply) return reply;
   if (reply.status === 'bought') return { ok: true, held: [], boughtOrderId: String(reply.rest[0]) };
   return { ok: true, held: heldSeatsFrom(reply.rest) };
 }

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { readIntegers } from '../replies.js';
 
 export interface RateDecision {
   allowed: boolean;
@@ -19,9 +20,9 @@ export async function limitRate(
   limit: number,
   periodMs: number,
 ): Promise<RateDecision> {
-  const [allowed, value, resetMs] = (await ctx.scripts.run(
+  const [allowed, value, resetMs] = readIntegers('limitRate', await ctx.scripts.run(
     'limitRate', [ctx.global.rateLimit(endpointClass, caller)], [ctx.clock.now(), limit, periodMs],
-  )) as [number, number, number];
+  ), 3) as [number, number, number];
   return allowed === 1
     ? { allowed: true, limit, remaining: value, retryAfterMs: 0, resetMs }
     : { allowed: false, limit, remaining: 0, retryAfterMs: value, resetMs };

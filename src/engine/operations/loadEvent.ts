@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export interface EventInventory {
   eventId: string;
@@ -37,6 +38,6 @@ export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promis
       ],
     ),
   );
-  if ('ok' in reply) return reply as LoadResult;
+  if ('ok' in reply) return reply;
   return { ok: true, created: reply.status === 'loaded', version: Number(reply.rest[0]) };
 }

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type QueueStatus = 'waiting' | 'admitted' | 'expired' | 'not_queued';
 
@@ -36,13 +37,13 @@ export const DEFAULT_QUEUE_SETTINGS: Omit<QueueSettings, 'seed'> = {
 /** Most buyers one admission step admits or expires (bounds the script's run time). */
 const MAX_STEP = 1000;
 
-function standing(script: string, raw: unknown): StandingResult {
+function standing(script: 'joinQueue' | 'queuePosition', raw: unknown): StandingResult {
   const reply = readReply(script, raw);
-  if ('ok' in reply) return reply as StandingResult;
+  if ('ok' in reply) return reply;
   const [position, queueLength, admittedUntil, onSaleMs, measuredRate] = reply.rest.map(Number) as number[];
   return {
     ok: true,
-    status: reply.status as QueueStatus,
+    status: reply.status,
     position: position!,
     queueLength: queueLength!,
     admittedUntilMs: admittedUntil ? admittedUntil : undefined,
@@ -113,5 +114,5 @@ export async function configureQueue(
     [k.state, k.queueState],
     [settings.ratePerSecond, settings.capacity, settings.admissionMs, settings.abandonMs, settings.seed],
   ));
-  return 'ok' in reply ? (reply as EngineFailure<'event_not_found'>) : { ok: true };
+  return 'ok' in reply ? reply : { ok: true };
 }

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type RefundReason = 'requested' | 'event_cancelled';
 
@@ -24,7 +25,7 @@ export async function refundOrder(
       [k.changes, ctx.global.salesChannel, orderId, ctx.clock.now(), reason],
     ),
   );
-  if ('ok' in reply) return reply as RefundResult;
+  if ('ok' in reply) return reply;
   const [streamId, version, ...seats] = reply.rest;
   return { ok: true, streamId: String(streamId), version: Number(version), seats: seats.map(Number) };
 }

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type ReleaseResult =
   | { ok: true; version: number; released: number[] }
@@ -22,6 +23,6 @@ export async function releaseSeats(
       [k.changes, userId, ctx.clock.now(), ctx.limits.maxSeatsPerCall, ...seats],
     ),
   );
-  if ('ok' in reply) return reply as ReleaseResult;
+  if ('ok' in reply) return reply;
   return { ok: true, version: Number(reply.rest[0]), released: reply.rest.slice(1).map(Number) };
 }

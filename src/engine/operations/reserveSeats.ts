@@ -1,5 +1,6 @@
 import { holdLinesFrom, type EngineContext, type HoldLine } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type ReserveResult =
   | { ok: true; version: number; held: HoldLine[] }
@@ -29,6 +30,6 @@ export async function reserveSeats(
       [k.changes, userId, ctx.clock.now(), holdTtlMs, maxSeatsPerCall, maxSeatsPerUser, ...seats],
     ),
   );
-  if ('ok' in reply) return reply as ReserveResult;
+  if ('ok' in reply) return reply;
   return { ok: true, version: Number(reply.rest[0]), held: holdLinesFrom(reply.rest.slice(1)) };
 }

@@ -1,5 +1,6 @@
 import type { EngineContext } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type SeatState = 'available' | 'held' | 'sold';
 const STATE_BY_BYTE: Record<string, SeatState> = { '0': 'available', '1': 'held', '2': 'sold' };
@@ -31,7 +32,7 @@ export async function snapshotEvent(ctx: EngineContext, eventId: string): Promis
     'snapshotEvent',
     await ctx.scripts.run('snapshotEvent', [k.state, k.seats, k.deadlines], [ctx.clock.now()]),
   );
-  if ('ok' in reply) return reply as SnapshotResult;
+  if ('ok' in reply) return reply;
   const [status, version, total, held, sold, bytes, ...expired] = reply.rest;
   const heldNow = Number(held) - expired.length;
   let states = String(bytes);
