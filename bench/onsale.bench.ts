@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { globalKeys } from '../src/engine/keys.js';
 import type { RedisClient } from '../src/infra/redisClient.js';
-import { backlogTotal, streamBacklog } from '../src/persist/backlog.js';
+import { backlogTotal } from '../src/engine/salesBacklog.js';
 import { rebuildActor } from '../src/persist/rebuild.js';
 import { reconcileEvent } from '../src/persist/reconcile.js';
 import { httpClient } from './httpClient.js';
@@ -161,8 +161,7 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
     client.close();
 
     // The durable record: wait until the persister has everything, then compare.
-    const keys = engine.keys(event.id)!;
-    while (backlogTotal(await streamBacklog(stack.redis, keys.sales)) > 0) await sleep(100);
+    while (backlogTotal(await engine.salesBacklog(event.id)) > 0) await sleep(100);
     const reconciliation = await reconcileEvent({ engine, pool: stack.db.pool }, event.id);
     const { rows } = await stack.db.pool.query<{ tickets: number; seats: number; orders: number }>(
       `SELECT count(*)::int AS tickets, count(DISTINCT seat_id)::int AS seats,

@@ -14,6 +14,7 @@ import { createPool, type Pool } from './persist/db.js';
 import { Persister } from './persist/persister.js';
 import { AdmissionDriver } from './services/admissionDriver.js';
 import { Catalog } from './services/catalog.js';
+import { CatalogCache } from './services/catalogCache.js';
 import { DurableWaiter } from './services/durableWaiter.js';
 import { FailoverRepair } from './services/failoverRepair.js';
 import { TicketService } from './services/tickets.js';
@@ -78,7 +79,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   });
   const ownHealth = options.redisHealth ? undefined : new RedisHealth(redis, log);
   const redisHealth: AppDeps['redisHealth'] = options.redisHealth ?? ownHealth!;
-  const catalog = new Catalog(pool, engine, () => redisHealth.isUp);
+  const catalog = new Catalog(pool, engine, new CatalogCache(redis, prefix), () => redisHealth.isUp);
   const durable = new DurableWaiter(redis, pool, prefix);
   const sessions = new SessionStore(redis, prefix);
   const runsPersister = options.persister ?? config.PERSISTER === 'embedded';

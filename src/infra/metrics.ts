@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import { outboxBacklog } from '../notify/outbox.js';
-import { backlogTotal, streamBacklog } from '../persist/backlog.js';
+import { backlogTotal } from '../engine/salesBacklog.js';
 import type { PersisterStats } from '../persist/persister.js';
 
 /** What the gauges read at scrape time. */
@@ -103,7 +103,7 @@ export function createMetrics() {
   gauge('redis_up', '1 while Redis answers', (s) => (s.redisUp() ? 1 : 0));
   gauge('persister_backlog_entries', 'Sales and refunds not yet in Postgres, all events', async (s) => {
     let total = 0;
-    for (const eventId of await s.engine.liveEventIds()) total += backlogTotal(await streamBacklog(s.engine.redis, s.engine.keys(eventId)!.sales));
+    for (const eventId of await s.engine.liveEventIds()) total += backlogTotal(await s.engine.salesBacklog(eventId));
     return total;
   });
   gauge('persister_persisted_total', 'Entries persisted by this process', (s) => s.persister?.stats.persisted ?? 0);

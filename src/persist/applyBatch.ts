@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { ANNOUNCE_COMPLETED_ORDERS, announceRefunded } from '../notify/outboxSql.js';
 import { isDataError } from './db.js';
-import type { SalesEntry } from './salesEntry.js';
+import type { SalesEntry } from '../engine/records.js';
 
 type Sale = Extract<SalesEntry, { kind: 'sale' }>;
 type Refund = Extract<SalesEntry, { kind: 'refund' }>;

@@ -3,11 +3,11 @@ import type { Pool } from 'pg';
 import { eventIdOfKey, eventKeys, globalKeys } from '../engine/keys.js';
 import type { Logger } from '../infra/logger.js';
 import { applyBatch, type BatchOutcome } from './applyBatch.js';
-import { parseSalesEntry, type RawEntry, type SalesEntry } from './salesEntry.js';
+import { parseSalesEntry, type RawEntry, type SalesEntry } from '../engine/records.js';
+import { CONSUMER_GROUP } from '../engine/salesBacklog.js';
 import { redisReady } from '../infra/availability.js';
 import { pipelinePerNode, type RedisClient } from '../infra/redisClient.js';
 
-export const CONSUMER_GROUP = 'persister';
 
 export interface PersisterOptions {
   redis: RedisClient;

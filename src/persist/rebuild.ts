@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
 import type { Engine } from '../engine/engine.js';
-import { backlogTotal, streamBacklog } from './backlog.js';
+import { backlogTotal } from '../engine/salesBacklog.js';
 
 export type RebuildResult =
   | { ok: true; created: boolean; seats: number; sold: number }
@@ -49,7 +49,7 @@ export async function rebuildActor(
     ),
   ]);
   if (options.replace) {
-    const backlog = backlogTotal(await streamBacklog(engine.redis, keys.sales));
+    const backlog = backlogTotal(await engine.salesBacklog(eventId));
     if (backlog > 0) return { ok: false, code: 'stream_not_drained' };
     await engine.dropActor(eventId);
   }

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
-import { backlogTotal, streamBacklog } from './backlog.js';
+import { backlogTotal } from '../engine/salesBacklog.js';
 
 export interface Reconciliation {
   eventId: string;
@@ -25,7 +25,7 @@ export async function reconcileEvent(deps: { engine: Engine; pool: Pool }, event
   if (exists.rowCount === 0) return { ok: false, code: 'event_not_found' };
   const snapshot = await deps.engine.snapshotEvent(eventId);
   if (!snapshot.ok) return { ok: false, code: 'actor_missing' };
-  const backlog = backlogTotal(await streamBacklog(deps.engine.redis, keys.sales));
+  const backlog = backlogTotal(await deps.engine.salesBacklog(eventId));
   const { rows } = await deps.pool.query<{ seat_index: number }>(
     `SELECT s.seat_index FROM tickets t JOIN seats s ON s.id = t.seat_id
      WHERE t.event_id = $1 AND t.status <> 'refunded' ORDER BY s.seat_index`,

@@ -3,9 +3,9 @@ import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
-import { globalKeys } from '../engine/keys.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
+import type { CatalogCache } from './catalogCache.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import {
   findEventWithVenue, insertEventWithSeats, searchEvents, updateEvent,
@@ -88,42 +88,39 @@ export class Catalog {
   /** event rows for a second: the hot path (reserve, seat map) then skips even the Redis GET */
   private readonly rows = new LRUCache<string, EventWithVenue>({ max: 10_000, ttl: 1_000 });
   private readonly rebuilding = new Map<string, Promise<unknown>>();
-  private readonly keys;
-
   constructor(
     private readonly pool: Pool,
     private readonly engine: Engine,
+    private readonly cache: CatalogCache,
     /** while false, reads skip Redis (no waiting on timeouts) and come from Postgres */
     private readonly redisUp: () => boolean = () => true,
-  ) {
-    this.keys = globalKeys(engine.context.prefix);
-  }
+  ) {}
 
   /** A value from the Redis cache, else from the loader (and then cached). Redis faults fall through. */
   private async cached<T>(key: string, ttlSeconds: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
     if (!this.redisUp()) return load();
-    const hit = await this.engine.redis.get(key).catch(() => null);
-    if (hit) return JSON.parse(hit) as T;
+    const hit = await this.cache.read<T>(key).catch(() => undefined);
+    if (hit) return hit;
     const value = await load();
-    if (value !== undefined) await this.engine.redis.set(key, JSON.stringify(value), 'EX', ttlSeconds).catch(() => {});
+    if (value !== undefined) await this.cache.write(key, value, ttlSeconds).catch(() => {});
     return value;
   }
 
   async findEvent(eventId: string): Promise<EventWithVenue | undefined> {
     const recent = this.rows.get(eventId);
     if (recent) return recent;
-    const cached = await this.cached(this.keys.eventCache(eventId), EVENT_TTL_SECONDS, () => findEventWithVenue(this.pool, eventId));
+    const cached = await this.cached(this.cache.eventKey(eventId), EVENT_TTL_SECONDS, () => findEventWithVenue(this.pool, eventId));
     const row = cached && reviveRow(cached);
     if (row) this.rows.set(eventId, row);
     return row;
   }
 
   async search(filters: EventFilters): Promise<EventWithVenue[]> {
-    const generation = this.redisUp() ? ((await this.engine.redis.get(this.keys.catalogGeneration).catch(() => null)) ?? '0') : '0';
+    const generation = this.redisUp() ? await this.cache.generation().catch(() => '0') : '0';
     const queryHash = createHash('sha256').update(JSON.stringify(filters)).digest('hex');
     const now = new Date(this.engine.clock.now());
     // Date-derived statuses move with the clock: a page is cached for one TTL window at most.
-    const rows = await this.cached(this.keys.searchCache(generation, queryHash), SEARCH_TTL_SECONDS, () =>
+    const rows = await this.cached(this.cache.searchKey(generation, queryHash), SEARCH_TTL_SECONDS, () =>
       searchEvents(this.pool, filters, now));
     return (rows ?? []).map(reviveRow);
   }
@@ -131,8 +128,7 @@ export class Catalog {
   /** Forgets cached copies of the event and every cached search page. */
   async invalidate(eventId: string): Promise<void> {
     this.rows.delete(eventId);
-    // The row and the search pages are separate caches (two slots on a cluster): two commands.
-    await Promise.all([this.engine.redis.del(this.keys.eventCache(eventId)), this.engine.redis.incr(this.keys.catalogGeneration)]);
+    await this.cache.invalidate(eventId);
   }
 
   /** The event's seats, loaded once per process and price change; concurrent misses share one load. */

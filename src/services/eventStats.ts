@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
-import { backlogTotal, streamBacklog } from '../persist/backlog.js';
+import { backlogTotal } from '../engine/salesBacklog.js';
 import type { Catalog } from './catalog.js';
 
 export interface EventStats {
@@ -16,14 +16,13 @@ export interface EventStats {
 
 /** Live counts from the actor, money from Postgres, and what lies between them. */
 export async function eventStats(deps: { engine: Engine; pool: Pool; catalog: Catalog }, eventId: string): Promise<EventStats> {
-  const keys = deps.engine.keys(eventId)!;
   const [counts, money, backlog, queue] = await Promise.all([
     deps.catalog.counts(eventId),
     deps.pool.query<{ orders: number; revenue: string | null }>(
       `SELECT count(*)::int AS orders, sum(total_cents) AS revenue FROM orders WHERE event_id = $1 AND status = 'completed'`,
       [eventId],
     ),
-    streamBacklog(deps.engine.redis, keys.sales),
+    deps.engine.salesBacklog(eventId),
     deps.engine.queueCounts(eventId),
   ]);
   const row = money.rows[0]!;

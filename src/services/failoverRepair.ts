@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../infra/logger.js';
-import { isCluster } from '../infra/redisClient.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import { reconcileEvent } from '../persist/reconcile.js';
 
@@ -25,13 +24,11 @@ export async function repairActor(deps: { engine: Engine; pool: Pool }, eventId:
   // Sold in Redis and not yet in Postgres is the persister's backlog, not a loss.
   if (result.report.onlyInPostgres.length === 0) return 'consistent';
   if (result.report.backlog > 0) return 'busy';
-  const keys = deps.engine.keys(eventId)!;
-  const lock = `${keys.state}:repair`;
-  if ((await deps.engine.redis.set(lock, '1', 'PX', LOCK_MS, 'NX')) !== 'OK') return 'busy';
+  if (!(await deps.engine.tryLock(eventId, 'repair', LOCK_MS))) return 'busy';
   try {
     return (await rebuildActor(deps, eventId, { replace: true })).ok ? 'rebuilt' : 'busy';
   } finally {
-    await deps.engine.redis.del(lock);
+    await deps.engine.unlock(eventId, 'repair');
   }
 }
 
@@ -56,7 +53,7 @@ export class FailoverRepair {
   ) {}
 
   start(): void {
-    if (!isCluster(this.deps.engine.redis)) return;
+    if (this.deps.engine.clusterMasters() === undefined) return;
     this.masters = this.currentMasters();
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
@@ -66,9 +63,7 @@ export class FailoverRepair {
   }
 
   private currentMasters(): string {
-    const redis = this.deps.engine.redis;
-    if (!isCluster(redis)) return '';
-    return redis.nodes('master').map((n) => `${n.options.host}:${n.options.port}`).sort().join(',');
+    return this.deps.engine.clusterMasters() ?? '';
   }
 
   private async tick(): Promise<void> {

@@ -94,7 +94,7 @@ export class LiveHub {
     },
     readonly settings: LiveSettings = DEFAULT_LIVE_SETTINGS,
   ) {
-    this.subscriber = deps.engine.redis.duplicate();
+    this.subscriber = deps.engine.newSubscriber();
     this.subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
     this.subscriber.on('close', () => this.onConnectionLost());
     this.subscriber.on('ready', () => this.onReady());

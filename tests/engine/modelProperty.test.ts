@@ -1,3 +1,4 @@
+import { parseSalesEntry } from '../../src/engine/records.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, loadedEvent, type EngineFixture } from '../support/engine.js';
@@ -99,12 +100,13 @@ describe('engine against an in-memory model', () => {
           expect(await fx.engine.counts(eventId)).toEqual(snap.counts);
         }
         // I1: in the stream, no seat is sold again before its sale was refunded.
-        const entries = await fx.redis.xrange(fx.engine.keys(eventId)!.sales, '-', '+');
-        const soldNow = new Set<string>();
-        for (const [, f] of entries) {
-          const seatList = f[f.indexOf('seats') + 1]!.split(',');
-          for (const seat of seatList) {
-            if (f[1] === 'sale') {
+        const sales = fx.engine.keys(eventId)!.sales;
+        const entries = (await fx.redis.xrange(sales, '-', '+')).map((raw) => parseSalesEntry(sales, raw));
+        const soldNow = new Set<number>();
+        for (const entry of entries) {
+          if (entry.kind === 'malformed') throw new Error(`malformed stream entry ${entry.streamId}`);
+          for (const seat of entry.seats) {
+            if (entry.kind === 'sale') {
               expect(soldNow.has(seat), `seat ${seat} sold twice`).toBe(false);
               soldNow.add(seat);
             } else {

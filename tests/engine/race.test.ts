@@ -1,3 +1,4 @@
+import { decodeHold, parseSalesEntry } from '../../src/engine/records.js';
 import type { RedisClient } from '../../src/infra/redisClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
@@ -49,7 +50,7 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     }
     const state = await fx.redis.hgetall(fx.engine.keys(eventId)!.state);
     const holderIds = Object.fromEntries(
-      Object.entries(state).filter(([f]) => f.startsWith('s:')).map(([f, v]) => [f.slice(2), v.split(' ')[1]]),
+      Object.entries(state).filter(([f]) => f.startsWith('s:')).map(([f, v]) => [f.slice(2), decodeHold(v).userId]),
     );
     expect(Object.fromEntries([...owners].map(([i, u]) => [String(i), u]))).toEqual(holderIds);
     const snap = await fx.engine.snapshotEvent(eventId);
@@ -68,8 +69,9 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     );
     const winners = new Set([...owners.values()]);
     sales.forEach((s, buyer) => expect(s.ok, `buyer-${buyer}`).toBe(winners.has(`buyer-${buyer}`)));
-    const entries = await fx.redis.xrange(fx.engine.keys(eventId)!.sales, '-', '+');
-    const soldSeats = entries.flatMap(([, f]) => f[f.indexOf('seats') + 1]!.split(',').map(Number));
+    const stream = fx.engine.keys(eventId)!.sales;
+    const entries = (await fx.redis.xrange(stream, '-', '+')).map((raw) => parseSalesEntry(stream, raw));
+    const soldSeats = entries.flatMap((e) => (e.kind === 'sale' ? e.seats : []));
     expect(soldSeats.sort((a, b) => a - b)).toEqual([...owners.keys()].sort((a, b) => a - b));
     const after = await fx.engine.snapshotEvent(eventId);
     expect(after.ok && after.counts).toEqual({ total: SEATS, available: SEATS - owners.size, held: 0, sold: owners.size });

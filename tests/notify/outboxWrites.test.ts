@@ -5,7 +5,7 @@ import { applyBatch } from '../../src/persist/applyBatch.js';
 import { inTransaction } from '../../src/persist/db.js';
 import { Persister } from '../../src/persist/persister.js';
 import { markCancelled } from '../../src/persist/repositories/events.js';
-import { parseSalesEntry, type RawEntry } from '../../src/persist/salesEntry.js';
+import { parseSalesEntry, type RawEntry } from '../../src/engine/records.js';
 import { findOrder } from '../../src/services/orders.js';
 import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
 

@@ -3,7 +3,7 @@ import { silentLogger } from '../../src/infra/logger.js';
 import { applyBatch } from '../../src/persist/applyBatch.js';
 import { migrate, readMigrations } from '../../src/persist/migrate.js';
 import { Persister } from '../../src/persist/persister.js';
-import { parseSalesEntry, type RawEntry } from '../../src/persist/salesEntry.js';
+import { parseSalesEntry, type RawEntry } from '../../src/engine/records.js';
 import type { EngineFixture } from '../support/engine.js';
 import type { TestDatabase } from '../support/postgres.js';
 import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';

@@ -1,4 +1,4 @@
-import { backlogTotal, streamBacklog } from '../../persist/backlog.js';
+import { backlogTotal } from '../../engine/salesBacklog.js';
 import { CliError, table, when, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
 import { salesEndOf } from '../../services/catalog.js';
@@ -40,10 +40,9 @@ export async function listEvents(rt: Runtime): Promise<Report> {
 export async function showEvent(rt: Runtime, eventId: string): Promise<Report> {
   const row = await eventRow(rt, eventId);
   const snap = await rt.engine.snapshotEvent(eventId);
-  const keys = rt.engine.keys(eventId)!;
   const [holds, queue, backlog, deadLetters, sold] = await Promise.all([
-    rt.engine.holds(eventId), rt.engine.queueCounts(eventId), streamBacklog(rt.redis, keys.sales),
-    rt.redis.xlen(keys.deadLetter), postgresSold(rt),
+    rt.engine.holds(eventId), rt.engine.queueCounts(eventId), rt.engine.salesBacklog(eventId),
+    rt.engine.deadLetterCount(eventId), postgresSold(rt),
   ]);
   const data = {
     id: row.id, name: row.name, venue: row.venue_name, eventDate: row.event_date.toISOString(), onSaleDate: row.on_sale_date.toISOString(),

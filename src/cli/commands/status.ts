@@ -1,15 +1,14 @@
-import { backlogTotal, streamBacklog } from '../../persist/backlog.js';
+import { backlogTotal } from '../../engine/salesBacklog.js';
 import type { Report } from '../output.js';
 import { table } from '../output.js';
 import type { Runtime } from '../runtime.js';
 
 /** Reachability, persister lag and pending entries per event, dead letters. A finding: lag over the limit, or any dead letter. */
 export async function status(rt: Runtime, opts: { maxLag: number }): Promise<Report> {
-  const [redisPing, pgNow] = await Promise.all([rt.redis.ping(), rt.pool.query<{ now: Date }>('SELECT now()')]);
+  const [redisPing, pgNow] = await Promise.all([rt.engine.ping(), rt.pool.query<{ now: Date }>('SELECT now()')]);
   const events = [];
   for (const eventId of (await rt.engine.liveEventIds()).sort()) {
-    const keys = rt.engine.keys(eventId)!;
-    const [backlog, deadLetters] = await Promise.all([streamBacklog(rt.redis, keys.sales), rt.redis.xlen(keys.deadLetter)]);
+    const [backlog, deadLetters] = await Promise.all([rt.engine.salesBacklog(eventId), rt.engine.deadLetterCount(eventId)]);
     events.push({ eventId, pending: backlog.pending, undelivered: backlog.undelivered, lag: backlogTotal(backlog), deadLetters });
   }
   const totalLag = events.reduce((n, e) => n + e.lag, 0);

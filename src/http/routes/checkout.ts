@@ -20,7 +20,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 export function checkoutRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  const records = new IdempotencyStore(deps.redis, deps.engine.context.prefix);
+  const records = new IdempotencyStore(deps.redis, deps.engine.prefix);
 
   /** Waits until the order is in Postgres: 201 only for a durable sale. */
   async function durableOrder(orderId: string, sold?: { listening: Announcements; view: OrderView }) {

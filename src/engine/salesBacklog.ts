@@ -1,5 +1,7 @@
 import type { RedisClient } from '../infra/redisClient.js';
-import { CONSUMER_GROUP } from './persister.js';
+
+/** The consumer group the persisters read every sales stream in. */
+export const CONSUMER_GROUP = 'persister';
 
 export interface StreamBacklog {
   /** entries delivered to a persister and not yet acknowledged */

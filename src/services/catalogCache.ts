@@ -1,0 +1,41 @@
+import type { RedisClient } from '../infra/redisClient.js';
+import { globalKeys } from '../engine/keys.js';
+
+/**
+ * The catalogue's shared cache in Redis: events by id and search pages by a generation
+ * that every change moves on (so no page outlives a change). Its own small client: JSON
+ * values with a lifetime, nothing else. Callers treat its faults as misses.
+ */
+export class CatalogCache {
+  private readonly keys;
+
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+  ) {
+    this.keys = globalKeys(prefix);
+  }
+
+  eventKey = (eventId: string) => this.keys.eventCache(eventId);
+  searchKey = (generation: string, queryHash: string) => this.keys.searchCache(generation, queryHash);
+
+  async read<T>(key: string): Promise<T | undefined> {
+    const hit = await this.redis.get(key);
+    return hit ? (JSON.parse(hit) as T) : undefined;
+  }
+
+  async write(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    await this.redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+  }
+
+  /** The search pages' generation ('0' before the first change). */
+  async generation(): Promise<string> {
+    return (await this.redis.get(this.keys.catalogGeneration)) ?? '0';
+  }
+
+  /** Forgets the event's copy and moves the search generation on. */
+  async invalidate(eventId: string): Promise<void> {
+    // The row and the search pages are separate caches (two slots on a cluster): two commands.
+    await Promise.all([this.redis.del(this.keys.eventCache(eventId)), this.redis.incr(this.keys.catalogGeneration)]);
+  }
+}
