@@ -14,9 +14,11 @@ import { createPool, type Pool } from './persist/db.js';
 import { Persister } from './persist/persister.js';
 import { AdmissionDriver } from './services/admissionDriver.js';
 import { Catalog } from './services/catalog.js';
+import { CheckoutService } from './services/checkout.js';
 import { CatalogCache } from './services/catalogCache.js';
 import { DurableWaiter } from './services/durableWaiter.js';
 import { FailoverRepair } from './services/failoverRepair.js';
+import { IdempotencyStore } from './services/idempotency.js';
 import { TicketService } from './services/tickets.js';
 import { DEFAULT_LIVE_SETTINGS, LiveHub, type LiveSettings } from './services/liveHub.js';
 
@@ -118,10 +120,15 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     : undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
+  const durableTimeoutMs = options.durableTimeoutMs ?? 2_000;
+  const checkout = new CheckoutService({
+    engine, pool, catalog, durable, metrics, records: new IdempotencyStore(redis, prefix), durableTimeoutMs,
+  });
+
   const deps: AppDeps = {
-    engine, pool, redis, log, metrics, catalog, durable, sessions, redisHealth, tickets, live,
+    engine, pool, log, metrics, catalog, durable, checkout, sessions, redisHealth, tickets, live,
     cookieSecure: config.COOKIE_SECURE,
-    durableTimeoutMs: options.durableTimeoutMs ?? 2_000,
+    durableTimeoutMs,
     requestDeadlineMs: config.REQUEST_DEADLINE_MS,
     rateLimits: config.RATE_LIMITS === 'on',
     trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
@@ -129,7 +136,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   };
 
   return {
-    config, log, redis, pool, engine, catalog, durable, sessions, persister, metrics, redisHealth, admission, notifications, tickets, live,
+    config, log, redis, pool, engine, catalog, durable, checkout, sessions, persister, metrics, redisHealth, admission, notifications, tickets, live,
     /** what `createApp` is built from */
     deps,
 

@@ -1,9 +1,9 @@
-import type { RedisClient } from '../infra/redisClient.js';
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from '../services/catalog.js';
+import type { CheckoutService } from '../services/checkout.js';
 import type { DurableWaiter } from '../services/durableWaiter.js';
 import type { TicketService } from '../services/tickets.js';
 import type { LiveHub } from '../services/liveHub.js';
@@ -13,7 +13,6 @@ import type { SessionStore, SessionUser } from './sessions.js';
 export interface AppDeps {
   engine: Engine;
   pool: Pool;
-  redis: RedisClient;
   log: Logger;
   metrics: Metrics;
   sessions: SessionStore;
@@ -22,12 +21,13 @@ export interface AppDeps {
   tickets: TicketService;
   /** live seat states: this process's SSE clients and its change subscriptions */
   live: LiveHub;
+  checkout: CheckoutService;
   /** the Redis circuit breaker: writes are refused at once while it is open */
   redisHealth: { readonly isUp: boolean; reportFailure(): void };
   cookieSecure: boolean;
   /** one deadline per request shared by all its Redis and Postgres calls (default 2,000 ms) */
   requestDeadlineMs?: number;
-  /** how long a checkout waits for its sale to reach Postgres before answering 503 */
+  /** how long a refund or cancellation waits for Postgres before answering 503 (the checkout service has its own) */
   durableTimeoutMs: number;
   rateLimits: boolean;
   /** peers whose X-Forwarded-For is believed */

@@ -7,7 +7,7 @@ export function healthRoutes(deps: AppDeps) {
   app.get('/readyz', async (c) => {
     if (deps.shutdown?.draining) return c.json({ status: 'draining', redis: false, postgres: false }, 503);
     const [redis, postgres] = await Promise.all([
-      deps.redis.ping().then(() => true, () => false),
+      deps.engine.ping().then(() => true, () => false),
       deps.pool.query('SELECT 1').then(() => true, () => false),
     ]);
     return c.json({ status: redis && postgres ? 'ok' : 'unavailable', redis, postgres }, redis && postgres ? 200 : 503);
