@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAcceptablePassword, PASSWORD_RULE } from './services/passwords.js';
 import { parseClusterNodes } from './infra/redisClient.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -20,7 +21,7 @@ const schema = z.object({
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(50).default(6),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAIL: z.string().email().optional(),
-  ADMIN_PASSWORD: z.string().min(8).max(72).optional(),
+  ADMIN_PASSWORD: z.string().refine(isAcceptablePassword, PASSWORD_RULE).optional(),
   COOKIE_SECURE: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** run the write-behind persister inside the API process */

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './engine/clock.js';
 import type { EngineLimits } from './engine/context.js';
 import { createEngine } from './engine/engine.js';
 import type { AppDeps } from './http/appDeps.js';
-import { SessionStore } from './http/sessions.js';
+import { SessionStore } from './services/sessions.js';
 import { RedisHealth } from './infra/availability.js';
 import { createLogger, type Logger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';

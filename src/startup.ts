@@ -1,9 +1,8 @@
 /** The steps `npm start` takes before it serves: services, schema, first data, live actors. */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import bcrypt from 'bcrypt';
 import type { Config } from './config.js';
-import { BCRYPT_COST } from './http/routes/auth.js';
+import { hashPassword } from './services/passwords.js';
 import type { Logger } from './infra/logger.js';
 import { migrate } from './persist/migrate.js';
 import { upsertAdmin } from './persist/repositories/users.js';
@@ -60,7 +59,7 @@ export async function migrateDatabase(rt: Runtime): Promise<void> {
 export async function seedAdmin(rt: Runtime): Promise<void> {
   const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = rt.config;
   if (!email || !password) return;
-  const hash = await bcrypt.hash(password, BCRYPT_COST);
+  const hash = await hashPassword(password);
   await upsertAdmin(rt.pool, { id: randomUUID(), email, name: 'Admin', password_hash: hash });
 }
 

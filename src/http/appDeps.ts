@@ -7,7 +7,7 @@ import type { CheckoutService } from '../services/checkout.js';
 import type { DurableWaiter } from '../services/durableWaiter.js';
 import type { TicketService } from '../services/tickets.js';
 import type { LiveHub } from '../services/liveHub.js';
-import type { SessionStore, SessionUser } from './sessions.js';
+import type { SessionStore, SessionUser } from '../services/sessions.js';
 
 /** Everything the app is built from: passed in, so tests build the real thing on their own prefix and database. */
 export interface AppDeps {

@@ -1,3 +1,4 @@
+import { isAcceptablePassword, PASSWORD_RULE } from '../services/passwords.js';
 import { z } from 'zod';
 import { capacityOf } from '../domain/layout.js';
 import { NOTIFICATION_TYPES } from '../notify/types.js';
@@ -7,7 +8,7 @@ import { NOTIFICATION_TYPES } from '../notify/types.js';
 export const uuid = z.string().uuid();
 export const isoDate = z.string().datetime({ offset: true }).transform((s) => new Date(s));
 
-const password = z.string().refine((p) => Buffer.byteLength(p) >= 8 && Buffer.byteLength(p) <= 72, '8 to 72 bytes');
+const password = z.string().refine(isAcceptablePassword, PASSWORD_RULE);
 const email = z.string().trim().max(254).email();
 export const registerSchema = z.strictObject({ email, password, name: z.string().trim().min(1).max(100) });
 export const loginSchema = z.strictObject({ email, password: z.string().max(72) });

@@ -3,14 +3,21 @@ import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import { outboxBacklog } from '../notify/outbox.js';
 import { backlogTotal } from '../engine/salesBacklog.js';
-import type { PersisterStats } from '../persist/persister.js';
+
+/** The persister's counters the gauges read (the persister's own stats satisfy it; infra does not import persist). */
+export interface PersisterCounters {
+  persisted: number;
+  deadLettered: number;
+  oversellsPrevented: number;
+  lastBatchMs: number;
+}
 
 /** What the gauges read at scrape time. */
 export interface MetricSources {
   engine: Engine;
   pool: Pool;
   /** the embedded persister's counters, when this process runs one */
-  persister?: { stats: PersisterStats } | undefined;
+  persister?: { stats: PersisterCounters } | undefined;
   redisUp: () => boolean;
   activeSessions: () => Promise<number>;
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import { backlogTotal } from '../engine/salesBacklog.js';
+import { soldSeatIndices } from './repositories/soldSeats.js';
 
 export interface Reconciliation {
   eventId: string;
@@ -26,12 +27,7 @@ export async function reconcileEvent(deps: { engine: Engine; pool: Pool }, event
   const snapshot = await deps.engine.snapshotEvent(eventId);
   if (!snapshot.ok) return { ok: false, code: 'actor_missing' };
   const backlog = backlogTotal(await deps.engine.salesBacklog(eventId));
-  const { rows } = await deps.pool.query<{ seat_index: number }>(
-    `SELECT s.seat_index FROM tickets t JOIN seats s ON s.id = t.seat_id
-     WHERE t.event_id = $1 AND t.status <> 'refunded' ORDER BY s.seat_index`,
-    [eventId],
-  );
-  const inPostgres = new Set(rows.map((r) => r.seat_index));
+  const inPostgres = new Set(await soldSeatIndices(deps.pool, eventId));
   const inRedis = new Set<number>();
   for (let i = 0; i < snapshot.states.length; i++) if (snapshot.states[i] === '2') inRedis.add(i);
   const onlyInRedis = [...inRedis].filter((i) => !inPostgres.has(i));

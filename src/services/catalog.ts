@@ -5,6 +5,7 @@ import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
+import { soldSeatCount } from '../persist/repositories/soldSeats.js';
 import type { CatalogCache } from './catalogCache.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import {
@@ -178,12 +179,11 @@ export class Catalog {
   }
 
   private async countsFromPostgres(eventId: string): Promise<SeatCounts> {
-    const { rows } = await this.pool.query<{ total: number; sold: number }>(
-      `SELECT (SELECT count(*)::int FROM seats WHERE event_id = $1) AS total,
-              (SELECT count(*)::int FROM tickets WHERE event_id = $1 AND status <> 'refunded') AS sold`,
-      [eventId],
-    );
-    const { total, sold } = rows[0]!;
+    const [{ rows }, sold] = await Promise.all([
+      this.pool.query<{ total: number }>('SELECT count(*)::int AS total FROM seats WHERE event_id = $1', [eventId]),
+      soldSeatCount(this.pool, eventId),
+    ]);
+    const { total } = rows[0]!;
     return { total, available: total - sold, held: 0, sold };
   }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemClock } from '../../src/engine/clock.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { SessionStore } from '../../src/http/sessions.js';
+import { SessionStore } from '../../src/services/sessions.js';
 import { freePort } from '../../src/infra/redisServer.js';
 import { silentLogger } from '../../src/infra/logger.js';
 import { Persister } from '../../src/persist/persister.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
-import { SessionStore } from '../../src/http/sessions.js';
+import { SessionStore } from '../../src/services/sessions.js';
 import { freePort } from '../../src/infra/redisServer.js';
 import { deletePrefix, newRedis, testPrefix } from '../support/engine.js';
 import { spawnApi, type ApiProcess } from '../support/apiProcess.js';

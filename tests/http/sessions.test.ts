@@ -1,6 +1,6 @@
 import type { RedisClient } from '../../src/infra/redisClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionStore } from '../../src/http/sessions.js';
+import { SessionStore } from '../../src/services/sessions.js';
 import { engineFixture, type EngineFixture } from '../support/engine.js';
 
 let fx: EngineFixture;

@@ -3,6 +3,7 @@ import { silentLogger } from '../../src/infra/logger.js';
 import { applyBatch } from '../../src/persist/applyBatch.js';
 import { migrate, readMigrations } from '../../src/persist/migrate.js';
 import { Persister } from '../../src/persist/persister.js';
+import { soldSeatIndices } from '../../src/persist/repositories/soldSeats.js';
 import { parseSalesEntry, type RawEntry } from '../../src/engine/records.js';
 import type { EngineFixture } from '../support/engine.js';
 import type { TestDatabase } from '../support/postgres.js';
@@ -23,14 +24,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function validTickets(eventId: string): Promise<number[]> {
-  const { rows } = await db.pool.query<{ seat_index: number }>(
-    `SELECT s.seat_index FROM tickets t JOIN seats s ON s.id = t.seat_id
-     WHERE t.event_id = $1 AND t.status = 'valid' ORDER BY 1`,
-    [eventId],
-  );
-  return rows.map((r) => r.seat_index);
-}
+const validTickets = (eventId: string) => soldSeatIndices(db.pool, eventId);
 
 async function drainAll(): Promise<void> {
   while ((await persister.drainOnce()) > 0);

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createScratchDatabase, type ScratchDatabase } from '../../src/infra/scratchDatabase.js';
+import { createScratchDatabase, type ScratchDatabase } from '../../src/persist/scratchDatabase.js';
 
 export type TestDatabase = ScratchDatabase;
 

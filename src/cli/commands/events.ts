@@ -2,6 +2,7 @@ import { backlogTotal } from '../../engine/salesBacklog.js';
 import { CliError, table, when, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
 import { salesEndOf } from '../../services/catalog.js';
+import { soldSeatCounts } from '../../persist/repositories/soldSeats.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,11 +13,7 @@ export async function eventRow(rt: Runtime, eventId: string) {
   return row;
 }
 
-async function postgresSold(rt: Runtime): Promise<Map<string, number>> {
-  const { rows } = await rt.pool.query<{ event_id: string; sold: number }>(
-    `SELECT event_id, count(*)::int AS sold FROM tickets WHERE status <> 'refunded' GROUP BY event_id`);
-  return new Map(rows.map((r) => [r.event_id, r.sold]));
-}
+const postgresSold = (rt: Runtime) => soldSeatCounts(rt.pool);
 
 /** Every event with its live counts from Redis and its sold count in Postgres. */
 export async function listEvents(rt: Runtime): Promise<Report> {

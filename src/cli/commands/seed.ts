@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import bcrypt from 'bcrypt';
 import type { Section } from '../../domain/layout.js';
-import { BCRYPT_COST } from '../../http/routes/auth.js';
+import { hashPassword } from '../../services/passwords.js';
 import { insertUser } from '../../persist/repositories/users.js';
 import { findVenue, insertVenue } from '../../persist/repositories/venues.js';
 import { progress, type Report } from '../output.js';
@@ -55,7 +54,7 @@ export async function seed(rt: Runtime): Promise<Report> {
     }
     tick(i + 1);
   }
-  const hash = await bcrypt.hash(SEED_PASSWORD, BCRYPT_COST);
+  const hash = await hashPassword(SEED_PASSWORD);
   for (let i = 1; i <= 100; i++) {
     const email = `seed-user-${String(i).padStart(3, '0')}@example.test`;
     if (await insertUser(rt.pool, { id: seedId(`user:${i}`), email, name: `Seed User ${i}`, password_hash: hash })) usersCreated++;

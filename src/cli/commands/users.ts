@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import bcrypt from 'bcrypt';
-import { BCRYPT_COST } from '../../http/routes/auth.js';
+import { hashPassword, isAcceptablePassword, PASSWORD_RULE } from '../../services/passwords.js';
 import { insertUser, upsertAdmin, type Role } from '../../persist/repositories/users.js';
 import { CliError, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
@@ -9,10 +8,9 @@ import type { Runtime } from '../runtime.js';
 export async function createUser(rt: Runtime, opts: { email: string; name: string; admin?: boolean; role?: Role }, password: string): Promise<Report> {
   const role = opts.role ?? (opts.admin ? 'admin' : 'user');
   if (opts.admin && role !== 'admin') throw new CliError('--admin and --role disagree');
-  const bytes = Buffer.byteLength(password);
-  if (bytes < 8 || bytes > 72) throw new CliError('the password must be 8 to 72 bytes');
+  if (!isAcceptablePassword(password)) throw new CliError(`the password must be ${PASSWORD_RULE}`);
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(opts.email)) throw new CliError(`not an email address: ${opts.email}`);
-  const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
+  const passwordHash = await hashPassword(password);
   const user = { id: randomUUID(), email: opts.email, name: opts.name, password_hash: passwordHash };
   const row = role === 'admin' ? await upsertAdmin(rt.pool, user) : await insertUser(rt.pool, { ...user, role });
   if (!row) return { data: { created: false, email: opts.email }, text: `an account with ${opts.email} exists`, finding: true };
@@ -23,7 +21,7 @@ export async function createUser(rt: Runtime, opts: { email: string; name: strin
 export async function tokens(rt: Runtime, count: number): Promise<Report> {
   const { sessions } = rt;
   // one hash for all: load-test buyers never log in with a password
-  const passwordHash = await bcrypt.hash(randomUUID(), BCRYPT_COST);
+  const passwordHash = await hashPassword(randomUUID());
   const batch = `loadtest-${Date.now().toString(36)}`;
   const made: string[] = [];
   for (let i = 0; i < count; i += 200) {

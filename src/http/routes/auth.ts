@@ -7,9 +7,8 @@ import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
+import { BCRYPT_COST, hashPassword } from '../../services/passwords.js';
 import { loginSchema, registerSchema } from '../schemas.js';
-
-export const BCRYPT_COST = 12;
 
 // Compared against when the email is unknown, so both failures cost the same time: same cost,
 // hashed once on the threadpool.
@@ -28,7 +27,7 @@ export function authRoutes(deps: AppDeps) {
 
   app.post('/register', async (c) => {
     const body = await jsonBody(c, registerSchema);
-    const hash = await bcrypt.hash(body.password, BCRYPT_COST);
+    const hash = await hashPassword(body.password);
     const user = await insertUser(deps.pool, { id: randomUUID(), email: body.email, name: body.name, password_hash: hash });
     if (!user) throw new AppError(409, 'email_taken', 'An account with this email exists.');
     return c.json(await startSession(c, user), 201);

@@ -4,7 +4,7 @@ import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import type { SessionUser } from '../sessions.js';
+import type { SessionUser } from '../../services/sessions.js';
 import { uuid } from '../schemas.js';
 
 export function orderRoutes(deps: AppDeps) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { createPool } from '../persist/db.js';
-import { migrate } from '../persist/migrate.js';
+import { createPool } from './db.js';
+import { migrate } from './migrate.js';
 
 export interface ScratchDatabase {
   url: string;
