@@ -18,6 +18,7 @@ const schema = z.object({
   HOLD_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** how much longer a hold lasts when its holder extends it (once per hold) */
   HOLD_EXTENSION_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** seats one buyer may hold in one event (and so in one reserve call) */
   MAX_SEATS_PER_HOLD: z.coerce.number().int().min(1).max(50).default(6),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   ADMIN_EMAIL: z.string().email().optional(),
@@ -26,6 +27,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** run the write-behind persister inside the API process */
   PERSISTER: z.enum(['embedded', 'off']).default('embedded'),
+  /** a standalone persister takes over entries pending this long at another (dead) consumer */
+  PERSISTER_CLAIM_IDLE_MS: z.coerce.number().int().min(1).default(30_000),
   TRUSTED_PROXIES: z.string().default(''),
   /** RabbitMQ (amqp://user:pass@host:port/vhost): the outbox is relayed there; unset: delivered in process from Postgres */
   AMQP_URL: z.string().regex(/^amqps?:\/\//, 'an amqp:// or amqps:// URL').optional(),

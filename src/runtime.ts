@@ -75,6 +75,8 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     limits: {
       holdTtlMs: config.HOLD_TTL_SECONDS * 1000,
       holdExtensionMs: config.HOLD_EXTENSION_SECONDS * 1000,
+      // per buyer per event, as documented; a single call can ask for no more than that
+      maxSeatsPerUser: config.MAX_SEATS_PER_HOLD,
       maxSeatsPerCall: config.MAX_SEATS_PER_HOLD,
       ...options.limits,
     },

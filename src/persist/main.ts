@@ -19,7 +19,7 @@ const persister = new Persister({
   pool,
   log,
   prefix: config.REDIS_PREFIX,
-  claimIdleMs: Number(process.env.PERSISTER_CLAIM_IDLE_MS ?? 30_000),
+  claimIdleMs: config.PERSISTER_CLAIM_IDLE_MS,
 });
 await persister.start();
 log.info({ event: 'persister_started', pid: process.pid }, 'persister running');
