@@ -1,3 +1,4 @@
+import { failpoint } from '../infra/failpoints.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
@@ -40,10 +41,8 @@ export interface PersisterStats {
   lastBatchSize: number;
 }
 
-/** Fault-injection points for crash tests: PERSISTER_FAILPOINT=<name> kills the process there. */
-function failpoint(name: 'before_commit' | 'after_commit'): void {
-  if (process.env.PERSISTER_FAILPOINT === name) process.kill(process.pid, 'SIGKILL');
-}
+/** Crash tests: PERSISTER_FAILPOINT=before_commit|after_commit kills the process there. */
+const crashAt = (name: 'before_commit' | 'after_commit') => failpoint('PERSISTER_FAILPOINT', name);
 
 /**
  * Drains every event's sales stream into Postgres (write-behind). Consumer-group reads,
@@ -175,8 +174,8 @@ export class Persister {
     if (entries.length === 0) return 0;
     entries.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
     const started = performance.now();
-    const outcome = await applyBatch(this.opts.pool, entries, () => failpoint('before_commit'), { announce: this.opts.announce ?? true });
-    failpoint('after_commit');
+    const outcome = await applyBatch(this.opts.pool, entries, () => crashAt('before_commit'), { announce: this.opts.announce ?? true });
+    crashAt('after_commit');
     await this.acknowledge(outcome);
     this.stats.batches += 1;
     this.stats.persisted += outcome.persisted.length;

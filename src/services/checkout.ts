@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
+import { failpoint } from '../infra/failpoints.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from './catalog.js';
@@ -144,6 +145,8 @@ export class CheckoutService {
         metrics.checkouts.inc({ result: 'failed', reason: sale.code });
         throw new CheckoutError(sale.code);
       }
+      // Crash tests: CHECKOUT_FAILPOINT=after_sale dies with the sale taken and nothing answered or kept.
+      failpoint('CHECKOUT_FAILPOINT', 'after_sale');
       // The key bought already (a race with a retry): answer with that order.
       if (sale.replay) return await this.durableOrder(sale.orderId);
       log.info({ event: 'checkout_completed', eventId: body.eventId, orderId, totalCents });
