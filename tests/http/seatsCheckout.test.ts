@@ -1,15 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent } from '../support/world.js';
 
 let api: ApiFixture;
-let eventId: string;
-let seatIds: string[];
 beforeAll(async () => {
   api = await startApi();
-  ({ eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 2, seatsPerRow: 10 }));
 });
 afterAll(() => api.close());
+
+// Every test gets its own event: no test depends on which seats another one left held or sold.
+let eventId: string;
+let seatIds: string[];
+beforeEach(async () => {
+  ({ eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 2, seatsPerRow: 10 }));
+});
 
 const pay = (id = eventId, token = 'tok_visa') => ({ eventId: id, payment: { method: 'card', token } });
 
