@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../engine/context.js';
 import { isAcceptablePassword, PASSWORD_RULE } from '../services/passwords.js';
 import { z } from 'zod';
 import { capacityOf } from '../domain/layout.js';
@@ -72,10 +73,14 @@ export const adminOrderSearchSchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
-export const seatRequestSchema = z.strictObject({
+/** A hold or release of at most `maxSeats` seats: the configured MAX_SEATS_PER_HOLD, which the engine enforces too. */
+export const seatRequestSchemaFor = (maxSeats: number) => z.strictObject({
   eventId: uuid,
-  seatIds: z.array(uuid).min(1).max(6).refine((ids) => new Set(ids).size === ids.length, 'seat ids must be distinct'),
+  seatIds: z.array(uuid).min(1).max(maxSeats).refine((ids) => new Set(ids).size === ids.length, 'seat ids must be distinct'),
 });
+
+/** As documented in the OpenAPI document: with the default limit. */
+export const seatRequestSchema = seatRequestSchemaFor(DEFAULT_LIMITS.maxSeatsPerCall);
 
 export const extendHoldSchema = z.strictObject({ eventId: uuid });
 export const bestSeatsSchema = z.strictObject({

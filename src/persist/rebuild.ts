@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
+import { DEFAULT_QUEUE_SETTINGS, queueRateAndCapacity } from '../engine/operations/queueScripts.js';
 import type { Engine } from '../engine/engine.js';
 import { backlogTotal } from '../engine/salesBacklog.js';
 
@@ -65,8 +65,7 @@ export async function rebuildActor(
   if (!result.ok) return { ok: false, code: result.code === 'event_not_found' ? 'event_not_found' : result.code };
   await engine.configureQueue(eventId, {
     ...DEFAULT_QUEUE_SETTINGS,
-    ratePerSecond: event.queue_rate_per_second ?? DEFAULT_QUEUE_SETTINGS.ratePerSecond,
-    capacity: event.queue_capacity ?? DEFAULT_QUEUE_SETTINGS.capacity,
+    ...queueRateAndCapacity({ ratePerSecond: event.queue_rate_per_second, capacity: event.queue_capacity }),
     seed: randomBytes(16).toString('hex'),
   });
   const sold = orders.rows.reduce((n, o) => n + o.seats.length, 0);

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { expandLayout, type Section } from '../domain/layout.js';
 import type { Engine } from '../engine/engine.js';
 import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
-import { DEFAULT_QUEUE_SETTINGS } from '../engine/operations/queueScripts.js';
+import { queueRateAndCapacity } from '../engine/operations/queueScripts.js';
 import { soldSeatCount } from '../persist/repositories/soldSeats.js';
 import type { CatalogCache } from './catalogCache.js';
 import { rebuildActor } from '../persist/rebuild.js';
@@ -170,10 +170,7 @@ export class Catalog {
       highDemand: row.high_demand,
       counts,
       ...(row.high_demand ? {
-        queue: {
-          ratePerSecond: row.queue_rate_per_second ?? DEFAULT_QUEUE_SETTINGS.ratePerSecond,
-          capacity: row.queue_capacity ?? DEFAULT_QUEUE_SETTINGS.capacity,
-        },
+        queue: queueRateAndCapacity({ ratePerSecond: row.queue_rate_per_second, capacity: row.queue_capacity }),
       } : {}),
     };
   }

@@ -34,6 +34,14 @@ export const DEFAULT_QUEUE_SETTINGS: Omit<QueueSettings, 'seed'> = {
   abandonMs: 2 * 60_000,
 };
 
+/** An event's queue rate and capacity: its own where set, else the defaults (the one place they apply). */
+export function queueRateAndCapacity(own: { ratePerSecond: number | null; capacity: number | null }) {
+  return {
+    ratePerSecond: own.ratePerSecond ?? DEFAULT_QUEUE_SETTINGS.ratePerSecond,
+    capacity: own.capacity ?? DEFAULT_QUEUE_SETTINGS.capacity,
+  };
+}
+
 /** Most buyers one admission step admits or expires (bounds the script's run time). */
 const MAX_STEP = 1000;
 

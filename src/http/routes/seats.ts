@@ -9,7 +9,7 @@ import type { AppDeps, AppEnv } from '../appDeps.js';
 import { actorNeedsLoad, missingActor } from '../actors.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import { bestSeatsSchema, extendHoldSchema, seatRequestSchema, uuid } from '../schemas.js';
+import { bestSeatsSchema, extendHoldSchema, seatRequestSchemaFor, uuid } from '../schemas.js';
 
 /** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
 function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
@@ -35,6 +35,7 @@ function holdView(eventId: string, layout: EventLayout, held: HoldLine[]) {
 export function seatRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const seatMaps = new SeatMapRenderer();
+  const seatRequestSchema = seatRequestSchemaFor(deps.engine.limits.maxSeatsPerCall);
 
   app.get('/events/:id/seats', async (c) => {
     const id = uuid.safeParse(c.req.param('id'));
