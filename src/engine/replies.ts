@@ -11,6 +11,7 @@ export const SCRIPT_REPLIES = {
   closeEvent: { statuses: ['ok'], errors: ['event_not_found'] },
   configureQueue: { statuses: ['ok'], errors: ['event_not_found'] },
   confirmSale: { statuses: ['ok', 'replay'], errors: ['event_not_found', 'event_closed', 'no_active_hold', 'hold_changed'] },
+  extendHold: { statuses: ['ok'], errors: ['event_not_found', 'event_closed', 'no_active_hold', 'hold_extension_used'] },
   getHold: { statuses: ['ok', 'bought'], errors: ['event_not_found'] },
   joinQueue: { statuses: ['waiting', 'admitted'], errors: ['event_not_found', 'queue_not_enabled', 'event_closed'] },
   leaveQueue: { statuses: ['ok'], errors: [] },
@@ -21,6 +22,13 @@ export const SCRIPT_REPLIES = {
   releaseSeats: {
     statuses: ['ok'],
     errors: ['event_not_found', 'no_seats', 'too_many_seats', 'invalid_seat', 'duplicate_seats'],
+  },
+  reserveBestSeats: {
+    statuses: ['ok'],
+    errors: [
+      'event_not_found', 'event_closed', 'not_on_sale', 'admission_required', 'no_seats', 'too_many_seats',
+      'bad_layout', 'seats_unavailable', 'hold_limit_exceeded',
+    ],
   },
   reserveSeats: {
     statuses: ['ok'],

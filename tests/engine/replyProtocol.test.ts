@@ -14,6 +14,8 @@ import { admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition } fro
 import { refundOrder } from '../../src/engine/operations/refundOrder.js';
 import { releaseSeats } from '../../src/engine/operations/releaseSeats.js';
 import { reserveSeats } from '../../src/engine/operations/reserveSeats.js';
+import { reserveBestSeats } from '../../src/engine/operations/reserveBestSeats.js';
+import { extendHold } from '../../src/engine/operations/extendHold.js';
 import { snapshotEvent } from '../../src/engine/operations/snapshotEvent.js';
 import { sweepHolds } from '../../src/engine/operations/sweepHolds.js';
 
@@ -117,6 +119,8 @@ describe('every wrapper throws on a reply its script never sends', () => {
     ['refundOrder', (ctx) => refundOrder(ctx, eventId, 'o', 'requested')],
     ['releaseSeats', (ctx) => releaseSeats(ctx, eventId, 'u', [0])],
     ['reserveSeats', (ctx) => reserveSeats(ctx, eventId, 'u', [0])],
+    ['reserveBestSeats', (ctx) => reserveBestSeats(ctx, eventId, 'u', 1, [{ firstIndex: 0, rows: 1, seatsPerRow: 1 }])],
+    ['extendHold', (ctx) => extendHold(ctx, eventId, 'u')],
     ['snapshotEvent', (ctx) => snapshotEvent(ctx, eventId)],
     ['sweepHolds', (ctx) => sweepHolds(ctx, eventId)],
   ];

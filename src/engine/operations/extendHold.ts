@@ -1,5 +1,6 @@
 import { holdLinesFrom, type EngineContext, type HoldLine } from '../context.js';
-import { readReply, type EngineFailure } from '../errors.js';
+import type { EngineFailure } from '../errors.js';
+import { readReply } from '../replies.js';
 
 export type ExtendResult =
   | { ok: true; held: HoldLine[] }
@@ -13,6 +14,6 @@ export async function extendHold(ctx: EngineContext, eventId: string, userId: st
     'extendHold',
     await ctx.scripts.run('extendHold', [k.state, k.deadlines], [userId, ctx.clock.now(), ctx.limits.holdExtensionMs]),
   );
-  if ('ok' in reply) return reply as ExtendResult;
+  if ('ok' in reply) return reply;
   return { ok: true, held: holdLinesFrom(reply.rest.slice(1)) };
 }

@@ -1,5 +1,5 @@
 import { holdLinesFrom, type EngineContext } from '../context.js';
-import { readReply } from '../errors.js';
+import { readReply } from '../replies.js';
 import type { ReserveResult } from './reserveSeats.js';
 
 /** A block of seats in engine index order: `rows` rows of `seatsPerRow` seats from `firstIndex`. */
@@ -34,6 +34,6 @@ export async function reserveBestSeats(
       ],
     ),
   );
-  if ('ok' in reply) return reply as ReserveResult;
+  if ('ok' in reply) return reply;
   return { ok: true, version: Number(reply.rest[0]), held: holdLinesFrom(reply.rest.slice(1)) };
 }
