@@ -10,8 +10,8 @@ export const SCRIPT_REPLIES = {
   admitBuyers: { statuses: ['ok', 'skipped'], errors: [] },
   closeEvent: { statuses: ['ok'], errors: ['event_not_found'] },
   configureQueue: { statuses: ['ok'], errors: ['event_not_found'] },
-  confirmSale: { statuses: ['ok', 'replay'], errors: ['event_not_found', 'event_closed', 'no_active_hold', 'hold_changed'] },
-  extendHold: { statuses: ['ok'], errors: ['event_not_found', 'event_closed', 'no_active_hold', 'hold_extension_used'] },
+  confirmSale: { statuses: ['ok', 'replay'], errors: ['event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'no_active_hold', 'hold_changed'] },
+  extendHold: { statuses: ['ok'], errors: ['event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'no_active_hold', 'hold_extension_used'] },
   getHold: { statuses: ['ok', 'bought'], errors: ['event_not_found'] },
   joinQueue: { statuses: ['waiting', 'admitted'], errors: ['event_not_found', 'queue_not_enabled', 'event_closed'] },
   leaveQueue: { statuses: ['ok'], errors: [] },
@@ -26,15 +26,15 @@ export const SCRIPT_REPLIES = {
   reserveBestSeats: {
     statuses: ['ok'],
     errors: [
-      'event_not_found', 'event_closed', 'not_on_sale', 'admission_required', 'no_seats', 'too_many_seats',
-      'bad_layout', 'seats_unavailable', 'hold_limit_exceeded',
+      'event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'admission_required',
+      'no_seats', 'too_many_seats', 'bad_layout', 'seats_unavailable', 'hold_limit_exceeded',
     ],
   },
   reserveSeats: {
     statuses: ['ok'],
     errors: [
-      'event_not_found', 'event_closed', 'not_on_sale', 'admission_required', 'no_seats', 'too_many_seats',
-      'invalid_seat', 'duplicate_seats', 'seats_unavailable', 'hold_limit_exceeded',
+      'event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'admission_required',
+      'no_seats', 'too_many_seats', 'invalid_seat', 'duplicate_seats', 'seats_unavailable', 'hold_limit_exceeded',
     ],
   },
   snapshotEvent: { statuses: ['ok'], errors: ['event_not_found'] },

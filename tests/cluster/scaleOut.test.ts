@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../scripts/cluster/processes.js';
 import { startLocalStack, type LocalStack } from '../../scripts/cluster/localStack.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
-import { SessionStore } from '../../src/http/sessions.js';
+import { SessionStore } from '../../src/services/sessions.js';
 import { createRedisClient, type RedisClient } from '../../src/infra/redisClient.js';
 import { freshDatabase, type TestDatabase } from '../support/postgres.js';
 import { seedEvent, seedUsers } from '../support/world.js';
