@@ -105,7 +105,7 @@ program.command('migrate').description('apply database migrations').action(actio
 
 program.command('users').description('manage accounts')
   .command('create').description('create a user; the password is read from a prompt or stdin, never from argv')
-  .requiredOption('--email <email>').requiredOption('--name <name>').option('--admin', 'create (or promote to) an admin')
+  .requiredOption('--email <email>', "the account's email (an existing account is updated)").requiredOption('--name <name>', 'the name shown for the account').option('--admin', 'create (or promote to) an admin')
   .addOption(new Option('--role <role>', 'user, admin, or scanner (checks tickets in at the door)').choices(['user', 'admin', 'scanner']))
   .action(action(async (rt, opts: { email: string; name: string; admin?: boolean; role?: Role }) => createUser(rt, opts, await readPassword())));
 
@@ -127,11 +127,11 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof CliError) {
-    process.stderr.write(`ticketctl: ${err.message}\n`);
-    process.exitCode = err.exitCode;
   } else {
-    process.stderr.write(`ticketctl: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
+    const message = err instanceof Error ? err.message : String(err);
+    process.exitCode = err instanceof CliError ? err.exitCode : 2;
+    // Under --json a script reads the error as JSON too (on stderr; stdout stays the data).
+    const asJson = process.argv.includes('--json');
+    process.stderr.write(asJson ? `${JSON.stringify({ error: message, exitCode: process.exitCode })}\n` : `ticketctl: ${message}\n`);
   }
 }

@@ -81,6 +81,13 @@ describe('ticketctl', () => {
     expect(r.stderr).toContain('cannot reach Redis or Postgres');
   });
 
+  it('reports an error as JSON under --json, and prints its version', async () => {
+    const r = await ticketctl(['status', '--json'], { env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toMatchObject({ exitCode: 2, error: expect.stringContaining('cannot reach Redis or Postgres') });
+    expect(await ticketctl(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+  });
+
   it('migrates (nothing to do on a migrated database) and seeds idempotently', async () => {
     expect(await ticketctl(['migrate'])).toMatchObject({ code: 0, stdout: 'up to date\n' });
     const first = await json(['seed']);

@@ -7,7 +7,7 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Request id (echoed when the client sent a sane one), a logger carrying it, security
- * headers on every response, and the request's metrics. Headers are set before the handler
+ * headers on every response, the request's metrics and its access log line. Headers are set before the handler
  * runs, so the response is built once with them (changing a finished response's headers
  * costs a full copy per request).
  */
@@ -29,7 +29,13 @@ export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): Middlewa
     // Only route templates become labels: a path no route matched (only middleware did) is 'unmatched'.
     const template = routePath(c, -1);
     const route = template.endsWith('*') ? 'unmatched' : template;
+    const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    deps.metrics.httpDuration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000);
+    deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
+    // The access log: one line per request (the request id comes with the child logger).
+    c.get('log').info(
+      { event: 'http_request', method: c.req.method, route, status: c.res.status, durationMs: Math.round(seconds * 1e5) / 100 },
+      'request',
+    );
   };
 }

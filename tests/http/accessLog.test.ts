@@ -1,0 +1,41 @@
+import { Writable } from 'node:stream';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { AppEnv } from '../../src/http/appDeps.js';
+import { requestContext } from '../../src/http/middleware/requestContext.js';
+import { createMetrics } from '../../src/infra/metrics.js';
+
+/** An app with the request context over one route, its log lines kept as objects. */
+function appWithLog() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = new Hono<AppEnv>();
+  app.use(requestContext({ log: pino({ level: 'info' }, sink), metrics: createMetrics() }));
+  app.get('/api/things/:id', (c) => c.json({ id: c.req.param('id') }, c.req.param('id') === 'gone' ? 404 : 200));
+  return { app, lines };
+}
+
+describe('access log', () => {
+  it('writes one line per request: method, route template, status, duration and request id', async () => {
+    const { app, lines } = appWithLog();
+    await app.request('/api/things/42', { headers: { 'x-request-id': 'req-1' } });
+    await app.request('/api/things/gone');
+    await app.request('/nowhere');
+    const access = lines.filter((l) => l.event === 'http_request');
+    expect(access).toHaveLength(3);
+    expect(access[0]).toMatchObject({ method: 'GET', route: '/api/things/:id', status: 200, requestId: 'req-1' });
+    expect(access[1]).toMatchObject({ method: 'GET', route: '/api/things/:id', status: 404 });
+    expect(access[2]).toMatchObject({ method: 'GET', route: 'unmatched', status: 404 });
+    for (const line of access) {
+      expect(typeof line.durationMs).toBe('number');
+      expect(line.durationMs as number).toBeGreaterThanOrEqual(0);
+      expect(line.requestId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+    }
+  });
+});
