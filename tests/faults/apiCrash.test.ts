@@ -1,25 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/services/sessions.js';
-import { freePort } from '../../src/infra/redisServer.js';
-import { deletePrefix, newRedis, testPrefix } from '../support/engine.js';
 import { spawnApi, type ApiProcess } from '../support/apiProcess.js';
-import { freshDatabase, type TestDatabase } from '../support/postgres.js';
+import { spawnedApiWorld } from '../support/spawnedApiWorld.js';
 import { seedEvent, seedUsers } from '../support/world.js';
 
 const BUYERS = 60;
-const redis = newRedis();
-const prefix = testPrefix();
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await freshDatabase();
-});
-afterAll(async () => {
-  await deletePrefix(redis, prefix);
-  redis.disconnect();
-  await db.drop();
-});
+const world = spawnedApiWorld();
+const { redis, prefix } = world;
 
 type Outcome = { status: number; orderId?: string } | { status: 'network_error' };
 
@@ -39,13 +28,13 @@ async function checkout(url: string, token: string, eventId: string, key: string
 
 describe('the API process killed with SIGKILL in the middle of checkouts', () => {
   it('after a restart, retries with the same keys give exactly one order per key, every 201 in Postgres', async () => {
+    const { db } = world;
     const engine = createEngine({ redis, prefix });
     const { eventId, seatIds } = await seedEvent(db.pool, engine, { rows: 6, seatsPerRow: 10 });
     const userIds = await seedUsers(db.pool, BUYERS);
     const sessions = new SessionStore(redis, prefix);
     const tokens = await Promise.all(userIds.map((id) => sessions.create({ id, email: `${id}@x.test`, name: 'B', role: 'user' })));
-    const port = String(await freePort());
-    const env = { DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix, PORT: port, RATE_LIMITS: 'off' };
+    const env = await world.env();
 
     // The first run dies at the first sale it takes, with every other checkout in flight.
     let api: ApiProcess = await spawnApi({ ...env, CHECKOUT_FAILPOINT: 'after_sale' });
