@@ -58,7 +58,7 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
       apiUrl: api.url, apiPid: api.child.pid!, engine, eventId: fan.id, tickMs: TICK_MS, ...FANOUT,
     });
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    const dropped = Number(/^live_clients_dropped_total (\d+)/m.exec(metrics)?.[1] ?? 0);
+    const dropped = Number(/^ticketing_live_clients_dropped_total (\d+)/m.exec(metrics)?.[1] ?? 0);
     console.log(`\nfan-out: ${fanout.clients} clients, ${fanout.changesPerSecond.toFixed(0)} changes/s for ${FANOUT.seconds} s, tick ${TICK_MS} ms: `
       + `lag p50 ${fanout.lagP50Ms.toFixed(1)} ms, p99 ${fanout.lagP99Ms.toFixed(1)} ms (target ${2 * TICK_MS} ms), max ${fanout.lagMaxMs.toFixed(1)} ms; `
       + `delivered ${fanout.delivered} of ${fanout.expected}; API CPU ${fanout.apiCpuPercent.toFixed(0)}% of a core, `

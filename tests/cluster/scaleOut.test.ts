@@ -130,7 +130,7 @@ describe('on a Redis Cluster behind nginx', () => {
       .toEqual(new Set(['409 seats_unavailable']));
     expect(await soldInPostgres(eventId)).toEqual({ tickets: SEATS, seats: SEATS });
     // every API process served part of the sale
-    for (const sold of await metricPerApi('seats_sold_total')) expect(sold).toBeGreaterThan(0);
+    for (const sold of await metricPerApi('ticketing_seats_sold_total')) expect(sold).toBeGreaterThan(0);
   }, 300_000);
 
   it('loses no sale when a master is killed -9 mid on-sale: its replica takes over and the actor is rebuilt', async () => {
@@ -166,7 +166,7 @@ describe('on a Redis Cluster behind nginx', () => {
     expect(outcomes.filter((o) => o.kind === 'gave_up')).toEqual([]);
 
     // The promoted replica lacked the last sales; an API process rebuilt the actor from Postgres.
-    await pollUntil(async () => (await metricSum('actor_repairs_total')) >= 1, 60_000, 'an API process rebuilds the actor');
+    await pollUntil(async () => (await metricSum('ticketing_actor_repairs_total')) >= 1, 60_000, 'an API process rebuilds the actor');
     await pollUntil(async () => (await ticketctl('verify', '--all')).code === 0, 120_000, 'ticketctl verify --all is clean');
     const verify = await ticketctl('verify', '--all');
     expect(verify.stdout).toContain(`${eventId}: consistent (sold: Redis ${sold.tickets}, Postgres ${sold.tickets}`);

@@ -274,10 +274,10 @@ describe('the API itself', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(text).toMatch(/http_requests_total\{method="GET",route="\/api\/events\/:id",status="404"\} [1-9]/);
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/events\/:id"\}/);
-    expect(text).toMatch(/checkouts_total\{result="completed",reason=""\} [1-9]/);
-    for (const name of ['seats_reserved_total', 'seats_sold_total', 'active_sessions', 'persister_backlog_entries', 'pg_pool_total', 'queue_wait_seconds', 'redis_up 1']) {
+    expect(text).toMatch(/ticketing_http_requests_total\{method="GET",route="\/api\/events\/:id",status="404"\} [1-9]/);
+    expect(text).toMatch(/ticketing_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/events\/:id"\}/);
+    expect(text).toMatch(/ticketing_checkouts_total\{result="completed",reason=""\} [1-9]/);
+    for (const name of ['ticketing_seats_reserved_total', 'ticketing_seats_sold_total', 'ticketing_sessions_active', 'ticketing_persister_backlog_entries', 'ticketing_pg_pool_connections', 'ticketing_queue_wait_seconds', 'ticketing_redis_up 1']) {
       expect(text).toContain(name);
     }
   });

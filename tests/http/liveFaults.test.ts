@@ -50,7 +50,7 @@ describe('a slow live reader', () => {
     expect(api.live.connectionCount).toBe(1);
     expect(maxBuffered).toBeLessThanOrEqual(CLIENT_BUFFER_BYTES);
     const metrics = await (await api.call('GET', '/metrics')).text();
-    expect(metrics).toMatch(/^live_clients_dropped_total 1$/m);
+    expect(metrics).toMatch(/^ticketing_live_clients_dropped_total 1$/m);
     expect(api.live.connectionCount).toBe(1);
 
     const actor = (await engine.seatStates(eventId))!;

@@ -21,14 +21,14 @@ describe('transfer by email', () => {
     const [buyer, friend] = [await account(t.api), await account(t.api)];
     const { tickets: [ticket, kept] } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(2));
     const before = await counts();
-    const transferredBefore = await metric('tickets_transferred_total');
+    const transferredBefore = await metric('ticketing_tickets_transferred_total');
     const res = await t.transfer(buyer, ticket!.id, friend.email.toUpperCase());
     expect(res.status).toBe(200);
     expect(s.ticketSchema.parse((await res.json()).ticket)).toEqual({ ...ticket, status: 'valid', checkedInAt: null });
     expect(await t.listOf(buyer)).toEqual([kept]);
     expect(await t.listOf(friend)).toEqual([ticket]);
     expect(await counts()).toEqual(before);
-    expect(await metric('tickets_transferred_total')).toBe(transferredBefore + 1);
+    expect(await metric('ticketing_tickets_transferred_total')).toBe(transferredBefore + 1);
     const sent = await transfersOf(buyer);
     const received = await transfersOf(friend);
     expect(s.transferSchema.array().parse(sent)).toHaveLength(1);

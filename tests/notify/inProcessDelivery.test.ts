@@ -157,9 +157,9 @@ describe('notifications without a broker (delivered in process from Postgres)', 
     expect(last).toMatchObject({ status: 'failed', attempts: 3, nextAttemptAt: null, lastError: 'timeout after 300 ms' });
     expect(receiver.received).toHaveLength(3);
     const text = await (await api.call('GET', '/metrics')).text();
-    expect(text).toMatch(/webhook_deliveries_total\{result="failed"\} 1/);
-    expect(text).toMatch(/webhook_deliveries_total\{result="retrying"\} [1-9]/);
-    expect(text).toMatch(/outbox_backlog_entries 0/);
+    expect(text).toMatch(/ticketing_webhook_deliveries_total\{result="failed"\} 1/);
+    expect(text).toMatch(/ticketing_webhook_deliveries_total\{result="retrying"\} [1-9]/);
+    expect(text).toMatch(/ticketing_outbox_backlog_entries 0/);
     await api.call('DELETE', `/api/admin/webhooks/${hook.id}`, { token: admin.token });
     await receiver.close();
   });
