@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent } from '../support/world.js';
@@ -164,8 +165,50 @@ describe('notifications without a broker (delivered in process from Postgres)', 
     await receiver.close();
   });
 
-  it('cancelling an event sends event.cancelled once and every buyer a cancellation notice', async () => {
+  it('a transfer mails both people and calls ticket.transferred; the check-in calls ticket.checked_in', async () => {
     // The test before ran the clock a day ahead; receivers check signatures against their own time.
+    api.fx.clock.set(Date.now());
+    const receiver = await webhookReceiver([200]);
+    const hook = await subscribe(receiver.url, ['ticket.transferred', 'ticket.checked_in']);
+    const { buyer } = await purchase(1);
+    const recipient = await api.user();
+    const emailOf = async (id: string) => (await api.db.pool.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [id])).rows[0]!.email;
+    const [fromEmail, toEmail] = [await emailOf(buyer.id), await emailOf(recipient.id)];
+    const [ticket] = z.object({ tickets: z.array(s.ticketSchema) }).parse(await (await api.call('GET', '/api/tickets', { token: buyer.token })).json()).tickets;
+    const moved = await api.call('POST', `/api/tickets/${ticket!.id}/transfer`, { token: buyer.token, body: { toEmail } });
+    expect(moved.status).toBe(200);
+
+    await eventually(async () => receiver.received.length === 1, 10_000, 'the transfer webhook');
+    const transferred = new Webhook(hook.secret).verify(receiver.received[0]!.body, receiver.received[0]!.headers);
+    expect(transferred).toEqual({
+      type: 'ticket.transferred', timestamp: expect.any(String),
+      data: { ticket: expect.objectContaining({ id: ticket!.id, status: 'valid' }), fromUserId: buyer.id, toUserId: recipient.id },
+    });
+    const received = await eventually(async () => smtp.mails.find((m) => m.to.includes(toEmail)), 10_000, "the recipient's mail");
+    expect(decodeQuotedPrintable(received.raw)).toContain('Subject: T sent you a ticket for Test Event');
+    const sent = await eventually(async () => smtp.mails.find((m) => m.to.includes(fromEmail) && m.raw.includes('You transferred')), 10_000, "the sender's mail");
+    expect(decodeQuotedPrintable(sent.raw)).toContain('Codes issued before are void.');
+
+    const scanner = await api.user('scanner');
+    const { code } = s.ticketCodeSchema.parse(await (await api.call('GET', `/api/tickets/${ticket!.id}/code`, { token: recipient.token })).json());
+    const admitted = await api.call('POST', '/api/checkin', { token: scanner.token, body: { code, gate: 'North 3', eventId: event.eventId } });
+    expect(admitted.status).toBe(200);
+    await eventually(async () => receiver.received.length === 2, 10_000, 'the check-in webhook');
+    const checkedIn = new Webhook(hook.secret).verify(receiver.received[1]!.body, receiver.received[1]!.headers);
+    expect(checkedIn).toEqual({
+      type: 'ticket.checked_in', timestamp: expect.any(String),
+      data: { ticket: expect.objectContaining({ id: ticket!.id, status: 'checked_in', checkedInAt: expect.any(String) }) },
+    });
+    // one outbox entry each, both published; a check-in mails nobody
+    const entries = await api.db.pool.query<{ type: string; published: boolean }>(
+      'SELECT type, published_at IS NOT NULL AS published FROM outbox WHERE subject_id = $1 ORDER BY created_at', [ticket!.id]);
+    expect(entries.rows).toEqual([{ type: 'ticket.transferred', published: true }, { type: 'ticket.checked_in', published: true }]);
+    expect(smtp.mails.filter((m) => m.to.includes(toEmail))).toHaveLength(1);
+    await api.call('DELETE', `/api/admin/webhooks/${hook.id}`, { token: admin.token });
+    await receiver.close();
+  });
+
+  it('cancelling an event sends event.cancelled once and every buyer a cancellation notice', async () => {
     api.fx.clock.set(Date.now());
     const receiver = await webhookReceiver([200]);
     const hook = await subscribe(receiver.url, ['event.cancelled', 'order.refunded']);
