@@ -2,11 +2,14 @@
  * The two baselines the HTTP figures are compared with, served the same way as the API
  * (Hono on @hono/node-server, one process):
  *   bare     GET /ping: a bare Hono JSON endpoint, the ceiling of the HTTP stack;
+ *   evalsha  GET /evalsha: the same endpoint after one ioredis EVALSHA of `return 1`, the
+ *            ceiling of any endpoint that makes one script call;
  *   pglock   POST /reserve: the database-only design, seats locked with SELECT ... FOR UPDATE.
- * Usage: tsx bench/baselines.ts bare|pglock   (pglock reads DATABASE_URL)
+ * Usage: tsx bench/baselines.ts bare|evalsha|pglock   (evalsha reads REDIS_URL, pglock DATABASE_URL)
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { Redis } from 'ioredis';
 import { createPool } from '../src/persist/db.js';
 
 const mode = process.argv[2];
@@ -14,6 +17,10 @@ const app = new Hono();
 
 if (mode === 'bare') {
   app.get('/ping', (c) => c.json({ ok: true }));
+} else if (mode === 'evalsha') {
+  const redis = new Redis(process.env.REDIS_URL!);
+  const sha = await redis.script('LOAD', 'return 1') as string;
+  app.get('/evalsha', async (c) => c.json({ ok: (await redis.evalsha(sha, 0)) === 1 }));
 } else if (mode === 'pglock') {
   const pool = createPool(process.env.DATABASE_URL!, 20);
   const HOLD_MS = 600_000;
@@ -46,7 +53,7 @@ if (mode === 'bare') {
     }
   });
 } else {
-  console.error('usage: tsx bench/baselines.ts bare|pglock');
+  console.error('usage: tsx bench/baselines.ts bare|evalsha|pglock');
   process.exit(2);
 }
 

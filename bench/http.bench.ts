@@ -1,92 +1,135 @@
-import { httpClient } from './httpClient.js';
-import { measure, table, type Measurement } from './measure.js';
-import { benchStack, createBuyers, createEvent } from './support.js';
+import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { createEngine } from '../src/engine/engine.js';
+import { deleteTopology, topology } from '../src/notify/amqpTopology.js';
+import { BENCH_PREFIX, benchStack, createBuyerAccounts, createEvent } from './support.js';
+import { ensureWrk, runWrk, wrkTable, type WrkRequest, type WrkResult } from './wrk.js';
 
 const CONNECTIONS = 64;
-const RESERVES = 15_000;
-const BUYERS = RESERVES / 3;
-const CHECKOUTS = 2_000;
-const LOCK_RESERVES = 5_000;
+const SECONDS = 5;
+/** requests per list: more than a run of SECONDS sends at the rates seen here, so no list wraps */
+const RESERVES = 60_000;
+const CHECKOUTS = 12_000;
+const BUYERS = 20_000;
+/** The shared RabbitMQ (checkout with notifications); the bench declares its own exchange and deletes it. */
+const BROKER = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /**
- * The API over real HTTP (its own process, real Redis and Postgres) next to a bare Hono
- * endpoint and the database-only reserve, all at 64 keep-alive connections in the same run.
+ * The API over real HTTP (its own process, as `npm start` runs it, real Redis and Postgres)
+ * next to three baselines in the same run: bare Hono, Hono + one EVALSHA, and the
+ * database-only reserve (SELECT ... FOR UPDATE). wrk (one thread, 64 connections) is the
+ * load generator; each buyer request carries its own session, seats and Idempotency-Key.
+ * Rate limits are on (production) except on the row that says otherwise.
  */
-export async function httpBench(): Promise<{ rows: Measurement[]; summary: Record<string, number> }> {
+export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<string, number> }> {
+  ensureWrk();
   const stack = await benchStack();
   const { db } = stack;
+  const shape = topology(`bench.http.${randomUUID().slice(0, 8)}`, ['mail', 'webhooks']);
   try {
-    const big = await createEvent(db.pool, 300, 200);
-    const map1k = await createEvent(db.pool, 10, 100);
-    const map10k = await createEvent(db.pool, 50, 200);
-    const tokens = await createBuyers(db.pool, stack.sessions, BUYERS);
+    // Every buyer makes three 2-seat reserves per event (6 seats, the per-buyer cap).
+    const [reserveOn, reserveOff, sale, saleNotified, listed] = await Promise.all([
+      createEvent(db.pool, 300, 400), createEvent(db.pool, 300, 400),
+      createEvent(db.pool, 240, 300), createEvent(db.pool, 240, 300), createEvent(db.pool, 10, 100),
+    ]);
+    // a list of 20 events to page through (the one above and 19 more)
+    for (let i = 0; i < 19; i++) await createEvent(db.pool, 10, 100);
+    const buyers = await createBuyerAccounts(db.pool, stack.sessions, BUYERS);
     await db.pool.query(`CREATE TABLE lock_seats (seat_index int PRIMARY KEY, status text NOT NULL, holder text, held_until timestamptz)`);
-    await db.pool.query(`INSERT INTO lock_seats SELECT i, 'available' FROM generate_series(0, 59999) AS i`);
+    await db.pool.query(`INSERT INTO lock_seats SELECT i, 'available' FROM generate_series(0, ${2 * RESERVES - 1}) AS i`);
 
-    const [api, bare, pglock] = await Promise.all([stack.startApi(), stack.startBaseline('bare'), stack.startBaseline('pglock')]);
-    const apiClient = httpClient(api.url, CONNECTIONS);
-    const bareClient = httpClient(bare.url, CONNECTIONS);
-    const lockClient = httpClient(pglock.url, CONNECTIONS);
-    const auth = (i: number) => ({ authorization: `Bearer ${tokens[i % BUYERS]}` });
-
-    await measure('warm-up', 3_000, CONNECTIONS, async () => (await bareClient.request('GET', '/ping')).status === 200);
-    await measure('warm-up', 2_000, CONNECTIONS, async () => (await apiClient.request('GET', `/api/events/${map1k.id}/seats`)).status === 200);
-    const bareRow = await measure('bare Hono GET /ping (baseline)', 30_000, CONNECTIONS, async () =>
-      (await bareClient.request('GET', '/ping')).status === 200);
-    // Where a request's time goes: the API's middleware alone, then with a session lookup.
-    const health = await measure('GET /healthz (API middleware only)', 20_000, CONNECTIONS, async () =>
-      (await apiClient.request('GET', '/healthz')).status === 200);
-    const me = await measure('GET /api/auth/me (session lookup)', 20_000, CONNECTIONS, async (i) =>
-      (await apiClient.request('GET', '/api/auth/me', { headers: auth(i) })).status === 200);
-    const reserve = await measure('POST /api/seats/reserve (2 seats)', RESERVES, CONNECTIONS, async (i) => {
-      const res = await apiClient.request('POST', '/api/seats/reserve', {
-        headers: auth(i), body: { eventId: big.id, seatIds: [big.seatIds[2 * i], big.seatIds[2 * i + 1]] },
-      });
-      return res.status === 201;
-    });
-    const lock = await measure('Postgres SELECT ... FOR UPDATE reserve (baseline)', LOCK_RESERVES, CONNECTIONS, async (i) =>
-      (await lockClient.request('POST', '/reserve', { body: { userId: `u${i}`, seats: [2 * i, 2 * i + 1] } })).status === 201);
-    const checkout = await measure('POST /api/checkout (6 seats)', CHECKOUTS, CONNECTIONS, async (i) => {
-      const res = await apiClient.request('POST', '/api/checkout', {
-        headers: { ...auth(i), 'idempotency-key': `bench-${i}` },
-        body: { eventId: big.id, payment: { method: 'card', token: 'tok_visa' } },
-      });
-      return res.status === 201;
-    });
-    const seatMap1k = await measure('GET seat map (1,000 seats)', 5_000, CONNECTIONS, async () =>
-      (await apiClient.request('GET', `/api/events/${map1k.id}/seats`)).status === 200);
-    const seatMap10k = await measure('GET seat map (10,000 seats)', 1_000, CONNECTIONS, async () =>
-      (await apiClient.request('GET', `/api/events/${map10k.id}/seats`)).status === 200);
-    // The k6 browse and hold-churn journeys, closed-loop: one op is the whole journey.
-    const browse = await measure('browse: search + event page + seat map (3 requests)', 2_000, CONNECTIONS, async () => {
-      const answers = await Promise.all([
-        apiClient.request('GET', '/api/events?limit=20'), apiClient.request('GET', `/api/events/${map1k.id}`),
-      ]);
-      const map = await apiClient.request('GET', `/api/events/${map1k.id}/seats`);
-      return answers.every((a) => a.status === 200) && map.status === 200;
-    });
-    // buyers who checked out hold nothing now; seats from 40,000 on were never touched
-    const churn = await measure('hold churn: reserve + release, 1 seat (2 requests)', 5_000, CONNECTIONS, async (i) => {
-      const body = { eventId: big.id, seatIds: [big.seatIds[40_000 + i]] };
-      const held = await apiClient.request('POST', '/api/seats/reserve', { headers: auth(i % CHECKOUTS), body });
-      const released = await apiClient.request('DELETE', '/api/seats/release', { headers: auth(i % CHECKOUTS), body });
-      return held.status === 201 && released.status === 200;
-    });
-    for (const client of [apiClient, bareClient, lockClient]) client.close();
-
-    const rows = [bareRow, health, me, reserve, lock, checkout, seatMap1k, seatMap10k, browse, churn];
-    console.log(`\n## http (API in its own process, real Redis and Postgres, ${CONNECTIONS} keep-alive connections)\n`);
-    console.log(table(rows, bareRow));
-    const summary = {
-      reserveVsBareHono: reserve.opsPerSecond / bareRow.opsPerSecond,
-      reserveVsPostgresLock: reserve.opsPerSecond / lock.opsPerSecond,
-      checkoutP99Ms: checkout.p99Ms,
+    const [api, apiNoLimits, bare, evalsha, pglock] = await Promise.all([
+      stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'off' }),
+      stack.startApi({ RATE_LIMITS: 'off', NOTIFICATIONS: 'off', PERSISTER: 'off' }),
+      stack.startBaseline('bare'), stack.startBaseline('evalsha'), stack.startBaseline('pglock'),
+    ]);
+    // Checkout: every buyer holds 6 seats of the event, taken through the engine beforehand.
+    const engine = createEngine({ redis: stack.redis, prefix: BENCH_PREFIX });
+    const holdSix = async (eventId: string) => {
+      for (let b = 0; b < CHECKOUTS; b += 500) {
+        await Promise.all(buyers.slice(b, b + 500).map((buyer, j) =>
+          engine.reserveSeats(eventId, buyer.id, Array.from({ length: 6 }, (_, s) => 6 * (b + j) + s))));
+      }
     };
-    console.log(`\nreserve = ${(summary.reserveVsBareHono * 100).toFixed(0)}% of bare Hono (target 50%), `
-      + `${summary.reserveVsPostgresLock.toFixed(1)}x the Postgres-lock design (target 10x); `
-      + `checkout p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms)`);
+    await holdSix(sale.id);
+
+    const bearer = (i: number) => ({ Authorization: `Bearer ${buyers[i % BUYERS]!.token}` });
+    const reserves = (eventId: string, seatIds: string[]): WrkRequest[] => Array.from({ length: RESERVES }, (_, i) => ({
+      method: 'POST', path: '/api/seats/reserve', headers: bearer(Math.floor(i / 3)),
+      body: { eventId, seatIds: [seatIds[2 * i], seatIds[2 * i + 1]] },
+    }));
+    const checkouts = (eventId: string, tag: string): WrkRequest[] => Array.from({ length: CHECKOUTS }, (_, i) => ({
+      method: 'POST', path: '/api/checkout', headers: { ...bearer(i), 'Idempotency-Key': `${tag}-${i}` },
+      body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+    }));
+    const locks: WrkRequest[] = Array.from({ length: RESERVES }, (_, i) => ({
+      method: 'POST', path: '/reserve', body: { userId: `u${i}`, seats: [2 * i, 2 * i + 1] },
+    }));
+    const run = (name: string, url: string, options: { requests?: WrkRequest[]; seconds?: number } = {}) =>
+      runWrk(name, url, { connections: CONNECTIONS, durationSeconds: options.seconds ?? SECONDS, requests: options.requests });
+
+    await run('warm-up', `${bare.url}/ping`, { seconds: 2 });
+    await run('warm-up', `${evalsha.url}/evalsha`, { seconds: 2 });
+    // One client address: anonymous reads would meet the 100-a-minute limit, so they go to the API without limits.
+    await run('warm-up', `${apiNoLimits.url}/api/events?limit=20`, { seconds: 2 });
+    await run('warm-up', `${apiNoLimits.url}/api/events/${listed.id}`, { seconds: 1 });
+
+    const bareRow = await run('bare Hono GET /ping (baseline)', `${bare.url}/ping`);
+    const evalshaRow = await run('Hono + one EVALSHA (baseline)', `${evalsha.url}/evalsha`);
+    const health = await run('API GET /healthz (middleware only)', `${api.url}/healthz`);
+    const list = await run('GET /api/events?limit=20 (anonymous, limits off)', `${apiNoLimits.url}/api/events?limit=20`);
+    const page = await run('GET /api/events/:id (anonymous, limits off)', `${apiNoLimits.url}/api/events/${listed.id}`);
+    const reserveNoLimits = await run('POST /api/seats/reserve, 2 seats, rate limits off', apiNoLimits.url,
+      { requests: reserves(reserveOff.id, reserveOff.seatIds), seconds: 3 });
+    const reserve = await run('POST /api/seats/reserve, 2 seats, rate limits on', api.url,
+      { requests: reserves(reserveOn.id, reserveOn.seatIds), seconds: 3 });
+    const lock = await run('Postgres SELECT ... FOR UPDATE reserve (baseline)', pglock.url, { requests: locks, seconds: 3 });
+    const checkout = await run('POST /api/checkout, 6 seats, notifications off', api.url,
+      { requests: checkouts(sale.id, 'off'), seconds: 3 });
+
+    // The same checkout with the outbox written in the persister's transaction and relayed
+    // to RabbitMQ (consumers elsewhere): alone, so no other persister takes its sales.
+    for (const p of [api, apiNoLimits]) p.child.kill('SIGTERM');
+    await Promise.all([api.exited, apiNoLimits.exited]);
+    const notified = await stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'relay', AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange });
+    await holdSix(saleNotified.id);
+    await run('warm-up', `${notified.url}/api/events?limit=20`, { seconds: 1 });
+    const checkoutNotified = await run('POST /api/checkout, 6 seats, outbox + relay to RabbitMQ', notified.url,
+      { requests: checkouts(saleNotified.id, 'relay'), seconds: 3 });
+    const bareAgain = await run('bare Hono GET /ping (baseline, again at the end)', `${bare.url}/ping`);
+
+    const rows = [bareRow, evalshaRow, health, list, page, reserveNoLimits, reserve, lock, checkout, checkoutNotified, bareAgain];
+    const wrapped = rows.filter((r) => r.wraps > 0);
+    if (wrapped.length > 0) console.log(`\nwarning: request lists ran out (replays measured): ${wrapped.map((r) => r.name).join('; ')}`);
+    console.log(`\n## http (API in its own process, real Redis and Postgres; wrk -t1 -c${CONNECTIONS})\n`);
+    console.log(wrkTable(rows, bareRow));
+    const ratio = (a: WrkResult, b: WrkResult) => a.requestsPerSecond / b.requestsPerSecond;
+    const summary = {
+      evalshaVsBareHono: ratio(evalshaRow, bareRow),
+      healthVsBareHono: ratio(health, bareRow),
+      eventListVsBareHono: ratio(list, bareRow),
+      eventPageVsBareHono: ratio(page, bareRow),
+      reserveVsEvalsha: ratio(reserve, evalshaRow),
+      reserveNoLimitsVsEvalsha: ratio(reserveNoLimits, evalshaRow),
+      reserveVsPostgresLock: ratio(reserve, lock),
+      checkoutPerSecond: checkout.requestsPerSecond,
+      checkoutP99Ms: checkout.p99Ms,
+      checkoutNotifiedVsOff: ratio(checkoutNotified, checkout),
+      errors: rows.reduce((n, r) => n + r.errors, 0),
+    };
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+    console.log(`\nreserve (limits on) = ${pct(summary.reserveVsEvalsha)} of Hono + EVALSHA (target 55%), `
+      + `${summary.reserveVsPostgresLock.toFixed(1)}x the Postgres-lock design (target 10x); event list ${pct(summary.eventListVsBareHono)} `
+      + `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkout.requestsPerSecond.toFixed(0)}/s `
+      + `(target 3,000), p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms); with notifications ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}% `
+      + 'of without (target >= 95%)');
     return { rows, summary };
   } finally {
     await stack.close();
+    const connection = await amqp.connect(BROKER).catch(() => undefined);
+    if (connection) {
+      await deleteTopology(await connection.createChannel(), shape).catch(() => {});
+      await connection.close();
+    }
   }
 }

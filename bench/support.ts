@@ -43,6 +43,11 @@ export async function createEvent(
 
 /** Buyer accounts with live sessions (made directly: no bcrypt per buyer); returns their tokens. */
 export async function createBuyers(pool: Pool, sessions: SessionStore, count: number): Promise<string[]> {
+  return (await createBuyerAccounts(pool, sessions, count)).map((b) => b.token);
+}
+
+/** The same, with each buyer's user id next to its session token. */
+export async function createBuyerAccounts(pool: Pool, sessions: SessionStore, count: number): Promise<{ id: string; token: string }[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
   await pool.query(
     `INSERT INTO users (id, email, name, password_hash) SELECT id, id || '@bench.test', 'Buyer', 'x' FROM unnest($1::uuid[]) AS id`,
@@ -53,7 +58,7 @@ export async function createBuyers(pool: Pool, sessions: SessionStore, count: nu
     tokens.push(...(await Promise.all(ids.slice(i, i + 500).map((id) =>
       sessions.create({ id, email: `${id}@bench.test`, name: 'Buyer', role: 'user' })))));
   }
-  return tokens;
+  return ids.map((id, i) => ({ id, token: tokens[i]! }));
 }
 
 export const BENCH_PREFIX = 'bench:';
@@ -110,7 +115,8 @@ export async function benchStack() {
     startApi: (env: Record<string, string> = {}) => track(spawnServer(['src/main.ts'], {
       DATABASE_URL: db.url, REDIS_URL: redisServer.url, REDIS_PREFIX: BENCH_PREFIX, PORT: '0', RATE_LIMITS: 'off', LOG_LEVEL: 'info', ...env,
     }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])),
-    startBaseline: (mode: 'bare' | 'pglock') => track(spawnServer(['bench/baselines.ts', mode], { DATABASE_URL: db.url })),
+    startBaseline: (mode: 'bare' | 'evalsha' | 'pglock') =>
+      track(spawnServer(['bench/baselines.ts', mode], { DATABASE_URL: db.url, REDIS_URL: redisServer.url })),
     async close() {
       for (const child of children) child.child.kill('SIGTERM');
       await Promise.all(children.map((c) => c.exited));

@@ -5,7 +5,9 @@
  * bench/wrk/) and returns req/s and latency percentiles.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -18,7 +20,17 @@ export interface WrkOptions {
   headers?: Record<string, string>;
   /** a Lua script in bench/wrk/ (by file name) */
   script?: string;
+  /** distinct requests, sent in this order (bench/wrk/requests.lua); instead of `headers` and `script` */
+  requests?: readonly WrkRequest[];
   timeoutSeconds?: number;
+}
+
+/** One request of a list: each can carry its own session, Idempotency-Key and body. */
+export interface WrkRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
 }
 
 export interface WrkResult {
@@ -33,6 +45,8 @@ export interface WrkResult {
   p90Ms: number;
   p99Ms: number;
   bytesPerSecond: number;
+  /** with a request list: how often the run went through the whole list and started again */
+  wraps: number;
 }
 
 /** The path of wrk, installing Debian's package when it is missing (as root). */
@@ -78,6 +92,7 @@ export function parseWrk(name: string, output: string): WrkResult {
     p90Ms: percentile(90),
     p99Ms: percentile(99),
     bytesPerSecond: transfer ? Number(transfer[1]) * BYTES[transfer[2]!]! : 0,
+    wraps: Number(/^wraps (\d+)$/m.exec(output)?.[1] ?? 0),
   };
 }
 
@@ -88,10 +103,30 @@ export async function runWrk(name: string, url: string, options: WrkOptions = {}
     `--timeout`, `${options.timeoutSeconds ?? 10}s`, '--latency',
   ];
   for (const [header, value] of Object.entries(options.headers ?? {})) args.push('-H', `${header}: ${value}`);
-  if (options.script) args.push('-s', new URL(`./wrk/${options.script}`, import.meta.url).pathname);
+  const list = options.requests ? requestFile(options.requests) : undefined;
+  const script = list ? 'requests.lua' : options.script;
+  if (script) args.push('-s', new URL(`./wrk/${script}`, import.meta.url).pathname);
   args.push(url);
-  const { stdout } = await run(ensureWrk(), args, { maxBuffer: 1024 * 1024 });
-  return parseWrk(name, stdout);
+  try {
+    const env = list ? { ...process.env, WRK_REQUESTS: list.file } : process.env;
+    const { stdout } = await run(ensureWrk(), args, { maxBuffer: 1024 * 1024, env });
+    return parseWrk(name, stdout);
+  } finally {
+    list?.remove();
+  }
+}
+
+/** The request list as bench/wrk/requests.lua reads it: one tab-separated line per request. */
+function requestFile(requests: readonly WrkRequest[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-wrk-'));
+  const file = join(dir, 'requests.tsv');
+  const lines = requests.map((r) => {
+    const headers = Object.entries(r.headers ?? {}).map(([name, value]) => `${name}: ${value}`);
+    if (headers.length > 2) throw new Error('requests.lua takes at most two headers per request');
+    return [r.method, r.path, headers[0] ?? '', headers[1] ?? '', r.body === undefined ? '' : JSON.stringify(r.body)].join('\t');
+  });
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A Markdown table of wrk results, each as a share of the baseline's req/s. */
