@@ -7,10 +7,16 @@ import { ensureWrk, runWrk, wrkTable, type WrkRequest, type WrkResult } from './
 
 const CONNECTIONS = 64;
 const SECONDS = 5;
-/** requests per list: more than a run of SECONDS sends at the rates seen here, so no list wraps */
-const RESERVES = 60_000;
-const CHECKOUTS = 12_000;
-const BUYERS = 20_000;
+/** seats per event: a larger actor is more arguments than one EVALSHA can carry (loadEvent) */
+const EVENT_ROWS = 200;
+const EVENT_SEATS_PER_ROW = 300;
+const EVENT_SEATS = EVENT_ROWS * EVENT_SEATS_PER_ROW;
+/** 2-seat reserves per event (three per buyer: 6 seats, the per-buyer cap) and events per reserve run */
+const RESERVES_PER_EVENT = EVENT_SEATS / 2;
+const RESERVE_EVENTS = 3;
+/** 2-seat checkouts, one buyer each, all in one event */
+const CHECKOUTS = EVENT_SEATS / 2;
+const BUYERS = CHECKOUTS;
 /** The shared RabbitMQ (checkout with notifications); the bench declares its own exchange and deletes it. */
 const BROKER = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -27,42 +33,48 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
   const { db } = stack;
   const shape = topology(`bench.http.${randomUUID().slice(0, 8)}`, ['mail', 'webhooks']);
   try {
-    // Every buyer makes three 2-seat reserves per event (6 seats, the per-buyer cap).
-    const [reserveOn, reserveOff, sale, saleNotified, listed] = await Promise.all([
-      createEvent(db.pool, 300, 400), createEvent(db.pool, 300, 400),
-      createEvent(db.pool, 240, 300), createEvent(db.pool, 240, 300), createEvent(db.pool, 10, 100),
-    ]);
+    const event = () => createEvent(db.pool, EVENT_ROWS, EVENT_SEATS_PER_ROW);
+    const reserveOn: { id: string; seatIds: string[] }[] = [];
+    const reserveOff: { id: string; seatIds: string[] }[] = [];
+    for (let i = 0; i < RESERVE_EVENTS; i++) {
+      reserveOn.push(await event());
+      reserveOff.push(await event());
+    }
+    const sale = await event();
+    const saleNotified = await event();
+    const listed = await createEvent(db.pool, 10, 100);
     // a list of 20 events to page through (the one above and 19 more)
     for (let i = 0; i < 19; i++) await createEvent(db.pool, 10, 100);
     const buyers = await createBuyerAccounts(db.pool, stack.sessions, BUYERS);
     await db.pool.query(`CREATE TABLE lock_seats (seat_index int PRIMARY KEY, status text NOT NULL, holder text, held_until timestamptz)`);
-    await db.pool.query(`INSERT INTO lock_seats SELECT i, 'available' FROM generate_series(0, ${2 * RESERVES - 1}) AS i`);
+    const locks = RESERVE_EVENTS * RESERVES_PER_EVENT;
+    await db.pool.query(`INSERT INTO lock_seats SELECT i, 'available' FROM generate_series(0, ${2 * locks - 1}) AS i`);
 
     const [api, apiNoLimits, bare, evalsha, pglock] = await Promise.all([
       stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'off' }),
       stack.startApi({ RATE_LIMITS: 'off', NOTIFICATIONS: 'off', PERSISTER: 'off' }),
       stack.startBaseline('bare'), stack.startBaseline('evalsha'), stack.startBaseline('pglock'),
     ]);
-    // Checkout: every buyer holds 6 seats of the event, taken through the engine beforehand.
+    // Checkout: every buyer holds 2 seats of the event, taken through the engine beforehand.
     const engine = createEngine({ redis: stack.redis, prefix: BENCH_PREFIX });
-    const holdSix = async (eventId: string) => {
+    const holdTwo = async (eventId: string) => {
       for (let b = 0; b < CHECKOUTS; b += 500) {
-        await Promise.all(buyers.slice(b, b + 500).map((buyer, j) =>
-          engine.reserveSeats(eventId, buyer.id, Array.from({ length: 6 }, (_, s) => 6 * (b + j) + s))));
+        await Promise.all(buyers.slice(b, b + 500).map((buyer, j) => engine.reserveSeats(eventId, buyer.id, [2 * (b + j), 2 * (b + j) + 1])));
       }
     };
-    await holdSix(sale.id);
+    await holdTwo(sale.id);
 
     const bearer = (i: number) => ({ Authorization: `Bearer ${buyers[i % BUYERS]!.token}` });
-    const reserves = (eventId: string, seatIds: string[]): WrkRequest[] => Array.from({ length: RESERVES }, (_, i) => ({
-      method: 'POST', path: '/api/seats/reserve', headers: bearer(Math.floor(i / 3)),
-      body: { eventId, seatIds: [seatIds[2 * i], seatIds[2 * i + 1]] },
-    }));
+    const reserves = (events: { id: string; seatIds: string[] }[]): WrkRequest[] => events.flatMap((e) =>
+      Array.from({ length: RESERVES_PER_EVENT }, (_, i) => ({
+        method: 'POST', path: '/api/seats/reserve', headers: bearer(Math.floor(i / 3)),
+        body: { eventId: e.id, seatIds: [e.seatIds[2 * i], e.seatIds[2 * i + 1]] },
+      })));
     const checkouts = (eventId: string, tag: string): WrkRequest[] => Array.from({ length: CHECKOUTS }, (_, i) => ({
       method: 'POST', path: '/api/checkout', headers: { ...bearer(i), 'Idempotency-Key': `${tag}-${i}` },
       body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
     }));
-    const locks: WrkRequest[] = Array.from({ length: RESERVES }, (_, i) => ({
+    const lockRequests: WrkRequest[] = Array.from({ length: locks }, (_, i) => ({
       method: 'POST', path: '/reserve', body: { userId: `u${i}`, seats: [2 * i, 2 * i + 1] },
     }));
     const run = (name: string, url: string, options: { requests?: WrkRequest[]; seconds?: number } = {}) =>
@@ -80,11 +92,11 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     const list = await run('GET /api/events?limit=20 (anonymous, limits off)', `${apiNoLimits.url}/api/events?limit=20`);
     const page = await run('GET /api/events/:id (anonymous, limits off)', `${apiNoLimits.url}/api/events/${listed.id}`);
     const reserveNoLimits = await run('POST /api/seats/reserve, 2 seats, rate limits off', apiNoLimits.url,
-      { requests: reserves(reserveOff.id, reserveOff.seatIds), seconds: 3 });
+      { requests: reserves(reserveOff), seconds: 3 });
     const reserve = await run('POST /api/seats/reserve, 2 seats, rate limits on', api.url,
-      { requests: reserves(reserveOn.id, reserveOn.seatIds), seconds: 3 });
-    const lock = await run('Postgres SELECT ... FOR UPDATE reserve (baseline)', pglock.url, { requests: locks, seconds: 3 });
-    const checkout = await run('POST /api/checkout, 6 seats, notifications off', api.url,
+      { requests: reserves(reserveOn), seconds: 3 });
+    const lock = await run('Postgres SELECT ... FOR UPDATE reserve (baseline)', pglock.url, { requests: lockRequests, seconds: 3 });
+    const checkout = await run('POST /api/checkout, 2 seats, notifications off', api.url,
       { requests: checkouts(sale.id, 'off'), seconds: 3 });
 
     // The same checkout with the outbox written in the persister's transaction and relayed
@@ -92,9 +104,9 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     for (const p of [api, apiNoLimits]) p.child.kill('SIGTERM');
     await Promise.all([api.exited, apiNoLimits.exited]);
     const notified = await stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'relay', AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange });
-    await holdSix(saleNotified.id);
+    await holdTwo(saleNotified.id);
     await run('warm-up', `${notified.url}/api/events?limit=20`, { seconds: 1 });
-    const checkoutNotified = await run('POST /api/checkout, 6 seats, outbox + relay to RabbitMQ', notified.url,
+    const checkoutNotified = await run('POST /api/checkout, 2 seats, outbox + relay to RabbitMQ', notified.url,
       { requests: checkouts(saleNotified.id, 'relay'), seconds: 3 });
     const bareAgain = await run('bare Hono GET /ping (baseline, again at the end)', `${bare.url}/ping`);
 

@@ -10,13 +10,6 @@ Returns {1, remaining, resetMs} when allowed; {0, retryAfterMs, resetMs} when li
         (resetMs: until the bucket is full again)
 Errors  none
 ]]
-local nowMs, limit, periodMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local interval = periodMs / limit
-local tat = math.max(tonumber(redis.call('GET', KEYS[1])) or nowMs, nowMs)
-local nextTat = tat + interval
-local allowAt = nextTat - periodMs
-if allowAt > nowMs then
-  return {0, math.ceil(allowAt - nowMs), math.ceil(tat - nowMs)}
-end
-redis.call('SET', KEYS[1], tostring(nextTat), 'PX', math.ceil(nextTat - nowMs))
-return {1, math.floor((nowMs + periodMs - nextTat) / interval), math.ceil(nextTat - nowMs)}
+--@include rateLimit
+local allowed, value, resetMs = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+return {allowed and 1 or 0, value, resetMs}

@@ -5,7 +5,7 @@ import { closeEvent } from './operations/closeEvent.js';
 import { confirmSale, type SaleRequest } from './operations/confirmSale.js';
 import { extendHold } from './operations/extendHold.js';
 import { getHold } from './operations/getHold.js';
-import { limitRate } from './operations/limitRate.js';
+import { limitRate, type RateLimit } from './operations/limitRate.js';
 import { loadEvent, type EventInventory } from './operations/loadEvent.js';
 import { refundOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
@@ -54,12 +54,14 @@ export function createEngine(deps: EngineDeps) {
       if (result.ok) await redis.sadd(ctx.global.events, inventory.eventId);
       return result;
     },
-    reserveSeats: (eventId: string, userId: string, seats: readonly number[]) => reserveSeats(ctx, eventId, userId, seats),
-    reserveBestSeats: (eventId: string, userId: string, quantity: number, areas: readonly SeatBlockArea[]) =>
-      reserveBestSeats(ctx, eventId, userId, quantity, areas),
+    reserveSeats: (eventId: string, userId: string, seats: readonly number[], rate?: RateLimit) =>
+      reserveSeats(ctx, eventId, userId, seats, rate),
+    reserveBestSeats: (eventId: string, userId: string, quantity: number, areas: readonly SeatBlockArea[], rate?: RateLimit) =>
+      reserveBestSeats(ctx, eventId, userId, quantity, areas, rate),
     extendHold: (eventId: string, userId: string) => extendHold(ctx, eventId, userId),
-    releaseSeats: (eventId: string, userId: string, seats: readonly number[]) => releaseSeats(ctx, eventId, userId, seats),
-    getHold: (eventId: string, userId: string, idempotencyKey?: string) => getHold(ctx, eventId, userId, idempotencyKey),
+    releaseSeats: (eventId: string, userId: string, seats: readonly number[], rate?: RateLimit) =>
+      releaseSeats(ctx, eventId, userId, seats, rate),
+    getHold: (eventId: string, userId: string, idempotencyKey?: string, rate?: RateLimit) => getHold(ctx, eventId, userId, idempotencyKey, rate),
     confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),
     refundOrder: (eventId: string, orderId: string, reason: RefundReason = 'requested') =>
       refundOrder(ctx, eventId, orderId, reason),
@@ -70,8 +72,8 @@ export function createEngine(deps: EngineDeps) {
     sweepHolds: (eventId: string) => sweepHolds(ctx, eventId),
     limitRate: (endpointClass: string, caller: string, limit: number, periodMs: number) =>
       limitRate(ctx, endpointClass, caller, limit, periodMs),
-    joinQueue: (eventId: string, userId: string) => joinQueue(ctx, eventId, userId),
-    queuePosition: (eventId: string, userId: string) => queuePosition(ctx, eventId, userId),
+    joinQueue: (eventId: string, userId: string, rate?: RateLimit) => joinQueue(ctx, eventId, userId, rate),
+    queuePosition: (eventId: string, userId: string, rate?: RateLimit) => queuePosition(ctx, eventId, userId, rate),
     leaveQueue: (eventId: string, userId: string) => leaveQueue(ctx, eventId, userId),
     admitBuyers: (eventId: string) => admitBuyers(ctx, eventId),
     configureQueue: (eventId: string, settings: QueueSettings) => configureQueue(ctx, eventId, settings),

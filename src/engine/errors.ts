@@ -25,6 +25,8 @@ export const ENGINE_FAILURE_CODES = [
   'order_not_refundable',
   'layout_mismatch',
   'bad_layout',
+  /** the caller's rate limit of the endpoint class, applied by the operation's script */
+  'rate_limited',
 ] as const;
 
 export type EngineFailureCode = (typeof ENGINE_FAILURE_CODES)[number];

@@ -26,6 +26,11 @@ export interface EventKeys {
   queueExpired: string;
   /** pub/sub channel: "<version> <kind>[ a:<idx>,...][ h:...][ s:...]" after every state change (seats by new state) */
   changes: string;
+  /**
+   * string: a user's rate limiter for an endpoint class whose limit the operation's own
+   * script applies (counted per user per event, in the event's slot)
+   */
+  rateLimit: (endpointClass: string, userId: string) => string;
 }
 
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -53,6 +58,7 @@ export function eventKeys(prefix: string, eventId: string): EventKeys {
     queueJoined: `${base}:queue:joined`,
     queueExpired: `${base}:queue:expired`,
     changes: `${base}:changes`,
+    rateLimit: (endpointClass: string, userId: string) => `${base}:rl:${endpointClass}:u:${userId}`,
   };
 }
 

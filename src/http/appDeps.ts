@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
+import type { RateLimit } from '../engine/operations/limitRate.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from '../services/catalog.js';
@@ -49,5 +50,7 @@ export interface AppEnv {
     sessionToken: string | undefined;
     /** the session could not be looked up (Redis down): a 503, not a 401, for routes that need it */
     sessionUnavailable: boolean;
+    /** the rate limit the request's operation script applies (middleware/rateLimit.ts, inScript classes) */
+    rateLimit: RateLimit | undefined;
   };
 }

@@ -56,6 +56,8 @@ const ENGINE_TO_HTTP: Record<EngineFailureCode | TicketRefusal, [status: number,
   order_not_refundable: [409, 'order_not_refundable', 'This order cannot be refunded.'],
   layout_mismatch: [409, 'layout_mismatch', 'The event already has a different seat inventory.'],
   bad_layout: [400, 'validation_failed', 'The seat inventory is not valid.'],
+  // answered with its Retry-After and RateLimit-* headers by src/http/middleware/rateLimit.ts (applyRate)
+  rate_limited: [429, 'rate_limited', 'Too many requests.'],
   // refusals of the ticket workflows (src/services/tickets.ts)
   ticket_not_found: [404, 'not_found', 'No such ticket.'],
   recipient_not_found: [422, 'recipient_not_found', 'No account has that email address.'],

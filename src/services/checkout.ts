@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
+import type { RateDecision, RateLimit } from '../engine/operations/limitRate.js';
+import type { HoldResult } from '../engine/operations/getHold.js';
 import { failpoint } from '../infra/failpoints.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, EventLayout } from './catalog.js';
 import type { Announcements, DurableWaiter } from './durableWaiter.js';
 import { fingerprintOf, type IdempotencyStore } from './idempotency.js';
 import { findOrder, soldOrderView, type OrderView } from './orders.js';
@@ -17,19 +19,27 @@ export interface CheckoutRequest {
   /** the request as the client sent it; its fingerprint binds the key to it */
   body: { eventId: string; payment: { token: string } };
   log: Logger;
+  /** the caller's checkout rate limit, applied by the checkout's first engine call (getHold) */
+  rate?: RateLimit | undefined;
 }
 
 /** What the buyer is answered: the durable order, or (a replay) the answer kept for the key. */
-export type CheckoutAnswer = { status: number; body: unknown; replayed: boolean };
+export type CheckoutAnswer = { status: number; body: unknown; replayed: boolean; rate?: RateDecision | undefined };
 
 /** Why a checkout did not sell: each is a definite answer, except `event_restoring` and `not_yet_durable` (retry). */
 export type CheckoutRefusal =
   | 'event_not_found' | 'event_restoring' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'no_active_hold' | 'hold_changed'
   | 'payment_declined'
-  | 'not_yet_durable' | 'idempotency_key_reused' | 'idempotency_in_progress';
+  | 'not_yet_durable' | 'idempotency_key_reused' | 'idempotency_in_progress'
+  /** over the caller's rate limit: nothing was done (the key is freed) */
+  | 'rate_limited';
 
 export class CheckoutError extends Error {
-  constructor(readonly code: CheckoutRefusal) {
+  constructor(
+    readonly code: CheckoutRefusal,
+    /** the rate limiter's decision, when the engine made one (on a refusal for the limit, always) */
+    readonly rate?: RateDecision,
+  ) {
     super(code);
     this.name = 'CheckoutError';
   }
@@ -75,18 +85,18 @@ export class CheckoutService {
     if (existing?.state === 'in_flight') {
       // The first request may have died after the engine took the sale (a crash): the sale
       // is the truth, so this retry answers with it instead of waiting out the claim.
-      const hold = await this.deps.engine.getHold(req.body.eventId, req.userId, req.key);
+      const hold = withinLimit(await this.deps.engine.getHold(req.body.eventId, req.userId, req.key, req.rate));
       const sold = hold.ok ? hold.boughtOrderId : undefined;
       if (!sold) throw new CheckoutError('idempotency_in_progress');
       const result = await this.durableOrder(sold);
       await records.complete(req.userId, req.key, { state: 'done', fingerprint, status: 201, body: result });
-      return { status: 201, body: result, replayed: false };
+      return { status: 201, body: result, replayed: false, rate: hold.rate };
     }
     if (existing?.state === 'done') return { status: existing.status, body: existing.body, replayed: true };
     try {
-      const result = await this.buy(req);
+      const { result, rate } = await this.buy(req);
       await records.complete(req.userId, req.key, { state: 'done', fingerprint, status: 201, body: result });
-      return { status: 201, body: result, replayed: false };
+      return { status: 201, body: result, replayed: false, rate };
     } catch (err) {
       // Definite answers are kept for replays; anything retryable frees the key.
       const answer = answerToKeep(err);
@@ -115,12 +125,22 @@ export class CheckoutService {
     return { order: sold?.view ?? (await findOrder(this.deps.pool, orderId)) };
   }
 
-  private async buy({ userId, key, body, log }: CheckoutRequest) {
-    const { engine, catalog, metrics } = this.deps;
-    const layout = await catalog.layout(body.eventId);
+  /** The hold (the checkout's first engine call, its rate limit included), then the sale. */
+  private async buy(req: CheckoutRequest) {
+    const layout = await this.deps.catalog.layout(req.body.eventId);
     if (!layout) throw new CheckoutError('event_not_found');
-    const hold = await engine.getHold(body.eventId, userId, key);
-    if (!hold.ok) return this.restoreActor(body.eventId);
+    const hold = withinLimit(await this.deps.engine.getHold(req.body.eventId, req.userId, req.key, req.rate));
+    if (!hold.ok) return this.restoreActor(req.body.eventId);
+    try {
+      return { result: await this.sell(req, hold, layout), rate: hold.rate };
+    } catch (err) {
+      // a refusal after the hold was counted still answers with the limiter's headers
+      throw err instanceof CheckoutError && hold.rate ? new CheckoutError(err.code, hold.rate) : err;
+    }
+  }
+
+  private async sell({ userId, key, body, log }: CheckoutRequest, hold: Extract<HoldResult, { ok: true }>, layout: EventLayout) {
+    const { engine, catalog, metrics } = this.deps;
     // A retry of a purchase that already went through (e.g. after a crash) returns that order.
     if (hold.boughtOrderId) return this.durableOrder(hold.boughtOrderId);
     if (hold.held.length === 0) throw new CheckoutError('no_active_hold');
@@ -160,4 +180,10 @@ export class CheckoutService {
       listening.stop();
     }
   }
+}
+
+/** A hold refused for the caller's rate limit ends the checkout with nothing done. */
+function withinLimit(hold: HoldResult): Exclude<HoldResult, { code: 'rate_limited' }> {
+  if (!hold.ok && hold.code === 'rate_limited') throw new CheckoutError('rate_limited', hold.rate);
+  return hold as Exclude<HoldResult, { code: 'rate_limited' }>;
 }

@@ -37,10 +37,29 @@ describe('Lua script contracts', () => {
     }
   });
 
+  it('every script behind a rate limit (rated) documents its limiter key, the rate arguments it passes and the rate_limited reply', () => {
+    const rated = files.filter((f) => /^--@include rateLimit$/m.test(readFileSync(new URL(f, LUA_DIR), 'utf8')) && f !== 'limitRate-1.lua');
+    expect(rated.sort()).toEqual([
+      'getHold-4.lua', 'joinQueue-8.lua', 'queuePosition-7.lua', 'releaseSeats-4.lua', 'reserveBestSeats-5.lua', 'reserveSeats-5.lua',
+    ]);
+    for (const file of rated) {
+      const text = readFileSync(new URL(file, LUA_DIR), 'utf8');
+      const header = /^--\[\[\n([\s\S]*?)\n\]\]/.exec(text)![1]!;
+      const call = /^return rated\(KEYS\[(\d+)\], tonumber\(ARGV\[\d+\]\), tonumber\(ARGV\[(\d+)\]\), tonumber\(ARGV\[(\d+)\]\), function\(\)$/m.exec(text);
+      expect(call, `${file} runs its body through rated(...)`).not.toBeNull();
+      const [, key, limit, period] = call!;
+      expect(header).toMatch(new RegExp(`^KEYS\\[${key}\\] limiter `, 'm'));
+      expect(header).toMatch(new RegExp(`^ARGV\\[${limit}\\] rate limit `, 'm'));
+      expect(header).toMatch(new RegExp(`^ARGV\\[${period}\\] rate period `, 'm'));
+      expect(/^Errors ([\s\S]*)$/m.exec(header)![1]).toContain("{'rate_limited', retryAfterMs, resetMs}");
+      expect(text.trimEnd().endsWith('end)'), `${file}: the whole body is inside rated`).toBe(true);
+    }
+  });
+
   it('includes are inlined once and the loader counts keys from the file name', () => {
     const scripts = readScripts();
     const reserve = scripts.get('reserveSeats')!;
-    expect(reserve.numKeys).toBe(4);
+    expect(reserve.numKeys).toBe(5);
     expect(reserve.source).not.toContain('--@include');
     expect(reserve.source.match(/local function holderOf/g)).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.js';
 import type { EngineFailure } from '../errors.js';
 import { readReply } from '../replies.js';
+import { rateArgs, readRated, type RateLimit, type Rated } from './limitRate.js';
 
 export type QueueStatus = 'waiting' | 'admitted' | 'expired' | 'not_queued';
 
@@ -17,7 +18,7 @@ export interface QueueStanding {
   measuredRate: number;
 }
 
-export type StandingResult = QueueStanding | EngineFailure<'event_not_found' | 'queue_not_enabled' | 'event_closed'>;
+export type StandingResult = Rated<QueueStanding | EngineFailure<'event_not_found' | 'queue_not_enabled' | 'event_closed' | 'rate_limited'>>;
 
 export interface QueueSettings {
   ratePerSecond: number;
@@ -45,9 +46,9 @@ export function queueRateAndCapacity(own: { ratePerSecond: number | null; capaci
 /** Most buyers one admission step admits or expires (bounds the script's run time). */
 const MAX_STEP = 1000;
 
-function standing(script: 'joinQueue' | 'queuePosition', raw: unknown): StandingResult {
-  const reply = readReply(script, raw);
-  if ('ok' in reply) return reply;
+function standing(script: 'joinQueue' | 'queuePosition', raw: unknown, rateLimit: RateLimit | undefined): StandingResult {
+  const { reply, rate } = readRated(script, raw, rateLimit);
+  if ('ok' in reply) return { ...reply, rate };
   const [position, queueLength, admittedUntil, onSaleMs, measuredRate] = reply.rest.map(Number) as number[];
   return {
     ok: true,
@@ -57,27 +58,30 @@ function standing(script: 'joinQueue' | 'queuePosition', raw: unknown): Standing
     admittedUntilMs: admittedUntil ? admittedUntil : undefined,
     onSaleMs: onSaleMs!,
     measuredRate: measuredRate!,
+    rate,
   };
 }
 
-export async function joinQueue(ctx: EngineContext, eventId: string, userId: string): Promise<StandingResult> {
+export async function joinQueue(ctx: EngineContext, eventId: string, userId: string, rateLimit?: RateLimit): Promise<StandingResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
+  const limiter = rateArgs(k, userId, rateLimit);
   return standing('joinQueue', await ctx.scripts.run(
     'joinQueue',
-    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
-    [userId, ctx.clock.now()],
-  ));
+    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired, limiter.key],
+    [userId, ctx.clock.now(), ...limiter.args],
+  ), rateLimit);
 }
 
-export async function queuePosition(ctx: EngineContext, eventId: string, userId: string): Promise<StandingResult> {
+export async function queuePosition(ctx: EngineContext, eventId: string, userId: string, rateLimit?: RateLimit): Promise<StandingResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
+  const limiter = rateArgs(k, userId, rateLimit);
   return standing('queuePosition', await ctx.scripts.run(
     'queuePosition',
-    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueExpired],
-    [userId, ctx.clock.now()],
-  ));
+    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueExpired, limiter.key],
+    [userId, ctx.clock.now(), ...limiter.args],
+  ), rateLimit);
 }
 
 export interface AdmissionStep {

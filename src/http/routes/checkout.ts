@@ -4,6 +4,7 @@ import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
+import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
 import { checkoutSchema } from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
@@ -35,18 +36,21 @@ export function checkoutRoutes(deps: AppDeps) {
     }
     const body = await jsonBody(c, checkoutSchema);
     try {
-      const answer = await deps.checkout.checkout({ userId: user.id, key, body, log: c.get('log') }, (err) => {
+      const answer = await deps.checkout.checkout({ userId: user.id, key, body, log: c.get('log'), rate: scriptRate(c) }, (err) => {
         const http = asHttp(err);
-        return http instanceof AppError && http.status >= 400 && http.status < 500
+        // A refusal is kept for replays of the key; a rate-limited attempt frees it (retry later).
+        return http instanceof AppError && http.status >= 400 && http.status < 500 && http.status !== 429
           ? { status: http.status, body: problemBody(http, c.req.path) }
           : undefined;
       });
+      applyScriptRate(c, deps.metrics, answer.rate);
       if (!answer.replayed) return c.json(answer.body as object, 201);
       c.header('Idempotent-Replayed', 'true');
       return answer.status === 201
         ? c.json(answer.body as object, 201)
         : c.body(JSON.stringify(answer.body), answer.status as 402, { 'Content-Type': 'application/problem+json' });
     } catch (err) {
+      if (err instanceof CheckoutError) applyScriptRate(c, deps.metrics, err.rate);
       throw asHttp(err);
     }
   });

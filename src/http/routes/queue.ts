@@ -1,10 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { StandingResult } from '../../engine/operations/queueScripts.js';
 import { queueView } from '../../services/queueView.js';
 import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
+import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
 import { uuid } from '../schemas.js';
 
 /** The virtual waiting room of high-demand events. */
@@ -17,7 +18,8 @@ export function queueRoutes(deps: AppDeps) {
     return id.data;
   }
 
-  async function standingOf(eventId: string, result: StandingResult) {
+  async function standingOf(c: Context<AppEnv>, eventId: string, result: StandingResult) {
+    applyScriptRate(c, deps.metrics, result.rate);
     if (result.ok) return result;
     if (result.code === 'event_not_found') return missingActor(deps, eventId);
     throw engineError(result.code);
@@ -26,7 +28,7 @@ export function queueRoutes(deps: AppDeps) {
   app.post('/:eventId/join', async (c) => {
     const user = requireUser(c);
     const eventId = eventIdOf(c.req.param('eventId'));
-    const standing = await standingOf(eventId, await deps.engine.joinQueue(eventId, user.id));
+    const standing = await standingOf(c, eventId, await deps.engine.joinQueue(eventId, user.id, scriptRate(c)));
     c.get('log').info({ event: 'queue_joined', eventId, position: standing.position });
     return c.json(queueView(standing, deps.engine.clock.now()));
   });
@@ -34,14 +36,14 @@ export function queueRoutes(deps: AppDeps) {
   app.get('/:eventId/position', async (c) => {
     const user = requireUser(c);
     const eventId = eventIdOf(c.req.param('eventId'));
-    const standing = await standingOf(eventId, await deps.engine.queuePosition(eventId, user.id));
+    const standing = await standingOf(c, eventId, await deps.engine.queuePosition(eventId, user.id, scriptRate(c)));
     return c.json(queueView(standing, deps.engine.clock.now()));
   });
 
   app.get('/:eventId/status', async (c) => {
     const user = requireUser(c);
     const eventId = eventIdOf(c.req.param('eventId'));
-    const standing = await standingOf(eventId, await deps.engine.queuePosition(eventId, user.id));
+    const standing = await standingOf(c, eventId, await deps.engine.queuePosition(eventId, user.id));
     return c.json({
       status: standing.status,
       ...(standing.admittedUntilMs ? { admittedUntil: new Date(standing.admittedUntilMs).toISOString() } : {}),

@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from '../appDeps.js';
 import { actorNeedsLoad, missingActor } from '../actors.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
+import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
 import { bestSeatsSchema, extendHoldSchema, seatRequestSchemaFor, uuid } from '../schemas.js';
 
 /** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
@@ -70,7 +71,8 @@ export function seatRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
-    const result = await deps.engine.reserveSeats(body.eventId, user.id, indicesOf(layout, body.seatIds));
+    const result = await deps.engine.reserveSeats(body.eventId, user.id, indicesOf(layout, body.seatIds), scriptRate(c));
+    applyScriptRate(c, deps.metrics, result.rate);
     if (!result.ok) return holdRefused(c, body.eventId, layout, result);
     c.get('log').info({ event: 'seat_reserved', eventId: body.eventId, seats: body.seatIds.length });
     deps.metrics.seatsReserved.inc(body.seatIds.length);
@@ -84,7 +86,8 @@ export function seatRoutes(deps: AppDeps) {
     const layout = await layoutOf(body.eventId);
     const areas = bestAreas(layout, body);
     if (!areas) throw new AppError(400, 'validation_failed', 'This event has no such section.', { section: body.section });
-    const result = await deps.engine.reserveBestSeats(body.eventId, user.id, body.quantity, areas);
+    const result = await deps.engine.reserveBestSeats(body.eventId, user.id, body.quantity, areas, scriptRate(c));
+    applyScriptRate(c, deps.metrics, result.rate);
     if (!result.ok) return holdRefused(c, body.eventId, layout, result);
     c.get('log').info({ event: 'seat_reserved', eventId: body.eventId, seats: body.quantity, best: true });
     deps.metrics.seatsReserved.inc(body.quantity);
@@ -109,7 +112,8 @@ export function seatRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const body = await jsonBody(c, seatRequestSchema);
     const layout = await layoutOf(body.eventId);
-    const result = await deps.engine.releaseSeats(body.eventId, user.id, indicesOf(layout, body.seatIds));
+    const result = await deps.engine.releaseSeats(body.eventId, user.id, indicesOf(layout, body.seatIds), scriptRate(c));
+    applyScriptRate(c, deps.metrics, result.rate);
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(deps, body.eventId);
       throw engineError(result.code);
