@@ -1,18 +1,20 @@
 import { createEngine } from '../src/engine/engine.js';
 import { measureFanout, type FanoutResult } from './liveFanout.js';
+import { measureRenderCost } from './liveRender.js';
 import { BENCH_PREFIX, benchStack, createEvent } from './support.js';
 import { ensureWrk, runWrk, wrkTable, type WrkResult } from './wrk.js';
 
 const CONNECTIONS = 64;
 const SECONDS = 10;
 const TICK_MS = 250;
-const FANOUT = { clients: 5_000, rate: 1_000, seconds: 10 };
+const FANOUT = { clients: 5_000, rate: 1_000, seconds: 10, processes: 2 };
 
 /**
  * Live availability (`npm run bench -- live`): wrk (one thread, 64 connections) against
  * the API in its own process and a bare Hono endpoint in the same run, for the states of a
- * 10,000-seat event, their 304, the layout's 304 and the full seat map; then fan-out: 5,000
- * SSE clients (a separate lean process) while the event changes 1,000 times a second.
+ * 10,000-seat event, their 304, the layout's 304 and the full seat map; the cost of
+ * rendering a new state of that map; then fan-out: 5,000 SSE clients (two lean client
+ * processes) while the event changes 1,000 times a second.
  */
 export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<string, unknown> }> {
   ensureWrk();
@@ -54,6 +56,10 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
     console.log(`\n## live (API in its own process; wrk -t1 -c${CONNECTIONS}, ${SECONDS} s each)\n`);
     console.log(wrkTable(rows, bareRow));
 
+    const render = measureRenderCost(50, 200);
+    console.log(`\nfull seat map, a new state of ${render.seats} seats (one seat changed), rendered in the bench process: `
+      + `${render.plainMs.toFixed(2)} ms plain (${render.plainBytes} bytes), ${render.gzipMs.toFixed(2)} ms with its gzip body (${render.gzipBytes} bytes)`);
+
     const fanout: FanoutResult = await measureFanout({
       apiUrl: api.url, apiPid: api.child.pid!, engine, eventId: fan.id, tickMs: TICK_MS, ...FANOUT,
     });
@@ -62,6 +68,7 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
     console.log(`\nfan-out: ${fanout.clients} clients, ${fanout.changesPerSecond.toFixed(0)} changes/s for ${FANOUT.seconds} s, tick ${TICK_MS} ms: `
       + `lag p50 ${fanout.lagP50Ms.toFixed(1)} ms, p99 ${fanout.lagP99Ms.toFixed(1)} ms (target ${2 * TICK_MS} ms), max ${fanout.lagMaxMs.toFixed(1)} ms; `
       + `delivered ${fanout.delivered} of ${fanout.expected}; API CPU ${fanout.apiCpuPercent.toFixed(0)}% of a core, `
+      + `clients (${fanout.clientProcesses} processes) ${fanout.clientCpuPercent.toFixed(0)}% of a core, `
       + `RSS ${fanout.apiRssBeforeMiB.toFixed(0)} MiB before the clients, ${fanout.apiRssMaxMiB.toFixed(0)} MiB at most; dropped ${dropped}`);
 
     const [availability, notModified, , fullMap, fullMapGzip] = rows.slice(1);
@@ -70,6 +77,7 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
       notModifiedVsBareHono: notModified!.requestsPerSecond / bareRow.requestsPerSecond,
       fullMapVsBareHono: fullMap!.requestsPerSecond / bareRow.requestsPerSecond,
       fullMapGzipVsBareHono: fullMapGzip!.requestsPerSecond / bareRow.requestsPerSecond,
+      render,
       fanout: { ...fanout, tickMs: TICK_MS, dropped },
     };
     return { rows, summary };

@@ -40,6 +40,8 @@ interface Report { closed: number; versions: number[]; fromVersions: number[]; a
 
 export interface FanoutResult {
   clients: number;
+  /** load-generator processes the clients were spread over */
+  clientProcesses: number;
   changesPerSecond: number;
   changes: number;
   /** (client, change) pairs delivered, of clients x changes */
@@ -52,33 +54,48 @@ export interface FanoutResult {
   apiCpuPercent: number;
   apiRssBeforeMiB: number;
   apiRssMaxMiB: number;
+  /** the client processes together while the event changed, as % of one core */
+  clientCpuPercent: number;
   clientsConnectSeconds: number;
   clientsClosed: number;
 }
 
+/** A worker of live clients (bench/sseFanoutClient.ts) and its IPC. */
+function startClients(url: string, clients: number) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sseFanoutClient.ts', url, String(clients)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(type: string) => new Promise<T>((resolve, reject) => {
+    const onMessage = (m: { type: string }) => {
+      if (m.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`a fan-out client process exited (${code}) before '${type}'`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+  return { child, pid: child.pid!, next };
+}
+
 /**
- * `clients` live clients (a separate lean process) on one API process while the event
- * changes `rate` times a second for `seconds`: each change is a one-seat reserve or release
- * through the engine, timed at its reply; each client's arrival of it is its lag.
+ * `clients` live clients, spread over `processes` lean client processes, on one API process
+ * while the event changes `rate` times a second for `seconds`: each change is a one-seat
+ * reserve or release through the engine, timed at its reply; each client's arrival of it is
+ * its lag. The clients' own CPU is measured too: they share the machine with the API.
  */
 export async function measureFanout(options: {
   apiUrl: string; apiPid: number; engine: Engine; eventId: string; clients: number; rate: number; seconds: number; tickMs: number;
+  processes: number;
 }): Promise<FanoutResult> {
   const { engine, eventId, rate } = options;
   const rssBefore = rssMiB(options.apiPid);
   const connectStarted = nowMs();
-  const client = spawn(process.execPath, ['--import', 'tsx', 'bench/sseFanoutClient.ts', `${options.apiUrl}/api/events/${eventId}/live`, String(options.clients)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = <T>(type: string) => new Promise<T>((resolve) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== type) return;
-      client.off('message', onMessage);
-      resolve(m as T);
-    };
-    client.on('message', onMessage);
-  });
-  await next('ready');
+  const url = `${options.apiUrl}/api/events/${eventId}/live`;
+  const workers = Array.from({ length: options.processes }, (_, w) =>
+    startClients(url, Math.floor(options.clients / options.processes) + (w < options.clients % options.processes ? 1 : 0)));
+  await Promise.all(workers.map((w) => w.next('ready')));
   const clientsConnectSeconds = (nowMs() - connectStarted) / 1000;
 
   const commits = new Map<number, number>();
@@ -88,8 +105,10 @@ export async function measureFanout(options: {
     const result = k % 2 === 0 ? await engine.reserveSeats(eventId, user, [seat]) : await engine.releaseSeats(eventId, user, [seat]);
     if (result.ok) commits.set(result.version, nowMs());
   };
+  const clientCpu = () => workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0);
   let rssMax = rssMiB(options.apiPid);
   const cpuBefore = cpuSeconds(options.apiPid);
+  const clientCpuBefore = clientCpu();
   const started = nowMs();
   let issued = 0;
   while (nowMs() - started < options.seconds * 1000) {
@@ -102,30 +121,36 @@ export async function measureFanout(options: {
   }
   const elapsed = (nowMs() - started) / 1000;
   const apiCpuPercent = ((cpuSeconds(options.apiPid) - cpuBefore) / elapsed) * 100;
+  const clientCpuPercent = ((clientCpu() - clientCpuBefore) / elapsed) * 100;
   // the last changes reach the clients with the next tick or two
   await new Promise((r) => setTimeout(r, 4 * options.tickMs + 500));
   rssMax = Math.max(rssMax, rssMiB(options.apiPid));
 
-  const reported = next<Report>('report');
-  client.send({ type: 'report' });
-  const report = await reported;
+  const reports = await Promise.all(workers.map(async (w) => {
+    const reported = w.next<Report>('report');
+    w.child.send({ type: 'report' });
+    return reported;
+  }));
   const lags = new LagHistogram();
   let lagMax = 0;
-  for (let i = 0; i < report.versions.length; i++) {
-    const from = report.fromVersions[i]!;
-    if (from < 0) continue;
-    for (let v = from + 1; v <= report.versions[i]!; v++) {
-      const committed = commits.get(v);
-      if (committed === undefined) continue;
-      const lag = report.arrivals[i]! - committed;
-      lags.add(lag);
-      if (lag > lagMax) lagMax = lag;
+  for (const report of reports) {
+    for (let i = 0; i < report.versions.length; i++) {
+      const from = report.fromVersions[i]!;
+      if (from < 0) continue;
+      for (let v = from + 1; v <= report.versions[i]!; v++) {
+        const committed = commits.get(v);
+        if (committed === undefined) continue;
+        const lag = report.arrivals[i]! - committed;
+        lags.add(lag);
+        if (lag > lagMax) lagMax = lag;
+      }
     }
   }
   return {
-    clients: options.clients, changesPerSecond: commits.size / elapsed, changes: commits.size,
+    clients: options.clients, clientProcesses: options.processes, changesPerSecond: commits.size / elapsed, changes: commits.size,
     delivered: lags.count, expected: commits.size * options.clients,
     lagP50Ms: lags.percentile(50), lagP99Ms: lags.percentile(99), lagMaxMs: lagMax,
-    apiCpuPercent, apiRssBeforeMiB: rssBefore, apiRssMaxMiB: rssMax, clientsConnectSeconds, clientsClosed: report.closed,
+    apiCpuPercent, apiRssBeforeMiB: rssBefore, apiRssMaxMiB: rssMax, clientCpuPercent, clientsConnectSeconds,
+    clientsClosed: reports.reduce((n, r) => n + r.closed, 0),
   };
 }

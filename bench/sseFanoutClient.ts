@@ -1,9 +1,10 @@
 /**
- * A lean live client for the fan-out benchmark, run as its own process so that parsing
+ * One worker of the fan-out benchmark's live clients, run as its own process so that reading
  * does not share the API's event loop: `node --import tsx bench/sseFanoutClient.ts <url> <clients>`.
- * It opens plain TCP connections to /live, reads only each event's id and fromVersion, and
- * records when each arrived. Over IPC: sends {type:'ready'} once every client has its
- * snapshot, and on {type:'report'} answers with the records and exits.
+ * It opens plain TCP connections to /live and, for each event, reads only its id and
+ * fromVersion from the bytes as they came (no decoding, no string per event), recording
+ * when each arrived. Over IPC: sends {type:'ready'} once every client has its snapshot,
+ * and on {type:'report'} answers with the records and exits.
  */
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -14,9 +15,9 @@ const clients = Number(countArg);
 /** wall-clock ms with sub-ms resolution, comparable across processes on one machine */
 const nowMs = () => performance.timeOrigin + performance.now();
 
-let versions = new Int32Array(1 << 20);
-let fromVersions = new Int32Array(1 << 20);
-let arrivals = new Float64Array(1 << 20);
+let versions = new Int32Array(1 << 18);
+let fromVersions = new Int32Array(1 << 18);
+let arrivals = new Float64Array(1 << 18);
 let records = 0;
 let snapshots = 0;
 let closed = 0;
@@ -38,28 +39,52 @@ function record(version: number, fromVersion: number, at: number) {
   records += 1;
 }
 
+const END = Buffer.from('\n\n');
+const ID = Buffer.from('id: ');
+const SNAPSHOT = Buffer.from('\nevent: snapshot');
+const FROM = Buffer.from('"fromVersion":');
+
+/** The decimal number at `at` in `buf` (digits only), or -1. */
+function numberAt(buf: Buffer, at: number): number {
+  let n = 0;
+  let digits = 0;
+  for (let i = at; i < buf.length; i++, digits++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  return digits === 0 ? -1 : n;
+}
+
+/** One event's block [start, end): "id: <v>\nevent: <kind>\ndata: {...}" after any chunk framing. */
+function onEvent(buf: Buffer, start: number, end: number, at: number) {
+  const id = buf.indexOf(ID, start);
+  if (id < 0 || id >= end || id - start > 16) return; // retry:, pings, the response head
+  const version = numberAt(buf, id + ID.length);
+  const digitsEnd = id + ID.length + String(version).length;
+  if (buf.compare(SNAPSHOT, 0, SNAPSHOT.length, digitsEnd, digitsEnd + SNAPSHOT.length) === 0) {
+    snapshots += 1;
+    record(version, -1, at);
+    return;
+  }
+  const from = buf.indexOf(FROM, digitsEnd);
+  record(version, from >= 0 && from < end ? numberAt(buf, from + FROM.length) : -1, at);
+}
+
 function open(): Socket {
   const socket = connect(Number(target.port), target.hostname);
-  let buffer = '';
-  socket.setEncoding('latin1');
+  let carry: Buffer | undefined;
   socket.write(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nAccept: text/event-stream\r\n\r\n`);
-  socket.on('data', (chunk: string) => {
+  socket.on('data', (chunk: Buffer) => {
     const at = nowMs();
-    buffer += chunk;
+    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
     let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const id = /(?:^|\n)id: (\d+)\nevent: (\w+)/.exec(block);
-      if (!id) continue;
-      if (id[2] === 'snapshot') {
-        snapshots += 1;
-        record(Number(id[1]), -1, at);
-      } else {
-        const from = /"fromVersion":(\d+)/.exec(block);
-        record(Number(id[1]), Number(from?.[1] ?? -1), at);
-      }
+    while ((end = buf.indexOf(END, start)) >= 0) {
+      onEvent(buf, start, end, at);
+      start = end + 2;
     }
+    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
   });
   socket.on('close', () => { closed += 1; });
   socket.on('error', () => {});

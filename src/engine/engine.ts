@@ -11,7 +11,7 @@ import { refundOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
 import { reserveBestSeats, type SeatBlockArea } from './operations/reserveBestSeats.js';
 import { reserveSeats } from './operations/reserveSeats.js';
-import { seatStates, seatVersion } from './operations/seatStates.js';
+import { seatMapState, seatStates, seatVersion } from './operations/seatStates.js';
 import { snapshotEvent } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
 import {
@@ -69,6 +69,7 @@ export function createEngine(deps: EngineDeps) {
     snapshotEvent: (eventId: string) => snapshotEvent(ctx, eventId),
     seatStates: (eventId: string) => seatStates(ctx, redis, eventId),
     seatVersion: (eventId: string) => seatVersion(ctx, redis, eventId),
+    seatMapState: (eventId: string) => seatMapState(ctx, redis, eventId),
     sweepHolds: (eventId: string) => sweepHolds(ctx, eventId),
     limitRate: (endpointClass: string, caller: string, limit: number, periodMs: number) =>
       limitRate(ctx, endpointClass, caller, limit, periodMs),

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Engine } from '../engine/engine.js';
 import type { Catalog, EventLayout } from './catalog.js';
 import { countStates } from './liveChanges.js';
+import { TurnSharedReads } from './turnSharedReads.js';
 
 /** A response body encoded once and served to every reader of the same version. */
 export interface CachedBody {
@@ -37,14 +38,18 @@ function sectionsOf(layout: EventLayout) {
  * The two halves of a seat map with their own lives: the layout, encoded once per layout
  * and named by a hash of its content (it changes only with prices), and the states, one
  * character per seat read straight from the actor's seat string and encoded once per
- * version. A conditional request costs one HGET of the version.
+ * version. A conditional request costs one HGET of the version, shared by the requests for
+ * the event that arrive in the same turn of the event loop.
  */
 export class SeatAvailability {
   private readonly layouts = new WeakMap<EventLayout, CachedBody>();
   private readonly states = new LRUCache<string, CachedBody & { version: number }>({ max: 1_000 });
   private readonly reading = new Map<string, Promise<(CachedBody & { version: number }) | undefined>>();
+  private readonly versions: TurnSharedReads<number | undefined>;
 
-  constructor(private readonly engine: Engine, private readonly catalog: Catalog) {}
+  constructor(private readonly engine: Engine, private readonly catalog: Catalog) {
+    this.versions = new TurnSharedReads((eventId) => engine.seatVersion(eventId));
+  }
 
   /** The layout document, or undefined for an unknown event. */
   async layout(eventId: string, ifNoneMatch?: string): Promise<Conditional | undefined> {
@@ -65,7 +70,7 @@ export class SeatAvailability {
 
   /** The states document, or undefined when the event has no actor in Redis. */
   async availability(eventId: string, ifNoneMatch?: string): Promise<Conditional | undefined> {
-    const version = await this.engine.seatVersion(eventId);
+    const version = await this.versions.get(eventId);
     if (version === undefined) return undefined;
     const etag = `"${version}"`;
     if (etagMatches(ifNoneMatch, etag)) return { notModified: true, etag };

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TurnSharedReads } from '../../src/services/turnSharedReads.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { LiveSeatMap, SseClient } from '../support/sseClient.js';
 import { seedEvent } from '../support/world.js';
@@ -68,20 +70,75 @@ describe('GET /api/events/:id/availability', () => {
   });
 });
 
+describe('reads shared per turn of the event loop (availability, the seat map)', () => {
+  it('shares one read among the callers of a turn, and never hands a later caller a read already sent', async () => {
+    const sent: string[] = [];
+    const answers: ((value: number) => void)[] = [];
+    const reads = new TurnSharedReads((key) => {
+      sent.push(key);
+      return new Promise<number>((resolve) => answers.push(resolve));
+    });
+    const first = [reads.get('e1'), reads.get('e1'), reads.get('e2')];
+    expect(sent).toEqual([]); // sent after this turn's callers have asked
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual(['e1', 'e2']);
+    const later = reads.get('e1'); // asked after the read of e1 went out: it must not get that one
+    answers[0]!(1);
+    answers[1]!(2);
+    expect(await Promise.all(first)).toEqual([1, 1, 2]);
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual(['e1', 'e2', 'e1']);
+    answers[2]!(3);
+    expect(await later).toBe(3);
+  });
+});
+
 describe('GET /api/events/:id/seats (the full seat map)', () => {
-  it('is served gzipped to clients that take it, once compressed, with the same content', async () => {
-    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 20, seatsPerRow: 50 });
-    const plain = await api.call('GET', `/api/events/${eventId}/seats`);
+  /** The map as a client without gzip gets it, checked to be the same document gzipped. */
+  async function seatMap(eventId: string, query = '') {
+    const plain = await api.call('GET', `/api/events/${eventId}/seats${query}`, { headers: { 'accept-encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
-    const expected = await plain.json();
-    let zipped = await api.call('GET', `/api/events/${eventId}/seats`, { headers: { 'accept-encoding': 'gzip' } });
-    for (let i = 0; i < 200 && zipped.headers.get('content-encoding') !== 'gzip'; i++) {
-      await zipped.arrayBuffer();
-      zipped = await api.call('GET', `/api/events/${eventId}/seats`, { headers: { 'accept-encoding': 'gzip' } });
-    }
+    const map = await plain.json();
+    const zipped = await api.call('GET', `/api/events/${eventId}/seats${query}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
-    expect(await zipped.json()).toEqual(expected); // fetch undoes the gzip
+    expect(await zipped.json()).toEqual(map); // fetch undoes the gzip
+    return map;
+  }
+  const STATUS = { a: 'available', h: 'held', s: 'sold' } as const;
+
+  it('is exact for every state, a lapsed hold included (no new version), plain and gzipped alike', async () => {
+    // 300 seats: the gzip body is assembled from three pieces of 128 seats
+    const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 3, seatsPerRow: 100 });
+    const expected = (version: number, states: string) => ({
+      eventId, version,
+      counts: { total: 300, available: [...states].filter((c) => c === 'a').length, held: [...states].filter((c) => c === 'h').length, sold: [...states].filter((c) => c === 's').length },
+      seats: seatIds.map((id, i) => ({
+        id, section: 'Floor', row: String(1 + Math.floor(i / 100)), number: String(1 + (i % 100)), priceCents: 5000, status: STATUS[states[i] as 'a' | 'h' | 's'],
+      })),
+    });
+    const start = (await actorStates(eventId)).version;
+    const states = (changes: Record<number, string>) => Array.from({ length: 300 }, (_, i) => changes[i] ?? 'a').join('');
+    expect(await seatMap(eventId)).toEqual(expected(start, states({})));
+
+    const buyer = await api.user();
+    await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[1], seatIds[250]] } });
+    expect(await seatMap(eventId)).toEqual(expected(start + 1, states({ 1: 'h', 250: 'h' })));
+
+    // The holds lapse: nothing is swept and the version stays, yet the map shows the seats free.
+    api.fx.clock.advance(api.fx.engine.limits.holdTtlMs + 1_000);
+    expect(await seatMap(eventId)).toEqual(expected(start + 1, states({})));
+
+    const other = await api.user();
+    await api.call('POST', '/api/seats/reserve', { token: other.token, body: { eventId, seatIds: [seatIds[2], seatIds[299]] } });
+    const bought = await api.call('POST', '/api/checkout', {
+      token: other.token, headers: { 'idempotency-key': randomUUID() }, body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+    });
+    expect(bought.status).toBe(201);
+    const now = await actorStates(eventId);
+    expect(await seatMap(eventId)).toEqual(expected(now.version, states({ 2: 's', 299: 's' })));
+    expect(await seatMap(eventId, '?section=Floor')).toEqual(expected(now.version, states({ 2: 's', 299: 's' })));
+    expect((await seatMap(eventId, '?section=Balcony')).seats).toEqual([]);
   });
 });
 

@@ -39,3 +39,24 @@ export async function seatVersion(ctx: EngineContext, redis: RedisClient, eventI
   const version = await redis.hget(k.state, 'version');
   return version === null ? undefined : Number(version);
 }
+
+/** What names one rendering of the full seat map: the version and the holds not yet lapsed. */
+export interface SeatMapState {
+  version: number;
+  /** holds whose deadline has not passed (lapsed ones show as available on the seat map) */
+  heldNow: number;
+}
+
+/**
+ * The version and the count of live holds in one atomic read of three small replies (a
+ * MULTI on one slot): enough to tell whether a seat map already rendered is still exact,
+ * without reading the seat string. Undefined when the event has no actor.
+ */
+export async function seatMapState(ctx: EngineContext, redis: RedisClient, eventId: string): Promise<SeatMapState | undefined> {
+  const k = ctx.keysFor(eventId);
+  if (!k) return undefined;
+  const replies = await redis.multi().hget(k.state, 'version').zcard(k.deadlines).zcount(k.deadlines, '-inf', ctx.clock.now()).exec();
+  const [[, version], [, holds], [, lapsed]] = replies as [[unknown, string | null], [unknown, number], [unknown, number]];
+  if (version === null) return undefined;
+  return { version: Number(version), heldNow: holds - lapsed };
+}

@@ -4,6 +4,7 @@ import type { ReserveResult } from '../../engine/operations/reserveSeats.js';
 import { bestAreas } from '../../services/bestAvailable.js';
 import type { EventLayout } from '../../services/catalog.js';
 import { SeatMapRenderer } from '../../services/seatMap.js';
+import { TurnSharedReads } from '../../services/turnSharedReads.js';
 import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { actorNeedsLoad, missingActor } from '../actors.js';
@@ -36,6 +37,8 @@ function holdView(eventId: string, layout: EventLayout, held: HoldLine[]) {
 export function seatRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const seatMaps = new SeatMapRenderer();
+  const mapStates = new TurnSharedReads((eventId) => deps.engine.seatMapState(eventId));
+  const snapshots = new TurnSharedReads((eventId) => deps.engine.snapshotEvent(eventId));
   const seatRequestSchema = seatRequestSchemaFor(deps.engine.limits.maxSeatsPerCall);
 
   app.get('/events/:id/seats', async (c) => {
@@ -43,10 +46,17 @@ export function seatRoutes(deps: AppDeps) {
     const section = c.req.query('section');
     const layout = id.success ? await deps.catalog.layout(id.data) : undefined;
     if (!id.success || !layout) throw notFound('event');
-    const snap = await deps.engine.snapshotEvent(id.data);
-    if (!snap.ok) return missingActor(deps, id.data);
     const acceptsGzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
-    const { body, gzip } = seatMaps.render(id.data, layout, snap, section, acceptsGzip);
+    // Three small replies (shared by this turn's requests) say whether the map rendered last is
+    // still exact; the seat string is read only when it is not.
+    const current = await mapStates.get(id.data);
+    let rendered = current && seatMaps.cached(layout, section, SeatMapRenderer.stateOf(current), acceptsGzip);
+    if (!rendered) {
+      const snap = await snapshots.get(id.data);
+      if (!snap.ok) return missingActor(deps, id.data);
+      rendered = seatMaps.render(id.data, layout, snap, section, acceptsGzip);
+    }
+    const { body, gzip } = rendered;
     return c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
   });
 
