@@ -6,7 +6,7 @@ import { backlogTotal } from '../src/engine/salesBacklog.js';
 import { rebuildActor } from '../src/persist/rebuild.js';
 import { reconcileEvent } from '../src/persist/reconcile.js';
 import { httpClient } from './httpClient.js';
-import { BENCH_PREFIX, benchStack, clusterBenchStack, createBuyers, createEvent } from './support.js';
+import { BENCH_PREFIX, benchStack, createBuyers, createEvent } from './support.js';
 import { Timeline, type Second, type StepSummary } from './timeline.js';
 
 const BUYERS = 20_000;
@@ -26,9 +26,6 @@ type OnsaleStack = Pick<Awaited<ReturnType<typeof benchStack>>, 'db' | 'engine' 
   redis: RedisClient;
   startApi(): Promise<{ url: string }>;
 };
-
-/** The simulation on a local Redis Cluster behind nginx, with `apis` API processes. */
-export const onsaleClusterBench = (apis: number) => () => onsaleBench(clusterBenchStack(apis));
 
 interface SeatMap {
   counts: { total: number; available: number; held: number; sold: number };

@@ -81,6 +81,8 @@ export async function clusterBenchStack(apis: number) {
     engine: runtime.engine,
     sessions: runtime.sessions,
     startApi: async () => ({ url: stack.url }),
+    /** the master serving a key's slot now */
+    masterOf: (key: string) => stack.redis.masterOf(key),
     async close() {
       redis.disconnect();
       await stack.stop();

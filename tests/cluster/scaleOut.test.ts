@@ -11,6 +11,7 @@ import { createEngine, type Engine } from '../../src/engine/engine.js';
 import { SessionStore } from '../../src/services/sessions.js';
 import { createRedisClient, type RedisClient } from '../../src/infra/redisClient.js';
 import { freshDatabase, type TestDatabase } from '../support/postgres.js';
+import { LiveSeatMap, SseClient } from '../support/sseClient.js';
 import { seedEvent, seedUsers } from '../support/world.js';
 
 /**
@@ -132,6 +133,37 @@ describe('on a Redis Cluster behind nginx', () => {
     // every API process served part of the sale
     for (const sold of await metricPerApi('ticketing_seats_sold_total')) expect(sold).toBeGreaterThan(0);
   }, 300_000);
+
+  it('shows a /live client on one API process the changes made through another (and through nginx)', async () => {
+    const { eventId, seatIds } = await seedEvent(db.pool, engine, { rows: 1, seatsPerRow: 8 });
+    const [token] = await buyers(1);
+    const [first, second] = stack.apis as [typeof stack.apis[0], typeof stack.apis[0]];
+    const direct = await SseClient.open(`${first.url}/api/events/${eventId}/live`);
+    const viaNginx = await SseClient.open(`${stack.url}/api/events/${eventId}/live`);
+    try {
+      await direct.until(() => direct.events.length === 1);
+      await viaNginx.until(() => viaNginx.events.length === 1);
+      const start = Number(direct.events[0]!.id);
+      const through = (path: string, method: string, body: unknown) => fetch(`${second.url}${path}`, {
+        method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      expect((await through('/api/seats/reserve', 'POST', { eventId, seatIds: [seatIds[2], seatIds[5]] })).status).toBe(201);
+      expect((await through('/api/seats/release', 'DELETE', { eventId, seatIds: [seatIds[2]] })).status).toBe(200);
+      const actor = (await engine.seatStates(eventId))!;
+      expect(actor).toEqual({ version: start + 2, states: 'aaaaahaa' });
+      for (const client of [direct, viaNginx]) {
+        await client.until(() => new LiveSeatMap(client).update().version === actor.version);
+        const map = new LiveSeatMap(client).update();
+        expect(map.states).toBe(actor.states);
+        expect(map.discontinuities).toEqual([]);
+      }
+      // the direct client's process served no write: what it sent came from the shard's channel
+      expect(direct.events.filter((e) => e.event === 'snapshot')).toHaveLength(1);
+    } finally {
+      direct.close();
+      viaNginx.close();
+    }
+  }, 120_000);
 
   it('loses no sale when a master is killed -9 mid on-sale: its replica takes over and the actor is rebuilt', async () => {
     const { eventId, seatIds } = await seedEvent(db.pool, engine, { rows: 5, seatsPerRow: 10 });

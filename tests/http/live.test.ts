@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/infra/logger.js';
+import { DEFAULT_LIVE_SETTINGS, LiveHub, type LiveSink } from '../../src/services/liveHub.js';
 import { TurnSharedReads } from '../../src/services/turnSharedReads.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { LiveSeatMap, SseClient } from '../support/sseClient.js';
 import { seedEvent } from '../support/world.js';
 
+/** pings this often here (10 s by default) */
+const PING_MS = 150;
+
 let api: ApiFixture;
 beforeAll(async () => {
-  api = await startApi({ live: { tickMs: 20, resumeVersions: 8, maxConnections: 6 } });
+  api = await startApi({ live: { tickMs: 20, resumeVersions: 8, maxConnections: 6, pingMs: PING_MS } });
 });
 afterAll(() => api.close());
 
@@ -249,7 +254,73 @@ describe('GET /api/events/:id/live', () => {
     }
   });
 
-  it('pings, and shares one subscription per event, dropped with the last client', async () => {
+  it('resumes from Redis state when this process follows the event no longer: a snapshot, or nothing when up to date', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 6 });
+    const { engine } = api.fx;
+    const channel = engine.keys(eventId)!.changes;
+    const subscribers = async () => ((await api.fx.redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
+    const first = await follow(eventId);
+    await first.until(() => first.events.length === 1);
+    const seen = Number(first.events[0]!.id);
+    first.close();
+    // The last client left: the process unsubscribed and forgot the event's recent changes.
+    await pollUntil(async () => (await subscribers()) === 0);
+    await engine.reserveSeats(eventId, 'u1', [0, 3]);
+    await engine.releaseSeats(eventId, 'u1', [0]);
+
+    // Behind: only Redis knows the event now, and it keeps states, not history: a snapshot.
+    const behind = await follow(eventId, { 'last-event-id': String(seen) });
+    await behind.until(() => behind.events.length === 1);
+    expect(behind.events[0]).toEqual({
+      id: String(seen + 2), event: 'snapshot',
+      data: JSON.stringify({ version: seen + 2, states: 'aaahaa', counts: { total: 6, available: 5, held: 1, sold: 0 } }),
+    });
+    behind.close();
+    await pollUntil(async () => (await subscribers()) === 0);
+
+    // Up to date with the actor: nothing to send; the next change comes as changes from there.
+    const current = await follow(eventId, { 'last-event-id': String(seen + 2) });
+    await pollUntil(async () => (await subscribers()) === 1);
+    await engine.reserveSeats(eventId, 'u2', [5]);
+    await current.until(() => current.events.length === 1);
+    expect(current.events[0]).toEqual({
+      id: String(seen + 3), event: 'changes',
+      data: JSON.stringify({ fromVersion: seen + 2, version: seen + 3, seats: [[5, 'h']], counts: { total: 6, available: 4, held: 2, sold: 0 } }),
+    });
+    current.close();
+  });
+
+  it('resumes the same way in a process that never followed the event (a new process)', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 4 });
+    const { engine } = api.fx;
+    const watcher = await follow(eventId); // the first process keeps following it
+    try {
+      await watcher.until(() => watcher.events.length === 1);
+      const seen = Number(watcher.events[0]!.id);
+      await engine.reserveSeats(eventId, 'u1', [1]);
+      await watcher.until(() => watcher.events.at(-1)!.id === String(seen + 1));
+
+      const fresh = new LiveHub({ engine, log: silentLogger }, { ...DEFAULT_LIVE_SETTINGS, tickMs: 20 });
+      await fresh.start();
+      try {
+        const behind = new RecordingSink();
+        const joined = await fresh.join(eventId, seen, behind);
+        expect(joined.ok).toBe(true);
+        expect(behind.events()).toEqual([
+          `id: ${seen + 1}\nevent: snapshot\ndata: ${JSON.stringify({ version: seen + 1, states: 'ahaa', counts: { total: 4, available: 3, held: 1, sold: 0 } })}`,
+        ]);
+        const upToDate = new RecordingSink();
+        await fresh.join(eventId, seen + 1, upToDate);
+        expect(upToDate.events()).toEqual([]);
+      } finally {
+        await fresh.stop();
+      }
+    } finally {
+      watcher.close();
+    }
+  });
+
+  it('shares one subscription per event, dropped with the last client', async () => {
     const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 2 });
     const channel = api.fx.engine.keys(eventId)!.changes;
     const subscribers = async () => ((await api.fx.redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number])[1];
@@ -261,6 +332,29 @@ describe('GET /api/events/:id/live', () => {
     b.close();
     await pollUntil(async () => (await subscribers()) === 0);
     expect(api.live.connectionCount).toBe(0);
+  });
+
+  it('pings every client at the configured interval, changes or not', async () => {
+    const { eventId } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 2 });
+    const client = await follow(eventId);
+    try {
+      await client.until(() => client.events.length === 1);
+      const opened = Date.now();
+      const arrivals: number[] = [];
+      const pings = () => client.comments.filter((c) => c === 'ping').length;
+      while (arrivals.length < 4) {
+        const seen = pings();
+        await client.until(() => pings() > seen, 5 * PING_MS);
+        arrivals.push(Date.now());
+      }
+      // a comment of its own (": ping"), not an event, so EventSource clients see nothing
+      expect(client.events).toHaveLength(1);
+      // Timers never fire early: at most one ping per interval elapsed (plus the one that may
+      // fall just after the snapshot), so not on every tick (20 ms) nor in bursts.
+      expect(pings()).toBeLessThanOrEqual(Math.floor((Date.now() - opened) / PING_MS) + 1);
+    } finally {
+      client.close();
+    }
   });
 
   it('refuses connections beyond the per-process cap with a 503 problem', async () => {
@@ -288,5 +382,19 @@ async function pollUntil(condition: () => Promise<boolean>, timeoutMs = 5_000) {
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A live sink that keeps what the hub wrote (its events without retry: lines or pings). */
+class RecordingSink implements LiveSink {
+  private readonly chunks: Buffer[] = [];
+  readonly bufferedBytes = 0;
+  write(chunk: Buffer) {
+    this.chunks.push(chunk);
+  }
+  end() {}
+  destroy() {}
+  events(): string[] {
+    return Buffer.concat(this.chunks).toString().split('\n\n').filter((e) => e.startsWith('id: '));
   }
 }
