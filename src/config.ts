@@ -9,6 +9,8 @@ const schema = z.object({
   /** the address to listen on: loopback unless told otherwise (e.g. 0.0.0.0 in a container) */
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
+  /** where `npm start` keeps what it runs itself: the embedded Postgres, the private Redis's AOF, runtime.json, the ticket secret */
+  DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: z.string().url().optional(),
   /** `host:port,...` of a Redis Cluster: when set, the engine runs on it and REDIS_URL is ignored */
   REDIS_CLUSTER_NODES: z.string().optional().refine((v) => v === undefined || clusterNodesValid(v), 'comma-separated host:port'),

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-/** A private redis-server on a free loopback port, in its own temp dir, stopped by pid. */
+/** A private redis-server on a free loopback port, in its own dir (a temp dir unless given), stopped by pid. */
 export interface PrivateRedis {
   url: string;
   port: number;
@@ -19,6 +19,7 @@ export interface PrivateRedis {
   pause(): void;
   /** SIGCONT after pause() */
   resume(): void;
+  /** SIGTERM (Redis writes its AOF and exits); a temp dir is then deleted, a given dir kept */
   stop(): Promise<void>;
 }
 
@@ -31,6 +32,8 @@ export interface PrivateRedisOptions {
    * cluster would. The test suite runs on such a server so a cross-slot operation fails it.
    */
   cluster?: boolean;
+  /** keep the data here across stops (`npm start`: .data/redis); by default a temp dir deleted on stop */
+  dir?: string;
 }
 
 export function freePort(): Promise<number> {
@@ -88,7 +91,8 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = options.port ?? (await freePort());
-  const dir = mkdtempSync(join(tmpdir(), 'tk-redis-'));
+  if (options.dir) mkdirSync(options.dir, { recursive: true });
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tk-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
@@ -118,8 +122,11 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     resume: () => child.kill('SIGCONT'),
     async stop() {
       child.kill('SIGCONT');
-      await kill();
-      rmSync(dir, { recursive: true, force: true });
+      child.kill('SIGTERM');
+      const slow = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited(child);
+      clearTimeout(slow);
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -3,18 +3,31 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface ApiProcess {
   url: string;
   child: ChildProcess;
+  /** what it wrote (stdout and stderr) up to and including the line that says where it listens */
+  startOutput: string;
   /** resolves when the process has exited */
   exited: Promise<NodeJS.Signals | number | null>;
 }
 
-/** Runs `npm start`'s server entry point as a child process and waits for its URL. */
-export const spawnApi = (env: Record<string, string>) => spawnServer(['src/main.ts'], env);
+/** tsx by its path, so a child started in another directory (its own .data/) finds it. */
+export const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+/** `npm start`'s server entry point, by its path. */
+export const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 
-/** Runs a TypeScript server entry point as a child process; resolves once it prints "listening on <url>". */
-export function spawnServer(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+/** Runs `npm start`'s server entry point as a child process and waits for its URL. */
+export const spawnApi = (env: Record<string, string>, options: { cwd?: string } = {}) => spawnServer([MAIN], env, [], options);
+
+/**
+ * Runs a TypeScript server entry point as a child process; resolves once it prints
+ * "listening on <url>" (a plain line, or the message of a JSON log line).
+ */
+export function spawnServer(
+  args: string[], env: Record<string, string>, nodeArgs: string[] = [], options: { cwd?: string } = {},
+): Promise<ApiProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', TSX, ...args], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd,
   });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
   return new Promise((resolve, reject) => {
@@ -28,11 +41,11 @@ export function spawnServer(args: string[], env: Record<string, string>, nodeArg
     const onData = (chunk: Buffer) => {
       if (started) return;
       output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      const url = /listening on (http:\/\/[^\s"]+)/.exec(output)?.[1];
       if (url) {
         started = true;
         clearTimeout(timer);
-        resolve({ url, child, exited });
+        resolve({ url, child, startOutput: output, exited });
       }
     };
     child.stdout!.on('data', onData);
