@@ -84,7 +84,6 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const ownHealth = options.redisHealth ? undefined : new RedisHealth(redis, log);
   const redisHealth: AppDeps['redisHealth'] = options.redisHealth ?? ownHealth!;
   const catalog = new Catalog(pool, engine, new CatalogCache(redis, prefix), () => redisHealth.isUp);
-  const durable = new DurableWaiter(redis, pool, prefix);
   const sessions = new SessionStore(redis, prefix);
   const runsPersister = options.persister ?? config.PERSISTER === 'embedded';
   const persister = runsPersister
@@ -93,6 +92,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}),
     })
     : undefined;
+  const durable = new DurableWaiter(redis, pool, prefix, () => persister?.nextAttemptInMs());
   const metrics = createMetrics();
   metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
   // Without TICKET_SECRET (tests, benchmarks) codes are signed with a secret of this process only.

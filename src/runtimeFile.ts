@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from './infra/processes.js';
 
 /**
  * Where `npm start` records itself and the services it brought up (an embedded Postgres, a
@@ -22,16 +23,6 @@ export interface RuntimeRecord {
 export function writeRuntime(dataDir: string, record: RuntimeRecord): void {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(runtimeFile(dataDir), `${JSON.stringify(record, null, 2)}\n`);
-}
-
-/** True while a process with this pid exists (signal 0 tests without sending anything). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { applyBatch, type BatchOutcome } from './applyBatch.js';
 import { parseSalesEntry, type RawEntry, type SalesEntry } from '../engine/records.js';
 import { CONSUMER_GROUP } from '../engine/salesBacklog.js';
 import { redisReady } from '../infra/availability.js';
+import { processAlive } from '../infra/processes.js';
 import { pipelinePerNode, type RedisClient } from '../infra/redisClient.js';
 
 
@@ -41,6 +42,9 @@ export interface PersisterStats {
   lastBatchSize: number;
 }
 
+/** The longest pause between a failed batch and the next attempt (Postgres down), unless configured. */
+export const DEFAULT_MAX_BACKOFF_MS = 5_000;
+
 /** Crash tests: PERSISTER_FAILPOINT=before_commit|after_commit kills the process there. */
 const crashAt = (name: 'before_commit' | 'after_commit') => failpoint('PERSISTER_FAILPOINT', name);
 
@@ -66,6 +70,8 @@ export class Persister {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private lastClaimMs = 0;
+  /** while batches fail: when the next attempt is due (wall clock, as the pause is a timer) */
+  private nextAttemptAtMs: number | undefined;
   /** after a failed batch, this consumer's own pending entries are read again first */
   private retryOwnPending = true;
   private readonly clock: Clock;
@@ -73,11 +79,11 @@ export class Persister {
   constructor(private readonly opts: PersisterOptions) {
     this.redis = opts.redis;
     this.prefix = opts.prefix ?? 'tk:';
-    this.consumer = opts.consumer ?? `${hostname()}-${process.pid}`;
+    this.consumer = opts.consumer ?? consumerName(process.pid);
     this.batchSize = opts.batchSize ?? 500;
     this.pollMs = opts.pollMs ?? 250;
     this.claimIdleMs = opts.claimIdleMs ?? 30_000;
-    this.maxBackoffMs = opts.maxBackoffMs ?? 5_000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -101,6 +107,15 @@ export class Persister {
     this.wake?.();
   }
 
+  /**
+   * While batches fail (Postgres down or refusing): how long until the next attempt, so a
+   * caller waiting for a sale to be recorded can be told when to come back; undefined while
+   * batches succeed.
+   */
+  nextAttemptInMs(): number | undefined {
+    return this.nextAttemptAtMs === undefined ? undefined : Math.max(0, this.nextAttemptAtMs - Date.now());
+  }
+
   /** Finishes the batch in flight, then stops. */
   async stop(): Promise<void> {
     this.running = false;
@@ -116,12 +131,14 @@ export class Persister {
       try {
         const count = await this.drainOnce();
         failures = 0;
+        this.nextAttemptAtMs = undefined;
         if (count === 0) await this.idle(this.pollMs);
       } catch (err) {
         failures += 1;
         this.stats.failures += 1;
         this.retryOwnPending = true;
         const delay = Math.min(this.maxBackoffMs, 50 * 2 ** Math.min(failures, 10));
+        this.nextAttemptAtMs = Date.now() + delay;
         this.opts.log.warn({ event: 'persister_retry', err: String(err), delayMs: delay }, 'persister batch failed');
         await this.idle(delay);
       }
@@ -172,16 +189,18 @@ export class Persister {
     }
     if (entries.length < this.batchSize) entries.push(...(await this.read(keys, '>')));
     if (entries.length === 0) return 0;
-    entries.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
+    // an entry just claimed is also among this consumer's own pending ones: once in a batch
+    const batch = [...new Map(entries.map((e) => [`${e.streamKey} ${e.streamId}`, e])).values()];
+    batch.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
     const started = performance.now();
-    const outcome = await applyBatch(this.opts.pool, entries, () => crashAt('before_commit'), { announce: this.opts.announce ?? true });
+    const outcome = await applyBatch(this.opts.pool, batch, () => crashAt('before_commit'), { announce: this.opts.announce ?? true });
     crashAt('after_commit');
     await this.acknowledge(outcome);
     this.stats.batches += 1;
     this.stats.persisted += outcome.persisted.length;
     this.stats.lastBatchMs = performance.now() - started;
-    this.stats.lastBatchSize = entries.length;
-    return entries.length;
+    this.stats.lastBatchSize = batch.length;
+    return batch.length;
   }
 
   /**
@@ -211,8 +230,50 @@ export class Persister {
     return entries;
   }
 
-  /** Entries pending too long at another consumer (a dead persister), taken over: one pipeline per node. */
+  /**
+   * Entries of a dead persister, taken over: at once from a consumer of this host whose
+   * process is gone (an API or persister restarted here after a crash), and from any other
+   * once they have been pending `claimIdleMs` (a consumer elsewhere may just be slow).
+   */
   private async claim(keys: string[]): Promise<SalesEntry[]> {
+    const entries = await this.claimFromGone(keys);
+    if (entries.length >= this.batchSize) return entries;
+    entries.push(...(await this.claimIdle(keys)));
+    return entries;
+  }
+
+  /**
+   * Consumers named for a process of this host that no longer runs: their pending entries are
+   * claimed now (XCLAIM, no idle time), and a consumer with none left is removed from the group.
+   */
+  private async claimFromGone(keys: string[]): Promise<SalesEntry[]> {
+    const consumers = await pipelinePerNode(this.redis, keys, (pipeline, key) => pipeline.xinfo('CONSUMERS', key, CONSUMER_GROUP));
+    const entries: SalesEntry[] = [];
+    for (const [key, [err, reply]] of consumers) {
+      if (err) continue; // NOGROUP: a stream not read yet
+      for (const consumer of (reply as unknown[][]).map(fieldsOf)) {
+        const name = String(consumer.name);
+        if (name === this.consumer || !isGoneLocalConsumer(name)) continue;
+        if (Number(consumer.pending) === 0) {
+          await this.redis.xgroup('DELCONSUMER', key, CONSUMER_GROUP, name);
+          continue;
+        }
+        const pending = (await this.redis.xpending(key, CONSUMER_GROUP, '-', '+', this.batchSize - entries.length, name)) as [string, ...unknown[]][];
+        const ids = pending.map(([id]) => id);
+        if (ids.length === 0) continue;
+        const claimed = (await this.redis.xclaim(key, CONSUMER_GROUP, this.consumer, 0, ...ids)) as RawEntry[];
+        for (const r of claimed) if (r[1] !== null) entries.push(parseSalesEntry(key, r));
+        // all of them are this consumer's now: the gone one leaves the group
+        if (ids.length === Number(consumer.pending)) await this.redis.xgroup('DELCONSUMER', key, CONSUMER_GROUP, name);
+        this.opts.log.warn({ event: 'persister_claimed', from: name, stream: key, entries: ids.length }, 'took over the entries of a persister that is gone');
+        if (entries.length >= this.batchSize) return entries;
+      }
+    }
+    return entries;
+  }
+
+  /** Entries pending too long at another consumer (a dead persister), taken over: one pipeline per node. */
+  private async claimIdle(keys: string[]): Promise<SalesEntry[]> {
     const replies = await pipelinePerNode(this.redis, keys, (pipeline, key) =>
       pipeline.xautoclaim(key, CONSUMER_GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize));
     const entries: SalesEntry[] = [];
@@ -261,6 +322,22 @@ export class Persister {
       this.opts.log.error({ event: 'sale_dead_lettered', entry, reason }, 'a sales entry was refused by Postgres');
     }
   }
+}
+
+/** A persister's name in the consumer group: this host and its pid, so a restart here can tell a gone one. */
+const consumerName = (pid: number) => `${hostname()}-${pid}`;
+
+function isGoneLocalConsumer(name: string): boolean {
+  const prefix = `${hostname()}-`;
+  if (!name.startsWith(prefix)) return false;
+  const pid = Number(name.slice(prefix.length));
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+}
+
+function fieldsOf(flat: unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[String(flat[i])] = flat[i + 1];
+  return record;
 }
 
 const isNoGroup = (err: unknown) => err instanceof Error && err.message.includes('NOGROUP');

@@ -39,6 +39,8 @@ export class CheckoutError extends Error {
     readonly code: CheckoutRefusal,
     /** the rate limiter's decision, when the engine made one (on a refusal for the limit, always) */
     readonly rate?: RateDecision,
+    /** not_yet_durable: when the order is likely recorded (from the persister's state) */
+    readonly retryAfterSeconds?: number,
   ) {
     super(code);
     this.name = 'CheckoutError';
@@ -120,7 +122,7 @@ export class CheckoutService {
   /** Waits until the order is in Postgres: an answer only for a durable sale. */
   private async durableOrder(orderId: string, sold?: { listening: Announcements; view: OrderView }) {
     if (!(await this.deps.durable.wait(orderId, this.deps.durableTimeoutMs, 'sold', sold?.listening))) {
-      throw new CheckoutError('not_yet_durable');
+      throw new CheckoutError('not_yet_durable', undefined, this.deps.durable.retryAfterSeconds());
     }
     return { order: sold?.view ?? (await findOrder(this.deps.pool, orderId)) };
   }
@@ -135,7 +137,7 @@ export class CheckoutService {
       return { result: await this.sell(req, hold, layout), rate: hold.rate };
     } catch (err) {
       // a refusal after the hold was counted still answers with the limiter's headers
-      throw err instanceof CheckoutError && hold.rate ? new CheckoutError(err.code, hold.rate) : err;
+      throw err instanceof CheckoutError && hold.rate ? new CheckoutError(err.code, hold.rate, err.retryAfterSeconds) : err;
     }
   }
 

@@ -2,6 +2,7 @@ import type { RedisClient } from '../infra/redisClient.js';
 import type { Pool } from 'pg';
 import { globalKeys } from '../engine/keys.js';
 import { redisReady } from '../infra/availability.js';
+import { DEFAULT_MAX_BACKOFF_MS } from '../persist/persister.js';
 
 /** What a caller waits for: the sale of an order, or its refund, committed in Postgres. */
 export type Durably = 'sold' | 'refunded';
@@ -44,11 +45,15 @@ export class Announcements {
 export class DurableWaiter {
   private readonly listening = new Map<string, Set<Announcements>>();
   private subscriber: RedisClient | undefined;
+  /** Postgres did not answer the last durability check */
+  private postgresSilent = false;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly pool: Pool,
     private readonly prefix: string,
+    /** this process's persister, when it runs one: how long until its next attempt while it backs off */
+    private readonly persisterNextAttemptInMs: () => number | undefined = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -77,9 +82,27 @@ export class DurableWaiter {
   }
 
   async isDurable(orderId: string, what: Durably = 'sold'): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `SELECT 1 FROM orders WHERE id = $1 AND ($2 = 'sold' OR status = 'refunded')`, [orderId, what]);
-    return rowCount === 1;
+    try {
+      const { rowCount } = await this.pool.query(
+        `SELECT 1 FROM orders WHERE id = $1 AND ($2 = 'sold' OR status = 'refunded')`, [orderId, what]);
+      this.postgresSilent = false;
+      return rowCount === 1;
+    } catch (err) {
+      this.postgresSilent = true;
+      throw err;
+    }
+  }
+
+  /**
+   * When a caller whose wait timed out should come back (Retry-After), from what this process
+   * knows: its persister's next attempt while it backs off (Postgres refusing); else, when
+   * Postgres did not answer the last check, the longest pause of any persister between
+   * attempts; else a second (the persister is writing: the order is a batch away).
+   */
+  retryAfterSeconds(): number {
+    const nextAttempt = this.persisterNextAttemptInMs();
+    if (nextAttempt !== undefined) return Math.max(1, Math.ceil(nextAttempt / 1000));
+    return this.postgresSilent ? Math.ceil(DEFAULT_MAX_BACKOFF_MS / 1000) : 1;
   }
 
   /**

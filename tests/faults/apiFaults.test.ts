@@ -127,6 +127,18 @@ describe('Postgres stopped', () => {
     // the sale is taken in the engine and waits in the stream
     expect(await env.api.fx.engine.getHold(world.eventId, buyer.id, 'pg-down')).toMatchObject({ ok: true, boughtOrderId: expect.any(String) });
 
+    // The persister backs off while Postgres refuses; a retry is told to come back when its
+    // next attempt is due (derived from it), not in a second it cannot use.
+    const persister = env.api.persister!;
+    await expect.poll(() => persister.nextAttemptInMs() ?? 0, { timeout: 15_000, interval: 10 }).toBeGreaterThan(2_500);
+    const retried = await call(env.api, 'POST', '/api/checkout', { token: buyer.token, body, headers: { 'idempotency-key': 'pg-down' } });
+    const due = persister.nextAttemptInMs()!;
+    expect(retried.status).toBe(503);
+    const retryAfter = Number(retried.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(2);
+    expect(retryAfter * 1000).toBeGreaterThanOrEqual(due); // not before the attempt
+    expect((retryAfter - 1) * 1000).toBeLessThan(due + 200); // and not a second later than it
+
     await pg.start();
     let answer: Response | undefined;
     await expect.poll(async () => {

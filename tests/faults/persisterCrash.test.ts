@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { silentLogger } from '../../src/infra/logger.js';
@@ -55,11 +56,34 @@ describe.each(['before_commit', 'after_commit'])('persister killed with SIGKILL 
     const sales = fx.engine.keys(eventId)!.sales;
     expect(((await fx.redis.xpending(sales, 'persister')) as [number])[0]).toBe(10);
 
-    // A new persister takes over the dead one's entries.
-    const next = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix: fx.prefix, claimIdleMs: 1 });
-    await new Promise((r) => setTimeout(r, 5));
-    while ((await next.drainOnce()) > 0);
+    // A new persister on this host takes over the dead one's entries in its first round, not
+    // after the claim idle (30 s): the dead one's pid is gone. Its name leaves the group.
+    const next = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix: fx.prefix });
+    expect(await next.drainOnce()).toBe(10);
     expect(await counts(eventId)).toEqual({ orders: 10, tickets: 20 });
     expect(((await fx.redis.xpending(sales, 'persister')) as [number])[0]).toBe(0);
+    expect(await next.drainOnce()).toBe(0);
+    const consumers = (await fx.redis.xinfo('CONSUMERS', sales, 'persister')) as unknown[][];
+    expect(consumers.map((c) => c[1])).toEqual([`${hostname()}-${process.pid}`]);
+  });
+});
+
+describe('a persister of this host that is alive', () => {
+  it('keeps its pending entries: only a gone process\'s are taken at once', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    for (let i = 0; i < 3; i++) await buy(fx.engine, eventId, users[i]!, [i]);
+    const sales = fx.engine.keys(eventId)!.sales;
+    const alive = spawn('sleep', ['30']);
+    try {
+      const busy = `${hostname()}-${alive.pid}`;
+      await fx.redis.xgroup('CREATE', sales, 'persister', '0', 'MKSTREAM').catch(() => {});
+      await fx.redis.xreadgroup('GROUP', 'persister', busy, 'COUNT', 10, 'STREAMS', sales, '>');
+      const next = new Persister({ redis: fx.redis, pool: db.pool, log: silentLogger, prefix: fx.prefix });
+      expect(await next.drainOnce()).toBe(0);
+      const pending = (await fx.redis.xpending(sales, 'persister', '-', '+', 10)) as [string, string][];
+      expect(pending.map(([, consumer]) => consumer)).toEqual([busy, busy, busy]);
+    } finally {
+      alive.kill();
+    }
   });
 });

@@ -10,12 +10,12 @@ import { checkoutSchema } from '../schemas.js';
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /** The checkout service's refusals as HTTP answers. */
-function checkoutHttpError(code: CheckoutRefusal): AppError {
+function checkoutHttpError(code: CheckoutRefusal, retryAfterSeconds = 1): AppError {
   switch (code) {
     case 'event_not_found': return notFound('event');
     case 'event_restoring': return unavailable('The event is being restored; retry in a moment.');
     case 'payment_declined': return new AppError(402, 'payment_declined', 'The card was declined; your seats are still held.');
-    case 'not_yet_durable': return unavailable('Your purchase is confirmed and being recorded; retry with the same Idempotency-Key.', 1);
+    case 'not_yet_durable': return unavailable('Your purchase is confirmed and being recorded; retry with the same Idempotency-Key.', retryAfterSeconds);
     case 'idempotency_key_reused': return new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with another request.');
     case 'idempotency_in_progress':
       return new AppError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is in progress.', {}, { 'Retry-After': '1' });
@@ -23,7 +23,7 @@ function checkoutHttpError(code: CheckoutRefusal): AppError {
   }
 }
 
-const asHttp = (err: unknown) => (err instanceof CheckoutError ? checkoutHttpError(err.code) : err);
+const asHttp = (err: unknown) => (err instanceof CheckoutError ? checkoutHttpError(err.code, err.retryAfterSeconds) : err);
 
 /** POST /api/checkout: translates HTTP to a call of the checkout service (src/services/checkout.ts) and back. */
 export function checkoutRoutes(deps: AppDeps) {

@@ -35,7 +35,7 @@ export function orderRoutes(deps: AppDeps) {
     if (!result.ok && !alreadyRefunded) throw engineError(result.code);
     c.get('log').info({ event: 'order_refunded', eventId: order.eventId, orderId: order.id });
     if (!(await deps.durable.wait(order.id, deps.durableTimeoutMs, 'refunded'))) {
-      throw unavailable('The refund is done and being recorded; retry to see it.', 1);
+      throw unavailable('The refund is done and being recorded; retry to see it.', deps.durable.retryAfterSeconds());
     }
     return c.json({ order: await findOrder(deps.pool, order.id) });
   });
