@@ -90,7 +90,13 @@ export function globalKeys(prefix: string) {
     sessionRevoked: `${prefix}sessions:revoked`,
     /** zset: session token hashes by expiry (ms), for the active-sessions gauge */
     activeSessions: `${prefix}sessions:active`,
-    /** counter: bumped on every catalogue write, so every cached search page goes stale at once */
-    catalogGeneration: `${prefix}cache:generation`,
+    /**
+     * counter: bumped on every catalogue write, so every cached search page and rendered
+     * answer goes stale at once; under the `{catalog}` tag with the rendered answers, so one
+     * MGET reads an answer and the generation it must match
+     */
+    catalogGeneration: `${prefix}{catalog}:generation`,
+    /** string: "<generation>\n<JSON>", a rendered catalogue answer (event list or page), by the hash of its request */
+    catalogAnswer: (requestHash: string) => `${prefix}{catalog}:answer:${requestHash}`,
   };
 }

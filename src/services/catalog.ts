@@ -66,6 +66,13 @@ export function statusOf(row: EventRow, counts: SeatCounts, nowMs: number): Even
 /** How long a cached event row or search page may live; writes invalidate them sooner. */
 const EVENT_TTL_SECONDS = 300;
 const SEARCH_TTL_SECONDS = 30;
+/**
+ * A rendered event list or page is served as it was for the rest of the clock's second
+ * (its live counts and date-derived status may be that much behind; a catalogue write ends
+ * it at once). Its key names the second, and expires a few seconds later (cleanup only).
+ */
+const ANSWER_PERIOD_MS = 1_000;
+const ANSWER_KEPT_MS = 5_000;
 
 /** JSON round trip of event rows: dates come back as strings. */
 const reviveRow = (row: EventWithVenue): EventWithVenue => ({
@@ -124,6 +131,24 @@ export class Catalog {
     const rows = await this.cached(this.cache.searchKey(generation, queryHash), SEARCH_TTL_SECONDS, () =>
       searchEvents(this.pool, filters, now));
     return (rows ?? []).map(reviveRow);
+  }
+
+  /**
+   * A rendered read of the catalogue (the event list, an event page) as JSON text: served
+   * from Redis with one MGET while the catalogue is unchanged, within the engine clock's
+   * second it was rendered in (ANSWER_PERIOD_MS), else rendered and kept. `request` names the
+   * answer (e.g. the raw query string: a request that fails validation is never kept).
+   * Without Redis it is rendered each time.
+   */
+  async answer(request: string, render: () => Promise<unknown>): Promise<string> {
+    if (!this.redisUp()) return JSON.stringify(await render());
+    const period = Math.floor(this.engine.clock.now() / ANSWER_PERIOD_MS);
+    const requestHash = createHash('sha256').update(`${period} ${request}`).digest('base64url');
+    const hit = await this.cache.readAnswer(requestHash).catch(() => undefined);
+    if (hit?.body !== undefined) return hit.body;
+    const body = JSON.stringify(await render());
+    if (hit) await this.cache.writeAnswer(requestHash, hit.generation, body, ANSWER_KEPT_MS).catch(() => {});
+    return body;
   }
 
   /** Forgets cached copies of the event and every cached search page. */

@@ -28,6 +28,22 @@ export class CatalogCache {
     await this.redis.set(key, JSON.stringify(value), 'EX', ttlSeconds);
   }
 
+  /**
+   * A rendered answer and the catalogue's generation, in one round trip (one MGET: both keys
+   * share the `{catalog}` slot). The answer is undefined unless it was rendered at the
+   * current generation.
+   */
+  async readAnswer(requestHash: string): Promise<{ generation: string; body: string | undefined }> {
+    const [generation, stored] = await this.redis.mget(this.keys.catalogGeneration, this.keys.catalogAnswer(requestHash));
+    const current = generation ?? '0';
+    const cut = stored ? stored.indexOf('\n') : -1;
+    return { generation: current, body: cut > 0 && stored!.slice(0, cut) === current ? stored!.slice(cut + 1) : undefined };
+  }
+
+  async writeAnswer(requestHash: string, generation: string, body: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.catalogAnswer(requestHash), `${generation}\n${body}`, 'PX', ttlMs);
+  }
+
   /** The search pages' generation ('0' before the first change). */
   async generation(): Promise<string> {
     return (await this.redis.get(this.keys.catalogGeneration)) ?? '0';

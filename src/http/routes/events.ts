@@ -10,6 +10,13 @@ import { AppError } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { createEventSchema, eventSearchSchema, updateEventSchema, uuid } from '../schemas.js';
 
+const JSON_TYPE = { 'Content-Type': 'application/json' };
+/** The raw query string of a URL ('' when none): the name of a list answer. */
+const queryOf = (url: string) => {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at);
+};
+
 /** Keyset pagination over (event_date, id): stable under inserts, no OFFSET scans. */
 const encodeCursor = (row: EventWithVenue) => Buffer.from(`${row.event_date.toISOString()}|${row.id}`).toString('base64url');
 function decodeCursor(cursor: string): [Date, string] {
@@ -24,7 +31,8 @@ function decodeCursor(cursor: string): [Date, string] {
 export function eventRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
-  app.get('/', async (c) => {
+  // Both reads are served as rendered answers (Catalog.answer): one Redis MGET when cached.
+  app.get('/', async (c) => c.body(await deps.catalog.answer(`list ${queryOf(c.req.url)}`, async () => {
     const f = validate(eventSearchSchema, c.req.query());
     const rows = await deps.catalog.search({
       q: f.q, city: f.city, venueId: f.venueId, artist: f.artist, from: f.from, to: f.to,
@@ -33,10 +41,11 @@ export function eventRoutes(deps: AppDeps) {
     const page = rows.slice(0, f.limit);
     const events = await Promise.all(page.map((row) => deps.catalog.view(row)));
     const nextCursor = rows.length > f.limit ? encodeCursor(page[page.length - 1]!) : null;
-    return c.json({ events, nextCursor });
-  });
+    return { events, nextCursor };
+  }), 200, JSON_TYPE));
 
-  app.get('/:id', async (c) => c.json({ event: await deps.catalog.view(await knownEvent(deps, c.req.param('id'))) }));
+  app.get('/:id', async (c) => c.body(await deps.catalog.answer(`event ${c.req.param('id')}`, async () =>
+    ({ event: await deps.catalog.view(await knownEvent(deps, c.req.param('id'))) })), 200, JSON_TYPE));
 
   app.post('/', async (c) => {
     requireAdmin(c);
