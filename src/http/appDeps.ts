@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Engine } from '../engine/engine.js';
 import type { RateLimit } from '../engine/operations/limitRate.js';
-import type { Logger } from '../infra/logger.js';
+import type { Logger, RequestLog } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Catalog } from '../services/catalog.js';
 import type { CheckoutService } from '../services/checkout.js';
@@ -44,8 +44,8 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: {
     requestId: string;
-    /** the request's logger: request id, and user id once known */
-    log: Logger;
+    /** the request's log: request id, and user id once known */
+    log: RequestLog;
     user: SessionUser | undefined;
     sessionToken: string | undefined;
     /** the session could not be looked up (Redis down): a 503, not a 401, for routes that need it */

@@ -1,4 +1,4 @@
-import type { Logger } from '../infra/logger.js';
+import type { LineLog } from '../infra/logger.js';
 import { DeadlineExceeded, isDatabaseDataError, isDatabaseUnavailable, isRedisUnavailable } from '../infra/storeErrors.js';
 import type { AppDeps } from './appDeps.js';
 import { AppError, unavailable } from './errors.js';
@@ -9,7 +9,7 @@ import { AppError, unavailable } from './errors.js';
  * Postgres's answer 503 database_unavailable and leave the breaker alone; a value Postgres
  * refuses (SQLSTATE class 22) is the client's 400; anything else unknown is a 500.
  */
-export function knownError(deps: Pick<AppDeps, 'redisHealth'>, err: Error, log: Logger): AppError {
+export function knownError(deps: Pick<AppDeps, 'redisHealth'>, err: Error, log: LineLog): AppError {
   if (err instanceof AppError) return err;
   if (isRedisUnavailable(err)) {
     deps.redisHealth.reportFailure();

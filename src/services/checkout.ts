@@ -4,7 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import type { RateDecision, RateLimit } from '../engine/operations/limitRate.js';
 import type { HoldResult } from '../engine/operations/getHold.js';
 import { failpoint } from '../infra/failpoints.js';
-import type { Logger } from '../infra/logger.js';
+import type { LineLog } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { Catalog, EventLayout } from './catalog.js';
 import type { Announcements, DurableWaiter } from './durableWaiter.js';
@@ -18,7 +18,7 @@ export interface CheckoutRequest {
   key: string;
   /** the request as the client sent it; its fingerprint binds the key to it */
   body: { eventId: string; payment: { token: string } };
-  log: Logger;
+  log: LineLog;
   /** the caller's checkout rate limit, applied by the checkout's first engine call (getHold) */
   rate?: RateLimit | undefined;
 }

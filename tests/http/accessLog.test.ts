@@ -18,6 +18,11 @@ function appWithLog() {
   const app = new Hono<AppEnv>();
   app.use(requestContext({ log: pino({ level: 'info' }, sink), metrics: createMetrics() }));
   app.get('/api/things/:id', (c) => c.json({ id: c.req.param('id') }, c.req.param('id') === 'gone' ? 404 : 200));
+  app.post('/api/mine', (c) => {
+    c.get('log').setUser('user-7');
+    c.get('log').info({ event: 'thing_done', things: 2 });
+    return c.body(null, 204);
+  });
   return { app, lines };
 }
 
@@ -37,5 +42,12 @@ describe('access log', () => {
       expect(line.durationMs as number).toBeGreaterThanOrEqual(0);
       expect(line.requestId).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
     }
+  });
+
+  it('carries the request id, and the user id once known, on every line of the request (fields, not a child logger)', async () => {
+    const { app, lines } = appWithLog();
+    await app.request('/api/mine', { method: 'POST', headers: { 'x-request-id': 'req-9' } });
+    expect(lines.find((l) => l.event === 'thing_done')).toMatchObject({ requestId: 'req-9', userId: 'user-7', things: 2 });
+    expect(lines.find((l) => l.event === 'http_request')).toMatchObject({ requestId: 'req-9', userId: 'user-7', status: 204 });
   });
 });

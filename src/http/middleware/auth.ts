@@ -25,7 +25,7 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
       c.set('sessionUnavailable', true);
     }
     c.set('user', user);
-    if (user) c.set('log', c.get('log').child({ userId: user.id }));
+    if (user) c.get('log').setUser(user.id);
     if (!bearer && cookie && UNSAFE.has(c.req.method)) {
       const origin = c.req.header('origin');
       if (origin && origin !== new URL(c.req.url).origin) {

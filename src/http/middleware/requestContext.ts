@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { RequestLog } from '../../infra/logger.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -17,7 +18,7 @@ export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): Middlewa
     const sent = c.req.header('x-request-id');
     const requestId = sent && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
     c.set('requestId', requestId);
-    c.set('log', deps.log.child({ requestId }));
+    c.set('log', new RequestLog(deps.log, requestId));
     c.header('X-Request-Id', requestId);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
@@ -32,7 +33,7 @@ export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): Middlewa
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
     deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
-    // The access log: one line per request (the request id comes with the child logger).
+    // The access log: one line per request (the request id, and the user's, come with the request's log).
     c.get('log').info(
       { event: 'http_request', method: c.req.method, route, status: c.res.status, durationMs: Math.round(seconds * 1e5) / 100 },
       'request',
