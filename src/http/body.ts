@@ -4,6 +4,8 @@ import { controlCharacterPath } from './controlCharacters.js';
 import { AppError } from './errors.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
+/** One strict UTF-8 decoder for every body (decode() without streaming keeps no state). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a JSON request body: application/json only (415), at most 16 KiB (413), valid
@@ -20,7 +22,7 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   if (raw.byteLength > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    value = JSON.parse(UTF8.decode(raw));
   } catch {
     throw new AppError(400, 'malformed_json', 'The body is not valid JSON.');
   }
