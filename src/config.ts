@@ -57,9 +57,11 @@ const schema = z.object({
   /**
    * `on`: write the outbox, relay it and run the consumers (mail, webhooks) in this process;
    * `relay`: write and relay only, the consumers run elsewhere (`npm run notify consumers`;
-   * needs AMQP_URL); `off`: no outbox entries at all (only to measure what they cost)
+   * needs AMQP_URL); `outbox`: write the outbox only, the relay and the consumers run
+   * elsewhere (`npm run notify`), so the API's CPU serves buyers; `off`: no outbox entries
+   * at all (only to measure what they cost)
    */
-  NOTIFICATIONS: z.enum(['on', 'relay', 'off']).default('on'),
+  NOTIFICATIONS: z.enum(['on', 'relay', 'outbox', 'off']).default('on'),
 }).refine((c) => c.NOTIFICATIONS !== 'relay' || c.AMQP_URL !== undefined, {
   path: ['NOTIFICATIONS'], message: 'relay needs AMQP_URL (without a broker the consumers run where the relay runs)',
 });

@@ -112,7 +112,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     engine, pool, log, onFailover: () => persister?.recheckPending(), onRepaired: () => metrics.actorRepairs.inc(),
   });
   const background = options.background ?? true;
-  const notifications = (options.notifications ?? background) && config.NOTIFICATIONS !== 'off'
+  const notifications = (options.notifications ?? background) && (config.NOTIFICATIONS === 'on' || config.NOTIFICATIONS === 'relay')
     ? createNotifications(config, {
       pool, log, clock: options.clock ?? systemClock, consumers: config.NOTIFICATIONS === 'on',
       onRelayed: (n) => metrics.outboxRelayed.inc(n),
