@@ -6,7 +6,7 @@ import { redisReady } from './infra/availability.js';
 import { createLogger } from './infra/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import {
-  AlreadyRunning, localServices, migrateDatabase, restoreActors, seedAdmin, seedSampleEvent, startupLog,
+  AlreadyRunning, localServices, migrateDatabase, checkActors, seedAdmin, seedSampleEvent, startupLog,
 } from './startup.js';
 
 const config = loadConfig();
@@ -44,7 +44,7 @@ try {
   await migrateDatabase(runtime, say);
   await seedAdmin(runtime);
   await seedSampleEvent(runtime, say);
-  await restoreActors(runtime, say);
+  await checkActors(runtime, say);
   await runtime.start();
   // Readiness follows the server's drain: a balancer stops sending before connections close.
   const app = createApp({ ...runtime.deps, shutdown: { get draining() { return server?.draining ?? false; } } });

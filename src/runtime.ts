@@ -107,9 +107,13 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     ...DEFAULT_LIVE_SETTINGS, tickMs: config.LIVE_TICK_MS, maxConnections: config.LIVE_MAX_CONNECTIONS,
     maxBufferedBytes: config.LIVE_CLIENT_BUFFER_BYTES, ...options.live,
   });
-  // on a Redis Cluster: after a failover, actors that lost writes are rebuilt from Postgres
+  // at start and after a Redis restart or failover, actors that lost writes are rebuilt from Postgres
   const failoverRepair = new FailoverRepair({
-    engine, pool, log, onFailover: () => persister?.recheckPending(), onRepaired: () => metrics.actorRepairs.inc(),
+    engine, pool, log, onFailover: () => persister?.recheckPending(),
+    onRepaired: (eventId) => {
+      metrics.actorRepairs.inc();
+      void catalog.invalidate(eventId).catch(() => {});
+    },
   });
   const background = options.background ?? true;
   const notifications = (options.notifications ?? background) && (config.NOTIFICATIONS === 'on' || config.NOTIFICATIONS === 'relay')
@@ -139,6 +143,8 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
 
   return {
     config, log, redis, pool, engine, catalog, durable, checkout, sessions, persister, metrics, redisHealth, admission, notifications, tickets, live,
+    /** compares actors with Postgres and rebuilds those that lost writes (at start; by itself after a Redis restart) */
+    actorRepair: failoverRepair,
     /** what `createApp` is built from */
     deps,
 
@@ -152,7 +158,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
       if (!background) return;
       ownHealth?.start();
       admission.start();
-      failoverRepair.start();
+      await failoverRepair.start();
       sweeper = setInterval(() => {
         engine.sweepAll().catch((err) => log.warn({ event: 'sweep_failed', err: String(err) }, 'hold sweep failed'));
       }, SWEEP_INTERVAL_MS);

@@ -136,7 +136,15 @@ export async function seedSampleEvent(rt: Runtime, say: StartupLog): Promise<voi
   say({ event: 'sample_data_created' }, 'created a sample venue and an on-sale event');
 }
 
-/** Actors lost by Redis (a new instance) are rebuilt before their events are served. */
-export async function restoreActors(rt: Runtime, _say: StartupLog): Promise<void> {
+/**
+ * Before any event is served: actors Redis lost (a new instance) are restored, and every
+ * actor is compared with Postgres seat by seat; one that lost writes (a lost AOF tail) is
+ * rebuilt from it. One whose sales are still on their way to Postgres is left to the
+ * background repair, which retries once the persister has drained them.
+ */
+export async function checkActors(rt: Runtime, say: StartupLog): Promise<void> {
   for (const { id } of (await rt.pool.query<{ id: string }>('SELECT id FROM events')).rows) await rt.catalog.ensureActor(id);
+  const counts = await rt.actorRepair.repairAll();
+  if (counts.busy > 0) rt.actorRepair.recheck();
+  say({ event: 'actors_checked', ...counts }, `actors checked against Postgres: ${counts.rebuilt} rebuilt, ${counts.busy} left until their sales are persisted`);
 }

@@ -1,4 +1,4 @@
-import { isCluster, type RedisClient } from '../infra/redisClient.js';
+import { isCluster, masterNodes, type RedisClient } from '../infra/redisClient.js';
 import type { EngineContext } from './context.js';
 import type { SeatCounts } from './operations/snapshotEvent.js';
 import { decodeHold, decodeOrder, type ActorOrder } from './records.js';
@@ -110,10 +110,19 @@ export function actorState(ctx: EngineContext, redis: RedisClient) {
       if (k) await redis.del(`${k.state}:${name}`);
     },
 
-    /** A Redis Cluster's masters as "host:port,..." (sorted); undefined on a single node. */
-    clusterMasters(): string | undefined {
-      if (!isCluster(redis)) return undefined;
-      return redis.nodes('master').map((n) => `${n.options.host}:${n.options.port}`).sort().join(',');
+    /**
+     * Which Redis servers hold the actors: every master as "host:port/run_id" (sorted). It
+     * changes when a replica takes over and when a server restarts (a new run id), i.e.
+     * whenever recent writes may have been lost.
+     */
+    async redisIdentity(): Promise<string> {
+      const masters = isCluster(redis) ? redis.nodes('master') : masterNodes(redis);
+      const ids = await Promise.all(masters.map(async (node) => {
+        const info = await node.info('server');
+        const runId = /run_id:(\w+)/.exec(info)?.[1] ?? '?';
+        return `${node.options.host}:${node.options.port}/${runId}`;
+      }));
+      return ids.sort().join(',');
     },
 
     /** A connection of its own for the actors' change channels (a subscribed connection takes no commands). */

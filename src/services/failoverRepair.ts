@@ -11,9 +11,11 @@ const LOCK_MS = 30_000;
 
 /**
  * Brings one actor back in line with Postgres after Redis lost recent writes (a failover:
- * replication is asynchronous). Postgres holds every sale that was answered 201, so an
- * actor missing sold seats that Postgres has is rebuilt from it, once its sales stream is
- * drained; an actor missing altogether is restored. Holds of a rebuilt actor are gone.
+ * replication is asynchronous; a restart that lost its AOF tail). Postgres holds every sale
+ * that was answered 201, so an actor that disagrees with it seat by seat once its sales stream
+ * is drained is rebuilt from it: seats sold in Postgres and not in Redis (lost sales), or sold
+ * in Redis with nothing left to persist (a lost refund, a sale Postgres refused). An actor
+ * missing altogether is restored. Holds of a rebuilt actor are gone.
  */
 export async function repairActor(deps: { engine: Engine; pool: Pool }, eventId: string): Promise<RepairOutcome> {
   const result = await reconcileEvent(deps, eventId);
@@ -21,9 +23,10 @@ export async function repairActor(deps: { engine: Engine; pool: Pool }, eventId:
     if (result.code === 'event_not_found') return 'consistent';
     return (await rebuildActor(deps, eventId)).ok ? 'restored' : 'busy';
   }
+  const { report } = result;
   // Sold in Redis and not yet in Postgres is the persister's backlog, not a loss.
-  if (result.report.onlyInPostgres.length === 0) return 'consistent';
-  if (result.report.backlog > 0) return 'busy';
+  if (report.onlyInPostgres.length === 0 && (report.onlyInRedis.length === 0 || report.backlog > 0)) return 'consistent';
+  if (report.backlog > 0) return 'busy';
   if (!(await deps.engine.tryLock(eventId, 'repair', LOCK_MS))) return 'busy';
   try {
     return (await rebuildActor(deps, eventId, { replace: true })).ok ? 'rebuilt' : 'busy';
@@ -32,29 +35,32 @@ export async function repairActor(deps: { engine: Engine; pool: Pool }, eventId:
   }
 }
 
+export type RepairCounts = Record<RepairOutcome, number>;
+
 /**
- * Watches a Redis Cluster's masters; when one changes (a replica took over), every event's
- * actor is compared with Postgres and repaired, again and again until all agree.
+ * Compares every event's actor with Postgres at start and whenever the Redis servers holding
+ * them change (a replica took over, a server restarted: a new run id), and repairs those that
+ * disagree, again and again until all agree.
  */
 export class FailoverRepair {
   private timer: NodeJS.Timeout | undefined;
-  private masters = '';
+  private identity: string | undefined;
   private pending = false;
   private running = false;
 
   constructor(
     private readonly deps: {
       engine: Engine; pool: Pool; log: Logger;
-      /** a replica took over: what the old master acknowledged may be pending again */
+      /** Redis may have lost writes: what the persister acknowledged may be pending again */
       onFailover?: () => void;
-      onRepaired?: () => void;
+      onRepaired?: (eventId: string) => void;
     },
     private readonly intervalMs = 500,
   ) {}
 
-  start(): void {
-    if (this.deps.engine.clusterMasters() === undefined) return;
-    this.masters = this.currentMasters();
+  /** Notes which Redis servers hold the actors now, then watches them. */
+  async start(): Promise<void> {
+    this.identity = await this.deps.engine.redisIdentity().catch(() => undefined);
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
 
@@ -62,22 +68,23 @@ export class FailoverRepair {
     clearInterval(this.timer);
   }
 
-  private currentMasters(): string {
-    return this.deps.engine.clusterMasters() ?? '';
+  /** Checks every actor again at the next tick (some could not be repaired yet). */
+  recheck(): void {
+    this.pending = true;
   }
 
   private async tick(): Promise<void> {
-    const masters = this.currentMasters();
-    if (masters !== this.masters && masters !== '') {
-      this.deps.log.warn({ event: 'redis_failover', masters }, 'the Redis Cluster has new masters: checking every actor against Postgres');
-      this.masters = masters;
-      this.pending = true;
-      this.deps.onFailover?.();
-    }
-    if (!this.pending || this.running) return;
+    if (this.running) return;
     this.running = true;
     try {
-      this.pending = !(await this.repairAll());
+      const identity = await this.deps.engine.redisIdentity().catch(() => undefined); // Redis down: next tick
+      if (identity !== undefined && this.identity !== undefined && identity !== this.identity) {
+        this.deps.log.warn({ event: 'redis_failover', servers: identity }, 'Redis restarted or failed over: checking every actor against Postgres');
+        this.pending = true;
+        this.deps.onFailover?.();
+      }
+      if (identity !== undefined) this.identity = identity;
+      if (this.pending) this.pending = (await this.repairAll()).busy > 0;
     } catch (err) {
       this.deps.log.warn({ event: 'actor_repair_failed', err: String(err) }, 'actor repair failed; retrying');
     } finally {
@@ -85,18 +92,18 @@ export class FailoverRepair {
     }
   }
 
-  /** True once every event's actor agrees with Postgres. */
-  async repairAll(): Promise<boolean> {
+  /** Compares every event's actor with Postgres and repairs those that disagree; how many of each. */
+  async repairAll(): Promise<RepairCounts> {
     const { rows } = await this.deps.pool.query<{ id: string }>('SELECT id FROM events');
-    let settled = true;
+    const counts: RepairCounts = { consistent: 0, rebuilt: 0, restored: 0, busy: 0 };
     for (const { id } of rows) {
       const outcome = await repairActor(this.deps, id);
-      if (outcome === 'busy') settled = false;
+      counts[outcome] += 1;
       if (outcome === 'rebuilt' || outcome === 'restored') {
-        this.deps.onRepaired?.();
-        this.deps.log.warn({ event: 'actor_repaired', eventId: id, outcome }, 'an actor that lost writes was rebuilt from Postgres');
+        this.deps.onRepaired?.(id);
+        this.deps.log.warn({ event: 'actor_repaired', eventId: id, outcome }, 'an actor that disagreed with Postgres was rebuilt from it');
       }
     }
-    return settled;
+    return counts;
   }
 }

@@ -67,7 +67,7 @@ describe('npm start in a fresh directory', () => {
     const lines = logLines(api.startOutput);
     const events = lines.map((l) => l.event);
     // the steps before "listening" are out already, not waiting for a 4 KiB buffer to fill
-    expect(events).toEqual(expect.arrayContaining(['private_redis_started', 'sample_data_created', 'listening']));
+    expect(events).toEqual(expect.arrayContaining(['private_redis_started', 'sample_data_created', 'actors_checked', 'listening']));
     expect(events.indexOf('private_redis_started')).toBeLessThan(events.indexOf('listening'));
     expect(lines.find((l) => l.event === 'listening')).toMatchObject({ url: api.url, msg: `ticketing API listening on ${api.url}` });
     await stop(api);
