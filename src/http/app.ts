@@ -1,4 +1,5 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './appDeps.js';
 import { AppError, problemBody, unavailable } from './errors.js';
@@ -7,7 +8,9 @@ import { authenticate } from './middleware/auth.js';
 import { DEFAULT_REQUEST_DEADLINE_MS, refuseControlCharactersInUrl, requestDeadline } from './middleware/edge.js';
 import { rateLimit } from './middleware/rateLimit.js';
 import { requestContext } from './middleware/requestContext.js';
-import { openApiDocument } from './openapi.js';
+import { docsRoutes } from './docs.js';
+import { DOCUMENT_CONFIG, json, openApiDocument, operation, validationHook } from './openapi.js';
+import { DEFAULT_LIMITS, type EngineLimits } from '../engine/context.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { checkoutRoutes } from './routes/checkout.js';
@@ -21,9 +24,19 @@ import { ticketRoutes } from './routes/tickets.js';
 import { venueRoutes } from './routes/venues.js';
 import { serveWebApp } from './webApp.js';
 
-/** The whole HTTP API, built from its dependencies. */
+const metricsOp = operation({ operationId: 'metrics', tag: 'Operations', rateLimited: false }, {
+  method: 'get', path: '/metrics', summary: 'Prometheus metrics',
+  responses: { 200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
+});
+const documentOp = operation({ operationId: 'openApiDocument', tag: 'Operations', rateLimited: false }, {
+  method: 'get', path: '/openapi.json', summary: 'This document: OpenAPI 3.1, generated from the route definitions',
+  responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI document') },
+});
+
+/** The whole HTTP API, built from its dependencies; every route is an operation of /openapi.json. */
 export function createApp(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  // Every validator's failure becomes the one 400 validation_failed problem.
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestContext(deps));
   app.use(serveWebApp(deps.webDir));
   app.use(requestDeadline(deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS));
@@ -33,9 +46,9 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', rateLimit(deps));
 
   app.route('/', healthRoutes(deps));
-  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
-  const document = openApiDocument();
-  app.get('/openapi.json', (c) => c.json(document));
+  app.openapi(metricsOp, async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
+  app.openapi(documentOp, (c) => c.json(document, 200));
+  app.route('/', docsRoutes());
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/venues', venueRoutes(deps));
   app.route('/api/events', eventRoutes(deps));
@@ -47,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/queue', queueRoutes(deps));
   app.route('/api/admin', adminRoutes(deps));
 
+  const document = openApiDocument(app);
   const allowed = allowedMethods(app.routes);
   app.notFound((c) => {
     const methods = allowed(c.req.path);
@@ -57,6 +71,15 @@ export function createApp(deps: AppDeps) {
   });
   app.onError((err, c) => problem(c, knownError(deps, err, c.get('log') ?? deps.log)));
   return app;
+}
+
+/**
+ * The OpenAPI document without a running system (web/tools/generateApiTypes.ts): the app is built
+ * only to read its route definitions; no handler runs, so its dependencies are left out.
+ */
+export function describeApi(limits: EngineLimits = DEFAULT_LIMITS) {
+  const definitionsOnly = { engine: { limits }, trustedProxies: [] } as unknown as AppDeps;
+  return createApp(definitionsOnly).getOpenAPI31Document(DOCUMENT_CONFIG);
 }
 
 /** The circuit breaker: while Redis is down, writes are refused at once instead of timing out one by one. */

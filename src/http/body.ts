@@ -1,5 +1,6 @@
-import type { Context } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
+import type { AppEnv } from './appDeps.js';
 import { controlCharacterPath } from './controlCharacters.js';
 import { AppError } from './errors.js';
 
@@ -8,10 +9,12 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a JSON request body: application/json only (415), at most 16 KiB (413), valid
- * JSON (400), and the strict schema (400, unknown fields included).
+ * The first half of reading a JSON request body, run before the route's schema: application/json
+ * only (415), at most 16 KiB (413), valid UTF-8 JSON (400 malformed_json) without control
+ * characters (400 validation_failed). The route's validator (@hono/zod-openapi) then checks the
+ * strict schema, and `validationHook` answers its failures (400, unknown fields included).
  */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
@@ -20,25 +23,28 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
   if (declared > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
   const raw = await c.req.arrayBuffer();
   if (raw.byteLength > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(UTF8.decode(raw));
+    text = UTF8.decode(raw);
+    value = JSON.parse(text);
   } catch {
     throw new AppError(400, 'malformed_json', 'The body is not valid JSON.');
   }
-  return validate(schema, value);
-}
-
-export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const controlAt = controlCharacterPath(value);
   if (controlAt !== undefined) {
     throw new AppError(400, 'validation_failed', 'The request is not valid.', {
       errors: [{ path: controlAt, message: 'control characters are not allowed' }],
     });
   }
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new AppError(400, 'validation_failed', 'The request is not valid.', {
-    errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  // The validator reads the body again as text: it gets the decoded text, not the stream.
+  c.req.bodyCache.text = Promise.resolve(text) as never;
+  await next();
+};
+
+/** A request that does not fit its schema: 400 validation_failed, one entry per issue. */
+export function validationFailed(issues: readonly z.core.$ZodIssue[]): AppError {
+  return new AppError(400, 'validation_failed', 'The request is not valid.', {
+    errors: issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
   });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 /** GET /api/admin/orders: every buyer's orders, newest first, filtered, in keyset pages. */
 
@@ -102,4 +103,9 @@ describe('admin order search', () => {
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('forbidden');
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 let api: ApiFixture;
 let admin: { id: string; token: string };
@@ -162,4 +163,9 @@ describe('200 concurrent best-available buyers over HTTP', () => {
     const map = await (await api.call('GET', `/api/events/${eventId}/seats`)).json();
     expect(map.counts).toEqual({ total: ROWS * PER_ROW, available: ROWS * PER_ROW - taken.size, held: taken.size, sold: 0 });
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { expectBody, expectProblem } from '../support/responses.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 /** Sales end (enforced by the actor, seen through HTTP) and the status filters of the event search. */
 
@@ -189,4 +190,9 @@ describe('status filters page through the whole catalogue', () => {
     expect(await pageThrough('on_sale', 2)).toEqual(byDate([...expected.on_sale!, eventId]));
     expect(await pageThrough('sold_out', 2)).toEqual(expected.sold_out!.slice(1));
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildActor } from '../../src/persist/rebuild.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 /**
  * Hostile and careless input: every case gets its exact 4xx problem (never a 5xx), carries
@@ -335,4 +336,9 @@ describe('hostile input', () => {
     expect((await res.json()).code).toBe('no_active_hold');
     expect(await fingerprint()).toEqual(before);
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

@@ -6,6 +6,7 @@ import { TurnSharedReads } from '../../src/services/turnSharedReads.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { LiveSeatMap, SseClient } from '../support/sseClient.js';
 import { seedEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 /** pings this often here (10 s by default) */
 const PING_MS = 150;
@@ -398,3 +399,8 @@ class RecordingSink implements LiveSink {
     return Buffer.concat(this.chunks).toString().split('\n\n').filter((e) => e.startsWith('id: '));
   }
 }
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
+});

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcileEvent } from '../../src/persist/reconcile.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 const BUYERS = 300;
 const SEATS = 50;
@@ -43,4 +44,9 @@ describe(`on-sale: ${BUYERS} buyers race for ${SEATS} seats over HTTP`, () => {
     const report = await reconcileEvent({ engine: api.fx.engine, pool: api.db.pool }, eventId);
     expect(report.ok && report.report).toMatchObject({ backlog: 0, redisSold: SEATS, postgresSold: SEATS, consistent: true });
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

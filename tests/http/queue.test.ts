@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 let api: ApiFixture;
 let hot: SeededEvent;
@@ -73,4 +74,9 @@ describe('waiting room over HTTP', () => {
     expect((await api.call('POST', `/api/queue/${hot.eventId}/join`)).status).toBe(401);
     expect(await (await api.call('GET', `/api/queue/${hot.eventId}/status`, { token: u.token })).json()).toEqual({ status: 'not_queued' });
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

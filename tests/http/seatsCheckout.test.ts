@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 let api: ApiFixture;
 beforeAll(async () => {
@@ -115,4 +116,9 @@ describe('checkout', () => {
     expect(await none.json()).toMatchObject({ code: 'no_active_hold' });
     expect((await api.call('POST', '/api/checkout', { token: buyer.token, body: pay() })).status).toBe(400);
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import * as s from '../../src/http/schemas.js';
 import { startApi, type ApiFixture } from '../support/api.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 /** PUT /api/venues/:id: names always, the layout only while no event uses the venue. */
 
@@ -84,4 +85,9 @@ describe('PUT /api/venues/:id', () => {
       if (events === 1) expect(seats).toBe(capacity);
     }
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
 });

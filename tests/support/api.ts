@@ -10,6 +10,7 @@ import type { Persister } from '../../src/persist/persister.js';
 import type { Role } from '../../src/persist/repositories/users.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { LiveHub, LiveSettings } from '../../src/services/liveHub.js';
+import type { Recorded } from './documentedResponses.js';
 import { engineFixture, type EngineFixture } from './engine.js';
 import { freshDatabase, type TestDatabase } from './postgres.js';
 
@@ -26,6 +27,8 @@ export interface ApiFixture {
   /** a user with a live session (made directly: no bcrypt cost per test user) */
   user(role?: Role): Promise<{ id: string; token: string }>;
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** every answer `call` got, for checking against /openapi.json (tests/support/documentedResponses.ts) */
+  recorded: Recorded[];
   close(): Promise<void>;
 }
 
@@ -74,6 +77,7 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const recorded: Recorded[] = [];
   return {
     url, app, fx: { ...fx, engine: runtime.engine }, db, persister, notifications: runtime.notifications, live: runtime.live,
     async user(role: Role = 'user') {
@@ -82,8 +86,9 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
       await db.pool.query(`INSERT INTO users (id, email, name, password_hash, role) VALUES ($1, $2, 'T', 'x', $3)`, [id, email, role]);
       return { id, token: await sessions.create({ id, email, name: 'T', role }) };
     },
-    call(method, path, { token, body, headers = {} } = {}) {
-      return fetch(`${url}${path}`, {
+    recorded,
+    async call(method, path, { token, body, headers = {} } = {}) {
+      const res = await fetch(`${url}${path}`, {
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -92,6 +97,11 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
         },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
+      const contentType = res.headers.get('content-type') ?? '';
+      // A stream (server-sent events) is never read to its end here.
+      const copy = contentType.startsWith('text/event-stream') ? undefined : res.clone().text();
+      recorded.push({ method, path, status: res.status, contentType, fromApp: res.headers.has('x-request-id'), body: copy });
+      return res;
     },
     async close() {
       await runtime.live.stop();

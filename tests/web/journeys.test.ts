@@ -225,6 +225,23 @@ describe('the web app in Chromium, against the real server', () => {
     await page.getByText('Cancelled; 0 orders refunded.').waitFor();
   });
 
+  it('an API user reads /docs: Swagger UI shows every operation of /openapi.json, with nothing fetched from elsewhere', async () => {
+    const context = await stack.context();
+    const page = await context.newPage();
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(stack.url) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+    });
+    await page.goto('/docs');
+    await page.getByText('Ticketing API').first().waitFor();
+    await page.getByText('reserveSeats', { exact: true }).waitFor();
+    const document = (await (await stack.call('GET', '/openapi.json')).json()) as { paths: Record<string, object> };
+    const operations = Object.values(document.paths).reduce((n, ops) => n + Object.keys(ops).length, 0);
+    expect(await page.locator('.opblock').count()).toBe(operations);
+    await stack.screenshot(page, 'docs');
+    expect(elsewhere).toEqual([]);
+  });
+
   it('runs every page above within its Content-Security-Policy (no violation reported)', () => {
     expect(stack.cspViolations).toEqual([]);
   });

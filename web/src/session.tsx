@@ -1,7 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ask, ApiError, type Paths } from './api/client';
+import { api, ask, ApiError } from './api/client';
+import type { User } from './api/types';
 
-export type User = Paths['/api/auth/me']['get']['responses'][200]['content']['application/json']['user'];
+export type { User };
 
 interface Session {
   /** undefined while the first check runs; null when nobody is logged in */

@@ -1,13 +1,47 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { CheckoutError, type CheckoutRefusal } from '../../services/checkout.js';
-import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { checkoutSchema } from '../schemas.js';
+import { json, jsonRequest, operation, preserialised, problems } from '../openapi.js';
+import { checkoutSchema, orderSchema } from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+
+/** Before the body is read: a missing or malformed key is its own 400 (idempotency_key_required). */
+const requireIdempotencyKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header('idempotency-key');
+  if (!key || !IDEMPOTENCY_KEY.test(key)) {
+    throw new AppError(400, 'idempotency_key_required', 'Send an Idempotency-Key header of 1 to 255 printable characters.');
+  }
+  await next();
+};
+
+const checkout = operation({ operationId: 'checkout', tag: 'Checkout', role: 'user', checks: [requireIdempotencyKey] }, {
+  method: 'post', path: '/',
+  summary: 'Buy every seat the caller holds for the event; the order is in Postgres when 201 is sent',
+  description: 'Replaying a finished request with the same Idempotency-Key and body answers the same status and body, '
+    + 'with the header Idempotent-Replayed: true. Test card tokens: tok_visa succeeds, tok_declined is declined.',
+  request: {
+    headers: z.object({
+      'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY).openapi({ description: '1 to 255 printable ASCII characters', example: 'order-7f3a' }),
+    }),
+    ...jsonRequest(checkoutSchema),
+  },
+  responses: {
+    201: json(z.strictObject({ order: orderSchema }), 'The order'),
+    ...problems({
+      400: 'idempotency_key_required, validation_failed, malformed_json',
+      402: 'payment_declined (the hold stays)',
+      404: true,
+      409: 'no_active_hold, idempotency_in_progress, hold_changed, event_not_on_sale',
+      422: 'idempotency_key_reused: the same key with another body',
+      503: 'not yet durable: retry with the same Idempotency-Key (Retry-After)',
+    }),
+  },
+});
 
 /** The checkout service's refusals as HTTP answers. */
 function checkoutHttpError(code: CheckoutRefusal, retryAfterSeconds = 1): AppError {
@@ -27,14 +61,11 @@ const asHttp = (err: unknown) => (err instanceof CheckoutError ? checkoutHttpErr
 
 /** POST /api/checkout: translates HTTP to a call of the checkout service (src/services/checkout.ts) and back. */
 export function checkoutRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
-  app.post('/', async (c) => {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(checkout, async (c) => {
     const user = requireUser(c);
-    const key = c.req.header('idempotency-key');
-    if (!key || !IDEMPOTENCY_KEY.test(key)) {
-      throw new AppError(400, 'idempotency_key_required', 'Send an Idempotency-Key header of 1 to 255 printable characters.');
-    }
-    const body = await jsonBody(c, checkoutSchema);
+    const key = c.req.valid('header')['Idempotency-Key'];
+    const body = c.req.valid('json');
     try {
       const answer = await deps.checkout.checkout({ userId: user.id, key, body, log: c.get('log'), rate: scriptRate(c) }, (err) => {
         const http = asHttp(err);
@@ -44,11 +75,12 @@ export function checkoutRoutes(deps: AppDeps) {
           : undefined;
       });
       applyScriptRate(c, deps.metrics, answer.rate);
-      if (!answer.replayed) return c.json(answer.body as object, 201);
+      // The body is the stored answer (the order, or a replayed problem): documented, typed as stored.
+      if (!answer.replayed) return preserialised(c.json(answer.body as object, 201));
       c.header('Idempotent-Replayed', 'true');
-      return answer.status === 201
+      return preserialised(answer.status === 201
         ? c.json(answer.body as object, 201)
-        : c.body(JSON.stringify(answer.body), answer.status as 402, { 'Content-Type': 'application/problem+json' });
+        : c.body(JSON.stringify(answer.body), answer.status as 402, { 'Content-Type': 'application/problem+json' }));
     } catch (err) {
       if (err instanceof CheckoutError) applyScriptRate(c, deps.metrics, err.rate);
       throw asHttp(err);

@@ -1,14 +1,13 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Section } from '../../domain/layout.js';
 import { VenueChangedError } from '../../persist/repositories/events.js';
-import { findVenue } from '../../persist/repositories/venues.js';
 import type { EventWithVenue } from '../../services/catalog.js';
+import { findVenue } from '../../services/venues.js';
 import { knownEvent } from '../actors.js';
-import { jsonBody, validate } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError } from '../errors.js';
-import { requireAdmin } from '../middleware/auth.js';
-import { createEventSchema, eventSearchSchema, updateEventSchema, uuid } from '../schemas.js';
+import { json, jsonRequest, operation, pathIds, preserialised, problems } from '../openapi.js';
+import { createEventSchema, eventPageSchema, eventSchema, eventSearchSchema, updateEventSchema, uuid } from '../schemas.js';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 /** The raw query string of a URL ('' when none): the name of a list answer. */
@@ -28,12 +27,37 @@ function decodeCursor(cursor: string): [Date, string] {
   return [when, id!];
 }
 
+const eventBody = z.strictObject({ event: eventSchema });
+
+const search = operation({ operationId: 'searchEvents', tag: 'Events' }, {
+  method: 'get', path: '/', summary: 'Search events, sorted by event date, in keyset pages (nextCursor)',
+  request: { query: eventSearchSchema },
+  responses: { 200: json(eventPageSchema, 'A page of events'), ...problems({ 400: 'validation_failed (a filter or the cursor)' }) },
+});
+const read = operation({ operationId: 'getEvent', tag: 'Events' }, {
+  method: 'get', path: '/{id}', summary: 'An event with its live counts', request: { params: pathIds('id') },
+  responses: { 200: json(eventBody, 'The event'), ...problems({ 404: true }) },
+});
+const create = operation({ operationId: 'createEvent', tag: 'Events', role: 'admin' }, {
+  method: 'post', path: '/', summary: 'Create an event and its whole seat inventory (one price per section of the venue)',
+  request: jsonRequest(createEventSchema),
+  responses: { 201: json(eventBody, 'The new event'), ...problems({ 409: "venue_changed: the venue's sections changed meanwhile" }) },
+});
+const update = operation({ operationId: 'updateEvent', tag: 'Events', role: 'admin' }, {
+  method: 'put', path: '/{id}', summary: 'Change an event: any of its fields but the venue',
+  request: { params: pathIds('id'), ...jsonRequest(updateEventSchema) },
+  responses: {
+    200: json(eventBody, 'The changed event'),
+    ...problems({ 404: true, 409: 'venue_locked (another venue), event_cancelled' }),
+  },
+});
+
 export function eventRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
   // Both reads are served as rendered answers (Catalog.answer): one Redis MGET when cached.
-  app.get('/', async (c) => c.body(await deps.catalog.answer(`list ${queryOf(c.req.url)}`, async () => {
-    const f = validate(eventSearchSchema, c.req.query());
+  app.openapi(search, async (c) => preserialised(c.body(await deps.catalog.answer(`list ${queryOf(c.req.url)}`, async () => {
+    const f = c.req.valid('query');
     const rows = await deps.catalog.search({
       q: f.q, city: f.city, venueId: f.venueId, artist: f.artist, from: f.from, to: f.to,
       status: f.status, after: f.cursor ? decodeCursor(f.cursor) : undefined, limit: f.limit + 1,
@@ -42,14 +66,13 @@ export function eventRoutes(deps: AppDeps) {
     const events = await Promise.all(page.map((row) => deps.catalog.view(row)));
     const nextCursor = rows.length > f.limit ? encodeCursor(page[page.length - 1]!) : null;
     return { events, nextCursor };
-  }), 200, JSON_TYPE));
+  }), 200, JSON_TYPE)));
 
-  app.get('/:id', async (c) => c.body(await deps.catalog.answer(`event ${c.req.param('id')}`, async () =>
-    ({ event: await deps.catalog.view(await knownEvent(deps, c.req.param('id'))) })), 200, JSON_TYPE));
+  app.openapi(read, async (c) => preserialised(c.body(await deps.catalog.answer(`event ${c.req.param('id')}`, async () =>
+    ({ event: await deps.catalog.view(await knownEvent(deps, c.req.param('id'))) })), 200, JSON_TYPE)));
 
-  app.post('/', async (c) => {
-    requireAdmin(c);
-    const body = await jsonBody(c, createEventSchema);
+  app.openapi(create, async (c) => {
+    const body = c.req.valid('json');
     const venue = await findVenue(deps.pool, body.venueId);
     if (!venue) throw new AppError(400, 'validation_failed', 'No such venue.', { errors: [{ path: 'venueId', message: 'unknown venue' }] });
     checkPrices(venue.sections, body.prices);
@@ -65,9 +88,8 @@ export function eventRoutes(deps: AppDeps) {
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(id))!) }, 201);
   });
 
-  app.put('/:id', async (c) => {
-    requireAdmin(c);
-    const body = await jsonBody(c, updateEventSchema);
+  app.openapi(update, async (c) => {
+    const body = c.req.valid('json');
     const event = await knownEvent(deps, c.req.param('id'));
     if (event.state === 'cancelled') throw new AppError(409, 'event_cancelled', 'A cancelled event cannot be changed.');
     if (body.venueId !== undefined && body.venueId !== event.venue_id) {
@@ -81,7 +103,7 @@ export function eventRoutes(deps: AppDeps) {
       salesEndDate: body.salesEndDate, highDemand: body.highDemand, prices: body.prices,
       queueRatePerSecond: body.queueRatePerSecond, queueCapacity: body.queueCapacity,
     });
-    return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(event.id))!) });
+    return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(event.id))!) }, 200);
   });
   return app;
 }

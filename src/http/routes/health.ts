@@ -1,16 +1,27 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps, AppEnv } from '../appDeps.js';
+import { json, operation } from '../openapi.js';
+import { healthSchema, readinessSchema } from '../schemas.js';
+
+const health = operation({ operationId: 'health', tag: 'Operations', rateLimited: false }, {
+  method: 'get', path: '/healthz', summary: 'The process runs',
+  responses: { 200: json(healthSchema, 'Alive') },
+});
+const ready = operation({ operationId: 'readiness', tag: 'Operations', rateLimited: false }, {
+  method: 'get', path: '/readyz', summary: 'Redis and Postgres answer, and the process is not shutting down',
+  responses: { 200: json(readinessSchema, 'Ready'), 503: json(readinessSchema, 'Not ready: a store does not answer, or the process is draining') },
+});
 
 export function healthRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
-    if (deps.shutdown?.draining) return c.json({ status: 'draining', redis: false, postgres: false }, 503);
+  const app = new OpenAPIHono<AppEnv>();
+  app.openapi(health, (c) => c.json({ status: 'ok' as const }, 200));
+  app.openapi(ready, async (c) => {
+    if (deps.shutdown?.draining) return c.json({ status: 'draining' as const, redis: false, postgres: false }, 503);
     const [redis, postgres] = await Promise.all([
       deps.engine.ping().then(() => true, () => false),
       deps.pool.query('SELECT 1').then(() => true, () => false),
     ]);
-    return c.json({ status: redis && postgres ? 'ok' : 'unavailable', redis, postgres }, redis && postgres ? 200 : 503);
+    return redis && postgres ? c.json({ status: 'ok' as const, redis, postgres }, 200) : c.json({ status: 'unavailable' as const, redis, postgres }, 503);
   });
   return app;
 }

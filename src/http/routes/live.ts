@@ -1,19 +1,21 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { LiveSink } from '../../services/liveHub.js';
 import { SeatAvailability, type Conditional } from '../../services/seatAvailability.js';
 import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, notFound, unavailable } from '../errors.js';
-import { uuid } from '../schemas.js';
+import { json, operation, pathIds, preserialised, problems } from '../openapi.js';
+import { availabilitySchema, layoutSchema, uuid } from '../schemas.js';
 
 /** A cacheable JSON body or its 304: clients keep it and ask again with If-None-Match. */
 function conditional(c: Context<AppEnv>, answer: Conditional) {
   c.header('ETag', answer.etag);
   c.header('Cache-Control', 'no-cache');
-  if (answer.notModified) return c.body(null, 304);
-  return c.body(answer.body, 200, { 'Content-Type': 'application/json' });
+  if (answer.notModified) return preserialised(c.body(null, 304));
+  return preserialised(c.body(answer.body, 200, { 'Content-Type': 'application/json' }));
 }
 
 function eventIdOf(c: Context<AppEnv>): string {
@@ -50,24 +52,52 @@ function nodeSink(c: Context<AppEnv>): LiveSink | undefined {
   };
 }
 
+const ifNoneMatch = z.object({ 'If-None-Match': z.string().optional().openapi({ description: 'The ETag of the copy the client has', example: '"42"' }) });
+const notModified = { 304: { description: 'Not Modified: the copy named by If-None-Match is current' } };
+
+const layout = operation({ operationId: 'getLayout', tag: 'Events' }, {
+  method: 'get', path: '/{id}/layout', summary: 'The seats in layout order; changes only when prices change (ETag, If-None-Match gives 304)',
+  request: { params: pathIds('id'), headers: ifNoneMatch },
+  responses: { 200: json(layoutSchema, 'The layout'), ...notModified, ...problems({ 404: true }) },
+});
+const states = operation({ operationId: 'getAvailability', tag: 'Events' }, {
+  method: 'get', path: '/{id}/availability', summary: 'Seat states, one character per seat in layout order (ETag is the version; If-None-Match gives 304)',
+  request: { params: pathIds('id'), headers: ifNoneMatch },
+  responses: { 200: json(availabilitySchema, 'The seat states'), ...notModified, ...problems({ 404: true, 503: true }) },
+});
+const live = operation({ operationId: 'streamAvailability', tag: 'Events' }, {
+  method: 'get', path: '/{id}/live',
+  summary: 'Server-sent events: a snapshot, then coalesced changes (id = version; resume with Last-Event-ID)',
+  description: 'First an event `snapshot` (data {version, states, counts}), then events `changes` '
+    + '(data {fromVersion, version, seats: [[index, "a"|"h"|"s"], ...], counts}), at most one per LIVE_TICK_MS; a `: ping` comment at least every 15 s.',
+  request: {
+    params: pathIds('id'),
+    headers: z.object({ 'Last-Event-ID': z.string().optional().openapi({ description: 'The last version seen', example: '42' }) }),
+  },
+  responses: {
+    200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
+    ...problems({ 404: true, 503: 'redis_unavailable, live_connections_full (Retry-After)' }),
+  },
+});
+
 /** Seat layout, seat states and live changes (see docs/live.md). */
 export function liveRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
   const availability = new SeatAvailability(deps.engine, deps.catalog);
 
-  app.get('/:id/layout', async (c) => {
+  app.openapi(layout, async (c) => {
     const answer = await availability.layout(eventIdOf(c), c.req.header('if-none-match'));
     if (!answer) throw notFound('event');
     return conditional(c, answer);
   });
 
-  app.get('/:id/availability', async (c) => {
+  app.openapi(states, async (c) => {
     const eventId = eventIdOf(c);
     const answer = await availability.availability(eventId, c.req.header('if-none-match'));
     return answer ? conditional(c, answer) : missingActor(deps, eventId);
   });
 
-  app.get('/:id/live', async (c) => {
+  app.openapi(live, async (c) => {
     const eventId = eventIdOf(c);
     if (!deps.redisHealth.isUp) throw unavailable('Live updates are paused while the seat store is away; retry shortly.', 2, 'redis_unavailable');
     if (!(await deps.catalog.findEvent(eventId))) throw notFound('event');
@@ -79,7 +109,7 @@ export function liveRoutes(deps: AppDeps) {
     if (!joined.ok) throw joined.reason === 'full' ? liveFull() : notFound('event');
     // The client went away (or was dropped): its place in the feed goes too.
     (c.env as HttpBindings).outgoing.once('close', () => joined.client.leave());
-    return RESPONSE_ALREADY_SENT;
+    return preserialised(RESPONSE_ALREADY_SENT);
   });
   return app;
 }

@@ -1,14 +1,34 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { findOrder, listOrders } from '../../services/orders.js';
 import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import type { SessionUser } from '../../services/sessions.js';
-import { uuid } from '../schemas.js';
+import { json, operation, pathIds, problems } from '../openapi.js';
+import { orderSchema, uuid } from '../schemas.js';
+
+const orderBody = z.strictObject({ order: orderSchema });
+
+const list = operation({ operationId: 'listOrders', tag: 'Orders', role: 'user' }, {
+  method: 'get', path: '/', summary: "The caller's orders, newest first",
+  responses: { 200: json(z.strictObject({ orders: z.array(orderSchema) }), 'The orders') },
+});
+const read = operation({ operationId: 'getOrder', tag: 'Orders', role: 'user' }, {
+  method: 'get', path: '/{id}', summary: 'An order (its buyer or an admin)', request: { params: pathIds('id') },
+  responses: { 200: json(orderBody, 'The order'), ...problems({ 404: "not_found (another buyer's order too)" }) },
+});
+const refund = operation({ operationId: 'refundOrder', tag: 'Orders', role: 'user' }, {
+  method: 'post', path: '/{id}/refund', summary: 'Refund an order (its buyer or an admin): its seats go back on sale',
+  request: { params: pathIds('id') },
+  responses: {
+    200: json(orderBody, 'The refunded order, once Postgres has it'),
+    ...problems({ 404: true, 409: 'order_not_refundable', 503: 'the refund is done and being recorded: retry (Retry-After)' }),
+  },
+});
 
 export function orderRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
   /** The order, if the caller may see it: another user's order is indistinguishable from a missing one. */
   async function visibleOrder(idParam: string, user: SessionUser) {
@@ -18,11 +38,11 @@ export function orderRoutes(deps: AppDeps) {
     return order;
   }
 
-  app.get('/', async (c) => c.json({ orders: await listOrders(deps.pool, requireUser(c).id) }));
-  app.get('/:id', async (c) => c.json({ order: await visibleOrder(c.req.param('id'), requireUser(c)) }));
+  app.openapi(list, async (c) => c.json({ orders: await listOrders(deps.pool, requireUser(c).id) }, 200));
+  app.openapi(read, async (c) => c.json({ order: await visibleOrder(c.req.param('id'), requireUser(c)) }, 200));
 
   /** Refunds the order (owner or admin): its seats go back on sale; 200 once Postgres has the refund. */
-  app.post('/:id/refund', async (c) => {
+  app.openapi(refund, async (c) => {
     const user = requireUser(c);
     const order = await visibleOrder(c.req.param('id'), user);
     if (order.status !== 'completed') throw engineError('order_not_refundable');
@@ -37,7 +57,7 @@ export function orderRoutes(deps: AppDeps) {
     if (!(await deps.durable.wait(order.id, deps.durableTimeoutMs, 'refunded'))) {
       throw unavailable('The refund is done and being recorded; retry to see it.', deps.durable.retryAfterSeconds());
     }
-    return c.json({ order: await findOrder(deps.pool, order.id) });
+    return c.json({ order: (await findOrder(deps.pool, order.id))! }, 200);
   });
   return app;
 }

@@ -1,17 +1,19 @@
-import { Hono } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { HoldLine } from '../../engine/context.js';
 import type { ReserveResult } from '../../engine/operations/reserveSeats.js';
 import { bestAreas } from '../../services/bestAvailable.js';
 import type { EventLayout } from '../../services/catalog.js';
 import { SeatMapRenderer } from '../../services/seatMap.js';
 import { TurnSharedReads } from '../../services/turnSharedReads.js';
-import { jsonBody } from '../body.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { actorNeedsLoad, missingActor } from '../actors.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { bestSeatsSchema, extendHoldSchema, seatRequestSchemaFor, uuid } from '../schemas.js';
+import { json, jsonRequest, operation, pathIds, preserialised, problems } from '../openapi.js';
+import {
+  bestSeatsSchemaFor, extendHoldSchema, holdSchema, releasedSchema, seatMapSchema, seatRequestSchemaFor, uuid,
+} from '../schemas.js';
 
 /** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
 function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
@@ -34,14 +36,57 @@ function holdView(eventId: string, layout: EventLayout, held: HoldLine[]) {
   };
 }
 
+const HOLD_REFUSALS = 'seats_unavailable (with unavailableSeatIds), hold_limit_exceeded, event_not_on_sale';
+
+/** The seat operations; the number of seats a request may name is the engine's MAX_SEATS_PER_HOLD. */
+function seatOperations(maxSeats: number) {
+  const seatRequest = seatRequestSchemaFor(maxSeats);
+  return {
+    seatMap: operation({ operationId: 'getSeatMap', tag: 'Events' }, {
+      method: 'get', path: '/events/{id}/seats', summary: 'The full seat map with every seat\'s status (optionally one section)',
+      request: { params: pathIds('id'), query: z.object({ section: z.string().optional().openapi({ example: 'Floor' }) }) },
+      responses: { 200: json(seatMapSchema, 'The seat map'), ...problems({ 404: true, 503: true }) },
+    }),
+    reserve: operation({ operationId: 'reserveSeats', tag: 'Seats', role: 'user' }, {
+      method: 'post', path: '/seats/reserve', summary: 'Hold seats; the answer is every seat the caller holds for the event',
+      request: jsonRequest(seatRequest),
+      responses: {
+        201: json(holdSchema, "The caller's hold"),
+        ...problems({ 403: 'queue_admission_required', 404: true, 409: HOLD_REFUSALS, 503: true }),
+      },
+    }),
+    best: operation({ operationId: 'reserveBestSeats', tag: 'Seats', role: 'user' }, {
+      method: 'post', path: '/seats/best', summary: 'Hold the best block of adjacent seats in one row, atomically',
+      request: jsonRequest(bestSeatsSchemaFor(maxSeats)),
+      responses: {
+        201: json(holdSchema, "The caller's hold"),
+        ...problems({ 403: 'queue_admission_required', 404: true, 409: `${HOLD_REFUSALS}; seats_unavailable when no block fits`, 503: true }),
+      },
+    }),
+    extend: operation({ operationId: 'extendHold', tag: 'Seats', role: 'user' }, {
+      method: 'post', path: '/seats/extend', summary: 'More time for the hold, once per hold',
+      request: jsonRequest(extendHoldSchema),
+      responses: {
+        200: json(holdSchema, 'The extended hold'),
+        ...problems({ 404: true, 409: 'no_active_hold, hold_extension_used, event_not_on_sale', 503: true }),
+      },
+    }),
+    release: operation({ operationId: 'releaseSeats', tag: 'Seats', role: 'user' }, {
+      method: 'delete', path: '/seats/release', summary: 'Release held seats (only those the caller holds)',
+      request: jsonRequest(seatRequest),
+      responses: { 200: json(releasedSchema, 'The seats released'), ...problems({ 404: true, 503: true }) },
+    }),
+  };
+}
+
 export function seatRoutes(deps: AppDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
   const seatMaps = new SeatMapRenderer();
   const mapStates = new TurnSharedReads((eventId) => deps.engine.seatMapState(eventId));
   const snapshots = new TurnSharedReads((eventId) => deps.engine.snapshotEvent(eventId));
-  const seatRequestSchema = seatRequestSchemaFor(deps.engine.limits.maxSeatsPerCall);
+  const op = seatOperations(deps.engine.limits.maxSeatsPerCall);
 
-  app.get('/events/:id/seats', async (c) => {
+  app.openapi(op.seatMap, async (c) => {
     const id = uuid.safeParse(c.req.param('id'));
     const section = c.req.query('section');
     const layout = id.success ? await deps.catalog.layout(id.data) : undefined;
@@ -57,7 +102,7 @@ export function seatRoutes(deps: AppDeps) {
       rendered = seatMaps.render(id.data, layout, snap, section, acceptsGzip);
     }
     const { body, gzip } = rendered;
-    return c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) });
+    return preserialised(c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) }));
   });
 
   async function layoutOf(eventId: string): Promise<EventLayout> {
@@ -77,9 +122,9 @@ export function seatRoutes(deps: AppDeps) {
     throw engineError(result.code, result.code === 'seats_unavailable' ? { unavailableSeatIds } : {});
   }
 
-  app.post('/seats/reserve', async (c) => {
+  app.openapi(op.reserve, async (c) => {
     const user = requireUser(c);
-    const body = await jsonBody(c, seatRequestSchema);
+    const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.reserveSeats(body.eventId, user.id, indicesOf(layout, body.seatIds), scriptRate(c));
     applyScriptRate(c, deps.metrics, result.rate);
@@ -90,9 +135,9 @@ export function seatRoutes(deps: AppDeps) {
   });
 
   /** Best available: the engine chooses and holds the block in one script, so no two buyers get one seat. */
-  app.post('/seats/best', async (c) => {
+  app.openapi(op.best, async (c) => {
     const user = requireUser(c);
-    const body = await jsonBody(c, bestSeatsSchema);
+    const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
     const areas = bestAreas(layout, body);
     if (!areas) throw new AppError(400, 'validation_failed', 'This event has no such section.', { section: body.section });
@@ -104,9 +149,9 @@ export function seatRoutes(deps: AppDeps) {
     return c.json(holdView(body.eventId, layout, result.held), 201);
   });
 
-  app.post('/seats/extend', async (c) => {
+  app.openapi(op.extend, async (c) => {
     const user = requireUser(c);
-    const body = await jsonBody(c, extendHoldSchema);
+    const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.extendHold(body.eventId, user.id);
     if (!result.ok) {
@@ -115,12 +160,12 @@ export function seatRoutes(deps: AppDeps) {
     }
     c.get('log').info({ event: 'hold_extended', eventId: body.eventId, seats: result.held.length });
     deps.metrics.holdsExtended.inc();
-    return c.json(holdView(body.eventId, layout, result.held));
+    return c.json(holdView(body.eventId, layout, result.held), 200);
   });
 
-  app.delete('/seats/release', async (c) => {
+  app.openapi(op.release, async (c) => {
     const user = requireUser(c);
-    const body = await jsonBody(c, seatRequestSchema);
+    const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
     const result = await deps.engine.releaseSeats(body.eventId, user.id, indicesOf(layout, body.seatIds), scriptRate(c));
     applyScriptRate(c, deps.metrics, result.rate);
@@ -130,7 +175,7 @@ export function seatRoutes(deps: AppDeps) {
     }
     c.get('log').info({ event: 'seat_released', eventId: body.eventId, seats: result.released.length });
     deps.metrics.seatsReleased.inc(result.released.length);
-    return c.json({ releasedSeatIds: result.released.map((i) => layout.seats[i]!.id) });
+    return c.json({ releasedSeatIds: result.released.map((i) => layout.seats[i]!.id) }, 200);
   });
   return app;
 }

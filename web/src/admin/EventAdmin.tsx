@@ -1,11 +1,9 @@
 import { useState } from 'react';
-import { api, ask, messageOf, type Paths } from '../api/client';
-import type { EventSummary } from '../api/types';
+import { api, ask, messageOf } from '../api/client';
+import type { EventStats as Stats, EventSummary } from '../api/types';
 import { Alert } from '../Alert';
 import { formatCents, formatDate } from '../format';
 import { Link } from '../router';
-
-type Stats = Paths['/api/admin/events/{id}/stats']['get']['responses'][200]['content']['application/json'];
 
 /** One event in the admin list: its stats on demand, and cancel (which refunds every order). */
 export function EventAdmin({ event, onChanged }: { event: EventSummary; onChanged(): void }) {

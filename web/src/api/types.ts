@@ -1,15 +1,16 @@
-import type { Paths } from './client';
+import type { components } from './schema.gen';
 
-/** Shapes of the API's answers, named for the pages (all from the OpenAPI description). */
-type Ok<P extends keyof Paths, M extends 'get' | 'post', S extends number = 200> =
-  Paths[P] extends { [K in M]: { responses: { [X in S]: { content: { 'application/json': infer T } } } } } ? T : never;
+/** Shapes of the API's answers: the named components of its OpenAPI description. */
+type Schemas = components['schemas'];
 
-export type EventSummary = Ok<'/api/events/{id}', 'get'>['event'];
-export type Venue = Ok<'/api/venues/{id}', 'get'>['venue'];
-export type Hold = Ok<'/api/seats/reserve', 'post', 201>['hold'];
-export type Order = Ok<'/api/orders/{id}', 'get'>['order'];
-export type Ticket = Ok<'/api/tickets', 'get'>['tickets'][number];
-export type Layout = Ok<'/api/events/{id}/layout', 'get'>;
-export type Availability = Ok<'/api/events/{id}/availability', 'get'>;
-export type Counts = EventSummary['counts'];
-export type QueueStanding = Ok<'/api/queue/{eventId}/position', 'get'>;
+export type EventSummary = Schemas['Event'];
+export type Venue = Schemas['Venue'];
+export type Hold = Schemas['Hold']['hold'];
+export type Order = Schemas['Order'];
+export type Ticket = Schemas['Ticket'];
+export type Layout = Schemas['Layout'];
+export type Availability = Schemas['Availability'];
+export type Counts = Schemas['SeatCounts'];
+export type QueueStanding = Schemas['QueueStanding'];
+export type EventStats = Schemas['EventStats'];
+export type User = Schemas['User'];
