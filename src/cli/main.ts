@@ -31,11 +31,18 @@ function packageVersion(): string {
   return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
 }
 
+/** Under --json a script reads errors as JSON too, usage errors included (on stderr; stdout stays the data). */
+const asJson = process.argv.includes('--json');
+const jsonError = (message: string, exitCode: number) => `${JSON.stringify({ error: message, exitCode })}\n`;
+
 const program = new Command('ticketctl')
   .description("Inspect and repair the ticketing engine's live state (Redis) and durable record (Postgres).")
   .version(packageVersion(), '-V, --version', 'print the version and exit')
-  .option('--json', 'print JSON instead of tables')
-  .showHelpAfterError()
+  .option('--json', 'print JSON instead of tables (errors too, on stderr)')
+  .showHelpAfterError(!asJson)
+  .configureOutput({
+    outputError: (text, write) => write(asJson ? jsonError(text.trim().replace(/^error: /, ''), 2) : text),
+  })
   .exitOverride();
 
 /** Runs a command against fresh connections and turns its report into output and an exit code. */
@@ -71,10 +78,10 @@ program.command('event').argument('<id>', 'event id')
   .description('one event: version, counts, holds and when they expire, queue, stream backlog')
   .action(action((rt, id: string) => showEvent(rt, id)));
 
-program.command('holds').argument('<eventId>').description("the event's holds: seat, holder and expiry")
+program.command('holds').argument('<eventId>', 'event id').description("the event's holds: seat, holder and expiry")
   .action(action((rt, id: string) => listHolds(rt, id)));
 
-program.command('queue').argument('<eventId>')
+program.command('queue').argument('<eventId>', 'event id')
   .option('--limit <n>', 'how many waiting buyers to list', positiveInt, 20)
   .description("the event's waiting room: the head of the queue and who is admitted")
   .action(action((rt, id: string, opts: { limit: number }) => showQueue(rt, id, opts.limit)));
@@ -86,14 +93,14 @@ program.command('orders').description("orders newest first: a buyer's (by email)
   .option('--cursor <cursor>', 'the next page, as printed by the previous one')
   .action(action((rt, opts: OrderOptions) => listOrders(rt, opts)));
 
-program.command('verify').argument('[eventId]').option('--all', 'every event')
+program.command('verify').argument('[eventId]', 'event id (or --all)').option('--all', 'every event')
   .description('reconcile Redis and Postgres seat by seat and explain each difference (exit 1 on any)')
   .action(action(async (rt, id: string | undefined, opts: { all?: boolean }) => {
     if (!id && !opts.all) throw new CliError('name an event or pass --all');
     return verify(rt, id ? [id] : await allEventIds(rt));
   }));
 
-program.command('rebuild').argument('<eventId>').description("recreate the event's actor in Redis from Postgres")
+program.command('rebuild').argument('<eventId>', 'event id').description("recreate the event's actor in Redis from Postgres")
   .action(action((rt, id: string) => rebuild(rt, id)));
 
 program.command('sweep').description('expire stale holds now').action(action((rt) => sweep(rt)));
@@ -130,8 +137,6 @@ try {
   } else {
     const message = err instanceof Error ? err.message : String(err);
     process.exitCode = err instanceof CliError ? err.exitCode : 2;
-    // Under --json a script reads the error as JSON too (on stderr; stdout stays the data).
-    const asJson = process.argv.includes('--json');
-    process.stderr.write(asJson ? `${JSON.stringify({ error: message, exitCode: process.exitCode })}\n` : `ticketctl: ${message}\n`);
+    process.stderr.write(asJson ? jsonError(message, process.exitCode) : `ticketctl: ${message}\n`);
   }
 }

@@ -28,14 +28,17 @@ export function table(rows: Record<string, Cell>[], columns?: string[]): string 
 
 export const when = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : '-');
 
-/** A one-line progress bar on stderr, only when stderr is a terminal. */
-export function progress(label: string, total: number) {
-  const tty = process.stderr.isTTY;
+/**
+ * A one-line progress bar on stderr, only when stderr is a terminal: never in a pipe, a file or
+ * a script's capture, and never on stdout, where the report (and --json) goes.
+ */
+export function progress(label: string, total: number, stream: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr) {
+  const tty = stream.isTTY === true;
   return (done: number) => {
-    if (!tty) return;
+    if (!tty || total <= 0) return;
     const width = 30;
     const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
-    if (done === total) process.stderr.write('\n');
+    stream.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
+    if (done === total) stream.write('\n');
   };
 }

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemClock } from '../../src/engine/clock.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
@@ -11,6 +14,7 @@ import { TicketCodes } from '../../src/services/ticketCodes.js';
 import { deletePrefix, newRedis, testPrefix } from '../support/engine.js';
 import { freshDatabase, type TestDatabase } from '../support/postgres.js';
 import { seedUsers } from '../support/world.js';
+import { progress } from '../../src/cli/output.js';
 
 const redis = newRedis();
 const prefix = testPrefix();
@@ -28,8 +32,12 @@ afterAll(async () => {
 
 /** Runs `ticketctl` (from the sources; bin/ticketctl.mjs runs the same module compiled) as a subprocess against this test's database and Redis prefix. */
 function ticketctl(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
+  return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], options);
+}
+
+function run(command: string, args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(command, args, {
       env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix, ...options.env },
     });
     let stdout = '';
@@ -70,6 +78,14 @@ describe('ticketctl', () => {
       expect(r.stdout).toContain(`Usage: ticketctl ${cmd}`);
     }
     expect((await ticketctl(['users', 'create', '--help'])).stdout).toContain('--email');
+    // help text on every option and argument: each listed one has words after its flags
+    for (const cmd of [[], ['status'], ['queue'], ['orders'], ['verify'], ['checkin'], ['tokens'], ['users', 'create']]) {
+      const help = (await ticketctl([...cmd, '--help'])).stdout;
+      const listed = help.split(/\n(?:Arguments|Options):\n/).slice(1).flatMap((section) => section.split('\n\n')[0]!.split('\n')).filter(Boolean);
+      // (a line indented further continues the description above it)
+      for (const line of listed.filter((l) => /^ {2}\S/.test(l))) expect(line, `${cmd.join(' ')}: ${line}`).toMatch(/^ {2}\S.*\S {2,}\S/);
+      expect(listed.length, cmd.join(' ')).toBeGreaterThan(0);
+    }
     expect((await ticketctl(['nonsense'])).code).toBe(2);
     expect((await ticketctl(['tokens', 'many'])).code).toBe(2);
     expect((await ticketctl(['verify'])).code).toBe(2);
@@ -86,6 +102,11 @@ describe('ticketctl', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stderr)).toMatchObject({ exitCode: 2, error: expect.stringContaining('cannot reach Redis or Postgres') });
     expect(await ticketctl(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    // usage errors too: no help text, one JSON line on stderr, nothing on stdout
+    const usage = await ticketctl(['tokens', 'many', '--json']);
+    expect(usage).toMatchObject({ code: 2, stdout: '' });
+    expect(JSON.parse(usage.stderr)).toEqual({ exitCode: 2, error: expect.stringContaining("invalid for argument 'count'") });
+    expect(JSON.parse((await ticketctl(['nonsense', '--json'])).stderr)).toEqual({ exitCode: 2, error: "unknown command 'nonsense'" });
   });
 
   it('migrates (nothing to do on a migrated database) and seeds idempotently', async () => {
@@ -247,9 +268,37 @@ describe('ticketctl', () => {
   it('prints session tokens for load tests', async () => {
     const r = await ticketctl(['tokens', '3']);
     expect(r.code).toBe(0);
+    // stderr is a pipe here: no progress bar
+    expect(r.stderr).toBe('');
     const tokens = JSON.parse(r.stdout) as string[];
     expect(tokens).toHaveLength(3);
     const sessions = new SessionStore(redis, prefix);
     for (const token of tokens) expect((await sessions.get(token))?.role).toBe('user');
   }, 30_000);
+
+  it('draws a progress bar on stderr when it is a terminal, and keeps stdout pure JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ticketctl-'));
+    try {
+      const out = join(dir, 'tokens.json');
+      // script(1) gives the command a terminal; stdout goes to a file, stderr to the terminal
+      const r = await run('script', ['-qec', `${process.execPath} --import tsx src/cli/main.ts tokens 3 --json > ${out}`, '/dev/null']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/buyers \[#{30}\] 3\/3/);
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('progress: a bar per step on a terminal, nothing otherwise', () => {
+    const written: string[] = [];
+    const terminal = { isTTY: true, write: (s: string) => written.push(s) > 0 };
+    const tick = progress('events', 4, terminal);
+    tick(2);
+    tick(4);
+    expect(written).toEqual([`\revents [${'#'.repeat(15)}${' '.repeat(15)}] 2/4`, `\revents [${'#'.repeat(30)}] 4/4`, '\n']);
+    const piped: string[] = [];
+    progress('events', 4, { isTTY: false, write: (s: string) => piped.push(s) > 0 })(4);
+    expect(piped).toEqual([]);
+  });
 });

@@ -55,9 +55,11 @@ export async function seed(rt: Runtime): Promise<Report> {
     tick(i + 1);
   }
   const hash = await hashPassword(SEED_PASSWORD);
+  const userTick = progress('users', 100);
   for (let i = 1; i <= 100; i++) {
     const email = `seed-user-${String(i).padStart(3, '0')}@example.test`;
     if (await insertUser(rt.pool, { id: seedId(`user:${i}`), email, name: `Seed User ${i}`, password_hash: hash })) usersCreated++;
+    userTick(i);
   }
   const data = { venuesCreated, eventsCreated, usersCreated, venues: VENUES.length, events: 50, users: 100, password: SEED_PASSWORD };
   return {

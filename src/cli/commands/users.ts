@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hashPassword, isAcceptablePassword, PASSWORD_RULE } from '../../services/passwords.js';
 import { insertUser, upsertAdmin, type Role } from '../../persist/repositories/users.js';
-import { CliError, type Report } from '../output.js';
+import { CliError, progress, type Report } from '../output.js';
 import type { Runtime } from '../runtime.js';
 
 /** Creates a user (or an admin) with a password read from a prompt or stdin, never from argv. */
@@ -24,11 +24,13 @@ export async function tokens(rt: Runtime, count: number): Promise<Report> {
   const passwordHash = await hashPassword(randomUUID());
   const batch = `loadtest-${Date.now().toString(36)}`;
   const made: string[] = [];
+  const tick = progress('buyers', count);
   for (let i = 0; i < count; i += 200) {
     made.push(...(await Promise.all(Array.from({ length: Math.min(200, count - i) }, async (_, j) => {
       const user = await insertUser(rt.pool, { id: randomUUID(), email: `${batch}-${i + j}@loadtest.invalid`, name: 'Load Buyer', password_hash: passwordHash });
       return sessions.create({ id: user!.id, email: user!.email, name: user!.name, role: 'user' });
     }))));
+    tick(made.length);
   }
   return { data: made, text: JSON.stringify(made) };
 }
