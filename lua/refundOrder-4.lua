@@ -10,6 +10,9 @@ ARGV[2] sales channel (pub/sub; wakes the persister with the stream key)
 ARGV[3] order id
 ARGV[4] now (ms since epoch)
 ARGV[5] reason ('requested' or 'event_cancelled')
+ARGV[6] "<user id> <comma-separated seat indices>" of the order as Postgres records it, or '':
+        used only when the orders hash has no record of it (trimmed with its sale's entry once
+        persisted); then every one of its seats must be sold, or it is 'order_not_found'
 Returns {'ok', streamId, version, idx, ...}: the seats now available again
 Errors  {'event_not_found'} {'order_not_found'} {'order_not_refundable', status}
 ]]
@@ -21,12 +24,19 @@ local orderId = ARGV[3]
 local values = redis.call('HMGET', K.state, 'n', 'version', 'sold')
 if not values[1] then return {'event_not_found'} end
 local order = redis.call('HGET', K.orders, orderId)
+local recorded = not order and ARGV[6] ~= ''
+if recorded then order = 'completed ' .. ARGV[6] end
 if not order then return {'order_not_found'} end
 local status, userId, seatList = string.match(order, '^(%S+) (%S+) (%S+)$')
 if status ~= 'completed' then return {'order_not_refundable', status} end
 
 local seats = {}
 for idx in string.gmatch(seatList, '[^,]+') do seats[#seats + 1] = idx end
+if recorded then
+  for _, byte in ipairs(readSeats(K, seats)) do
+    if byte ~= SEAT_SOLD then return {'order_not_found'} end
+  end
+end
 writeSeats(K, seats, SEAT_AVAILABLE)
 redis.call('HSET', K.orders, orderId, 'refunded ' .. userId .. ' ' .. seatList)
 local streamId = redis.call('XADD', K.sales, '*', 'type', 'refund', 'order', orderId,

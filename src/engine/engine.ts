@@ -7,13 +7,14 @@ import { extendHold } from './operations/extendHold.js';
 import { getHold } from './operations/getHold.js';
 import { limitRate, type RateLimit } from './operations/limitRate.js';
 import { loadEvent, type EventInventory } from './operations/loadEvent.js';
-import { refundOrder, type RefundReason } from './operations/refundOrder.js';
+import { refundOrder, type RecordedOrder, type RefundReason } from './operations/refundOrder.js';
 import { releaseSeats } from './operations/releaseSeats.js';
 import { reserveBestSeats, type SeatBlockArea } from './operations/reserveBestSeats.js';
 import { reserveSeats } from './operations/reserveSeats.js';
 import { seatMapState, seatStates, seatVersion } from './operations/seatStates.js';
 import { snapshotEvent } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
+import { trimSales } from './operations/trimSales.js';
 import {
   admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition, type QueueSettings,
 } from './operations/queueScripts.js';
@@ -63,14 +64,15 @@ export function createEngine(deps: EngineDeps) {
       releaseSeats(ctx, eventId, userId, seats, rate),
     getHold: (eventId: string, userId: string, idempotencyKey?: string, rate?: RateLimit) => getHold(ctx, eventId, userId, idempotencyKey, rate),
     confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),
-    refundOrder: (eventId: string, orderId: string, reason: RefundReason = 'requested') =>
-      refundOrder(ctx, eventId, orderId, reason),
+    refundOrder: (eventId: string, orderId: string, reason: RefundReason = 'requested', recorded?: RecordedOrder) =>
+      refundOrder(ctx, eventId, orderId, reason, recorded),
     closeEvent: (eventId: string) => closeEvent(ctx, eventId),
     snapshotEvent: (eventId: string) => snapshotEvent(ctx, eventId),
     seatStates: (eventId: string) => seatStates(ctx, redis, eventId),
     seatVersion: (eventId: string) => seatVersion(ctx, redis, eventId),
     seatMapState: (eventId: string) => seatMapState(ctx, redis, eventId),
     sweepHolds: (eventId: string) => sweepHolds(ctx, eventId),
+    trimSales: (eventId: string, cutoffMs: number) => trimSales(ctx, eventId, cutoffMs),
     limitRate: (endpointClass: string, caller: string, limit: number, periodMs: number) =>
       limitRate(ctx, endpointClass, caller, limit, periodMs),
     joinQueue: (eventId: string, userId: string, rate?: RateLimit) => joinQueue(ctx, eventId, userId, rate),

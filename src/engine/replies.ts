@@ -39,6 +39,7 @@ export const SCRIPT_REPLIES = {
   },
   snapshotEvent: { statuses: ['ok'], errors: ['event_not_found'] },
   sweepHolds: 'integers',
+  trimSales: 'integers',
 } as const satisfies Record<string, { statuses: readonly string[]; errors: readonly EngineFailureCode[] } | 'integers'>;
 
 type Replies = typeof SCRIPT_REPLIES;

@@ -2,7 +2,9 @@ import { failpoint } from '../infra/failpoints.js';
 import { systemClock, type Clock } from '../engine/clock.js';
 import { hostname } from 'node:os';
 import type { Pool } from 'pg';
+import { createEngine, type Engine } from '../engine/engine.js';
 import { eventIdOfKey, eventKeys, globalKeys } from '../engine/keys.js';
+import { SALES_RECORD_LIFETIME_MS } from '../engine/operations/trimSales.js';
 import type { Logger } from '../infra/logger.js';
 import { applyBatch, type BatchOutcome } from './applyBatch.js';
 import { parseSalesEntry, type RawEntry, type SalesEntry } from '../engine/records.js';
@@ -28,8 +30,12 @@ export interface PersisterOptions {
   maxBackoffMs?: number;
   /** write outbox entries with each batch (the default; off only to measure their cost) */
   announce?: boolean;
-  /** when to look for a dead consumer's entries (injected in tests) */
+  /** when to look for a dead consumer's entries and what to trim (injected in tests) */
   clock?: Clock;
+  /** how long persisted entries and their records stay in the actor (default: a day, the Idempotency-Key's lifetime) */
+  recordLifetimeMs?: number;
+  /** how often the streams are trimmed */
+  trimEveryMs?: number;
 }
 
 export interface PersisterStats {
@@ -40,6 +46,8 @@ export interface PersisterStats {
   failures: number;
   lastBatchMs: number;
   lastBatchSize: number;
+  /** stream entries removed (persisted and past their lifetime), with their records */
+  trimmed: number;
 }
 
 /** The longest pause between a failed batch and the next attempt (Postgres down), unless configured. */
@@ -55,8 +63,10 @@ const crashAt = (name: 'before_commit' | 'after_commit') => failpoint('PERSISTER
  */
 export class Persister {
   readonly stats: PersisterStats = {
-    persisted: 0, batches: 0, deadLettered: 0, oversellsPrevented: 0, failures: 0, lastBatchMs: 0, lastBatchSize: 0,
+    persisted: 0, batches: 0, deadLettered: 0, oversellsPrevented: 0, failures: 0, lastBatchMs: 0, lastBatchSize: 0, trimmed: 0,
   };
+  private readonly engine: Engine;
+  private lastTrimMs = 0;
   private readonly redis: RedisClient;
   private subscriber: RedisClient | undefined;
   private readonly prefix: string;
@@ -85,6 +95,7 @@ export class Persister {
     this.claimIdleMs = opts.claimIdleMs ?? 30_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
     this.clock = opts.clock ?? systemClock;
+    this.engine = createEngine({ redis: this.redis, prefix: this.prefix, clock: this.clock });
   }
 
   async start(): Promise<void> {
@@ -132,6 +143,7 @@ export class Persister {
         const count = await this.drainOnce();
         failures = 0;
         this.nextAttemptAtMs = undefined;
+        await this.trimWhenDue();
         if (count === 0) await this.idle(this.pollMs);
       } catch (err) {
         failures += 1;
@@ -169,6 +181,29 @@ export class Persister {
       this.groups.add(key);
     }
     return keys;
+  }
+
+  private async trimWhenDue(): Promise<void> {
+    if (this.clock.now() - this.lastTrimMs < (this.opts.trimEveryMs ?? 60_000)) return;
+    this.lastTrimMs = this.clock.now();
+    try {
+      await this.trimStreams();
+    } catch (err) {
+      this.opts.log.warn({ event: 'stream_trim_failed', err: String(err) }, 'trimming the sales streams failed; next time');
+    }
+  }
+
+  /**
+   * Trims every event's sales stream up to what every consumer group has persisted (XTRIM
+   * MINID, never MAXLEN), keeping the entries and the records they wrote for their lifetime:
+   * Redis holds a day of sales, not every sale ever. Returns how many entries went.
+   */
+  async trimStreams(): Promise<number> {
+    const cutoff = this.clock.now() - (this.opts.recordLifetimeMs ?? SALES_RECORD_LIFETIME_MS);
+    let trimmed = 0;
+    for (const eventId of await this.engine.liveEventIds()) trimmed += await this.engine.trimSales(eventId, cutoff);
+    this.stats.trimmed += trimmed;
+    return trimmed;
   }
 
   /** Reads what is waiting (new entries, or a dead consumer's), persists it; returns how many entries. */

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DEFAULT_QUEUE_SETTINGS, queueRateAndCapacity } from '../engine/operations/queueScripts.js';
 import type { Engine } from '../engine/engine.js';
 import { backlogTotal } from '../engine/salesBacklog.js';
+import { completedOrders } from './repositories/soldSeats.js';
 
 export type RebuildResult =
   | { ok: true; created: boolean; seats: number; sold: number }
@@ -38,15 +39,7 @@ export async function rebuildActor(
   if (!keys || !event) return { ok: false, code: 'event_not_found' };
   const [seats, orders] = await Promise.all([
     pool.query<{ price_cents: number }>('SELECT price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [eventId]),
-    pool.query<{ id: string; user_id: string; seats: number[] }>(
-      `SELECT o.id, o.user_id, array_agg(s.seat_index ORDER BY s.seat_index) AS seats
-       FROM orders o
-       JOIN tickets t ON t.order_id = o.id AND t.status <> 'refunded'
-       JOIN seats s ON s.id = t.seat_id
-       WHERE o.event_id = $1 AND o.status = 'completed'
-       GROUP BY o.id, o.user_id`,
-      [eventId],
-    ),
+    completedOrders(pool, eventId),
   ]);
   if (options.replace) {
     const backlog = backlogTotal(await engine.salesBacklog(eventId));
@@ -60,7 +53,7 @@ export async function rebuildActor(
     salesEndMs: event.sales_end.getTime(),
     highDemand: event.high_demand,
     closed: event.state === 'cancelled',
-    orders: orders.rows.map((o) => ({ orderId: o.id, userId: o.user_id, seats: o.seats })),
+    orders,
   });
   if (!result.ok) return { ok: false, code: result.code === 'event_not_found' ? 'event_not_found' : result.code };
   await engine.configureQueue(eventId, {
@@ -68,6 +61,6 @@ export async function rebuildActor(
     ...queueRateAndCapacity({ ratePerSecond: event.queue_rate_per_second, capacity: event.queue_capacity }),
     seed: randomBytes(16).toString('hex'),
   });
-  const sold = orders.rows.reduce((n, o) => n + o.seats.length, 0);
+  const sold = orders.reduce((n, o) => n + o.seats.length, 0);
   return { ok: true, created: result.created, seats: seats.rows.length, sold };
 }

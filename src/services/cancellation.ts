@@ -3,6 +3,7 @@ import type { Engine } from '../engine/engine.js';
 import { markCancelled } from '../persist/repositories/events.js';
 import type { Catalog } from './catalog.js';
 import type { DurableWaiter } from './durableWaiter.js';
+import { completedOrderIds, refundInEngine } from './refunds.js';
 
 export type CancelResult =
   | { ok: true; refundedOrderIds: string[]; durable: boolean }
@@ -29,10 +30,9 @@ export async function cancelEvent(
   await markCancelled(deps.pool, eventId);
   await deps.catalog.invalidate(eventId);
   const refundedOrderIds: string[] = [];
-  for (const order of await engine.orders(eventId)) {
-    if (order.status !== 'completed') continue;
-    const refund = await engine.refundOrder(eventId, order.orderId, 'event_cancelled');
-    if (refund.ok) refundedOrderIds.push(order.orderId);
+  for (const orderId of await completedOrderIds(deps, eventId)) {
+    const refund = await refundInEngine(deps, eventId, orderId, 'event_cancelled');
+    if (refund.ok) refundedOrderIds.push(orderId);
   }
   // A retry also waits for refunds an interrupted first run made.
   const refunded = (await engine.orders(eventId)).filter((o) => o.status === 'refunded');

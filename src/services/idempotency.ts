@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../infra/redisClient.js';
 import { globalKeys } from '../engine/keys.js';
+import { SALES_RECORD_LIFETIME_MS } from '../engine/operations/trimSales.js';
 
 export type IdempotencyRecord =
   | { state: 'in_flight'; fingerprint: string }
   | { state: 'done'; fingerprint: string; status: number; body: unknown };
 
-const DONE_TTL_SECONDS = 24 * 60 * 60;
+/** As long as the actor keeps the sale's own records (its idempotency record answers a retry after a crash). */
+const DONE_TTL_SECONDS = SALES_RECORD_LIFETIME_MS / 1000;
 /**
  * Short, so a request cut off by a crash before its sale does not block its retries for long
  * (a crash after the sale is taken over at once). Longer than a checkout may run.

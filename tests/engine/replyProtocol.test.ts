@@ -18,6 +18,7 @@ import { reserveBestSeats } from '../../src/engine/operations/reserveBestSeats.j
 import { extendHold } from '../../src/engine/operations/extendHold.js';
 import { snapshotEvent } from '../../src/engine/operations/snapshotEvent.js';
 import { sweepHolds } from '../../src/engine/operations/sweepHolds.js';
+import { trimSales } from '../../src/engine/operations/trimSales.js';
 
 const names = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.replace(/-\d+\.lua$/, ''));
 
@@ -123,6 +124,7 @@ describe('every wrapper throws on a reply its script never sends', () => {
     ['extendHold', (ctx) => extendHold(ctx, eventId, 'u')],
     ['snapshotEvent', (ctx) => snapshotEvent(ctx, eventId)],
     ['sweepHolds', (ctx) => sweepHolds(ctx, eventId)],
+    ['trimSales', (ctx) => trimSales(ctx, eventId, 0)],
   ];
 
   it('covers every script', () => {

@@ -4,16 +4,27 @@ import { readReply } from '../replies.js';
 
 export type RefundReason = 'requested' | 'event_cancelled';
 
+/** A completed order as Postgres records it: for a refund after the actor's record of it was trimmed. */
+export interface RecordedOrder {
+  userId: string;
+  seats: number[];
+}
+
 export type RefundResult =
   | { ok: true; streamId: string; version: number; seats: number[] }
   | EngineFailure<'event_not_found' | 'order_not_found' | 'order_not_refundable'>;
 
-/** Puts a completed order's seats back on sale and appends the refund to the sales stream. */
+/**
+ * Puts a completed order's seats back on sale and appends the refund to the sales stream.
+ * `recorded` (from Postgres) stands in for the actor's record of the order once that record
+ * was trimmed with its sale's entry (src/engine/operations/trimSales.ts).
+ */
 export async function refundOrder(
   ctx: EngineContext,
   eventId: string,
   orderId: string,
   reason: RefundReason,
+  recorded?: RecordedOrder,
 ): Promise<RefundResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
@@ -22,7 +33,7 @@ export async function refundOrder(
     await ctx.scripts.run(
       'refundOrder',
       [k.state, k.seats, k.orders, k.sales],
-      [k.changes, ctx.global.salesChannel, orderId, ctx.clock.now(), reason],
+      [k.changes, ctx.global.salesChannel, orderId, ctx.clock.now(), reason, recorded ? `${recorded.userId} ${recorded.seats.join(',')}` : ''],
     ),
   );
   if ('ok' in reply) return reply;

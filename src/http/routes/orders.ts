@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { findOrder, listOrders } from '../../services/orders.js';
+import { refundInEngine } from '../../services/refunds.js';
 import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound, unavailable } from '../errors.js';
@@ -48,7 +49,7 @@ export function orderRoutes(deps: AppDeps) {
     if (order.status !== 'completed') throw engineError('order_not_refundable');
     const refusal = await deps.tickets.refundRefusal(order.id, user.role === 'admin');
     if (refusal) throw engineError('order_not_refundable', { reason: refusal });
-    const result = await deps.engine.refundOrder(order.eventId, order.id, 'requested');
+    const result = await refundInEngine(deps, order.eventId, order.id, 'requested');
     // An order refunded in the engine but not yet in Postgres is a retry of this refund: wait for it.
     const alreadyRefunded = !result.ok && result.code === 'order_not_refundable' && result.detail === 'refunded';
     if (!result.ok && result.code === 'event_not_found') return missingActor(deps, order.eventId);

@@ -26,3 +26,24 @@ export async function soldSeatIndices(pool: Pool, eventId: string): Promise<numb
   );
   return rows.map((r) => r.seat_index);
 }
+
+export interface CompletedOrder {
+  orderId: string;
+  userId: string;
+  /** engine indices of its sold seats, ascending */
+  seats: number[];
+}
+
+/** Completed orders with their sold seats, as the actor records them: every one of the event's, or one order. */
+export async function completedOrders(pool: Pool, eventId: string, orderId?: string): Promise<CompletedOrder[]> {
+  const { rows } = await pool.query<{ id: string; user_id: string; seats: number[] }>(
+    `SELECT o.id, o.user_id, array_agg(s.seat_index ORDER BY s.seat_index) AS seats
+     FROM orders o
+     JOIN tickets t ON t.order_id = o.id AND ${SOLD}
+     JOIN seats s ON s.id = t.seat_id
+     WHERE o.event_id = $1 AND o.status = 'completed' AND ($2::uuid IS NULL OR o.id = $2)
+     GROUP BY o.id, o.user_id`,
+    [eventId, orderId ?? null],
+  );
+  return rows.map((r) => ({ orderId: r.id, userId: r.user_id, seats: r.seats }));
+}
