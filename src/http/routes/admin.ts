@@ -51,7 +51,7 @@ export function adminRoutes(deps: AppDeps) {
     const result = await cancelEvent(deps, eventId, deps.durableTimeoutMs);
     if (!result.ok) throw notFound('event');
     c.get('log').info({ event: 'event_cancelled', eventId, refundedOrders: result.refundedOrderIds.length });
-    if (!result.durable) throw unavailable('The event is cancelled and its refunds are being recorded; retry to confirm.', 1);
+    if (!result.durable) throw unavailable('The event is cancelled and its refunds are being recorded; retry to confirm.', deps.durable.retryAfterSeconds());
     return c.json({ event: await deps.catalog.view((await deps.catalog.findEvent(eventId))!), refundedOrders: result.refundedOrderIds.length }, 200);
   });
 
