@@ -28,11 +28,13 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => p
 // npm passes SIGINT and SIGTERM on to this process (its script is `exec node ...`: a shell in
 // between would swallow them), but not SIGHUP: so npm itself is watched, and when it is gone
 // (hung up, killed) this stops as if hung up rather than serve on unsupervised.
-const supervisor = npmAncestor() ?? process.ppid;
-const parent = process.ppid;
-setInterval(() => {
-  if (!alive(supervisor) || process.ppid !== parent) passOn('SIGHUP');
-}, 500).unref();
+// Run without npm (node scripts/start.mjs, nohup), nothing is watched.
+const npm = npmAncestor();
+if (npm !== undefined) {
+  setInterval(() => {
+    if (!alive(npm)) passOn('SIGHUP');
+  }, 500).unref();
+}
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 /** The `npm` process that started this one (directly, or through a shell), found in /proc; undefined without one. */
@@ -45,7 +47,7 @@ function npmAncestor() {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     } catch {
-      return undefined; // no /proc (not Linux): the parent is watched
+      return undefined; // no /proc (not Linux)
     }
   }
   return undefined;
