@@ -93,6 +93,8 @@ describe('/openapi.json', () => {
     // the role is checked before the body: no session, a 401 whatever the body
     await expectProblem(await api.call('POST', '/api/seats/reserve', { body: { nonsense: true } }), 401, 'unauthenticated');
     await expectProblem(await api.call('GET', '/api/events?limit=500'), 400, 'validation_failed');
+    // a query parameter given twice is refused (it used to be the first one's value)
+    await expectProblem(await api.call('GET', '/api/events?limit=5&limit=6'), 400, 'validation_failed');
   });
 });
 
