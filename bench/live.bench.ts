@@ -2,12 +2,43 @@ import { createEngine } from '../src/engine/engine.js';
 import { measureFanout, type FanoutResult } from './liveFanout.js';
 import { measureRenderCost } from './liveRender.js';
 import { BENCH_PREFIX, benchStack, createEvent } from './support.js';
-import { ensureWrk, runWrk, wrkTable, type WrkResult } from './wrk.js';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { ensureWrk, runWrk, type WrkResult } from './wrk.js';
 
 const CONNECTIONS = 64;
 const SECONDS = 10;
+const BASELINE_SECONDS = 5;
 const TICK_MS = 250;
 const FANOUT = { clients: 5_000, rate: 1_000, seconds: 10, processes: 2 };
+
+/** CPU seconds of this process's finished children (wrk runs here, one at a time). */
+function childrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, in USER_HZ
+}
+
+interface LiveRow extends WrkResult {
+  /** wrk's own CPU while it ran, as % of one core */
+  wrkCpuPercent: number;
+  baselineRequestsPerSecond: number;
+  vsBareHono: number;
+}
+
+async function measured(name: string, url: string, headers: Record<string, string>, seconds: number) {
+  const before = childrenCpuSeconds();
+  const row = await runWrk(name, url, { connections: CONNECTIONS, durationSeconds: seconds, headers });
+  return { ...row, wrkCpuPercent: ((childrenCpuSeconds() - before) / row.seconds) * 100 };
+}
+
+function liveTable(rows: LiveRow[]): string {
+  return [
+    '| endpoint | errors | req/s | p50 ms | p90 ms | p99 ms | MiB/s | wrk CPU | bare Hono just before | vs bare Hono |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${r.errors} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p90Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | `
+      + `${(r.bytesPerSecond / 1024 ** 2).toFixed(0)} | ${r.wrkCpuPercent.toFixed(0)}% | ${r.baselineRequestsPerSecond.toFixed(0)} | ${(r.vsBareHono * 100).toFixed(0)}% |`),
+  ].join('\n');
+}
 
 /**
  * Live availability (`npm run bench -- live`): wrk (one thread, 64 connections) against
@@ -18,6 +49,7 @@ const FANOUT = { clients: 5_000, rate: 1_000, seconds: 10, processes: 2 };
  */
 export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<string, unknown> }> {
   ensureWrk();
+  const loadBefore = loadavg()[0]!;
   const stack = await benchStack();
   const { db } = stack;
   try {
@@ -38,23 +70,26 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
     const layoutEtag = (await fetch(`${base}/layout`)).headers.get('etag')!;
     const gzip = { 'Accept-Encoding': 'gzip' };
 
-    const run = (name: string, url: string, headers: Record<string, string> = {}) =>
-      runWrk(name, url, { connections: CONNECTIONS, durationSeconds: SECONDS, headers });
     await runWrk('warm-up', `${bare.url}/ping`, { durationSeconds: 2 });
     for (const path of ['availability', 'seats', 'layout']) await runWrk('warm-up', `${base}/${path}`, { durationSeconds: 2, headers: gzip });
 
-    const rows: WrkResult[] = [];
-    const bareRow = await run('bare Hono GET /ping (baseline)', `${bare.url}/ping`);
-    rows.push(bareRow);
-    rows.push(await run('GET availability, 10,000 seats (200)', `${base}/availability`));
-    rows.push(await run('GET availability with If-None-Match (304)', `${base}/availability`, { 'If-None-Match': etag }));
-    rows.push(await run('GET layout with If-None-Match (304)', `${base}/layout`, { 'If-None-Match': layoutEtag }));
-    rows.push(await run('GET full seat map, 10,000 seats', `${base}/seats`));
-    rows.push(await run('GET full seat map, 10,000 seats, gzip', `${base}/seats`, gzip));
-    const bareAgain = await run('bare Hono GET /ping (baseline, again)', `${bare.url}/ping`);
-    rows.push(bareAgain);
-    console.log(`\n## live (API in its own process; wrk -t1 -c${CONNECTIONS}, ${SECONDS} s each)\n`);
-    console.log(wrkTable(rows, bareRow));
+    // Each endpoint right after a bare Hono run of its own: on a shared machine the ratio to
+    // the baseline next to it moves far less than the ratio to one baseline at the start.
+    const endpoints: [name: string, url: string, headers?: Record<string, string>][] = [
+      ['GET availability, 10,000 seats (200)', `${base}/availability`],
+      ['GET availability with If-None-Match (304)', `${base}/availability`, { 'If-None-Match': etag }],
+      ['GET layout with If-None-Match (304)', `${base}/layout`, { 'If-None-Match': layoutEtag }],
+      ['GET full seat map, 10,000 seats', `${base}/seats`],
+      ['GET full seat map, 10,000 seats, gzip', `${base}/seats`, gzip],
+    ];
+    const rows: LiveRow[] = [];
+    for (const [name, url, headers] of endpoints) {
+      const baseline = await measured('bare Hono GET /ping', `${bare.url}/ping`, {}, BASELINE_SECONDS);
+      const row = await measured(name, url, headers ?? {}, SECONDS);
+      rows.push({ ...row, baselineRequestsPerSecond: baseline.requestsPerSecond, vsBareHono: row.requestsPerSecond / baseline.requestsPerSecond });
+    }
+    console.log(`\n## live (API in its own process; wrk -t1 -c${CONNECTIONS}, ${SECONDS} s each, after ${BASELINE_SECONDS} s of bare Hono)\n`);
+    console.log(liveTable(rows));
 
     const render = measureRenderCost(50, 200);
     console.log(`\nfull seat map, a new state of ${render.seats} seats (one seat changed), rendered in the bench process: `
@@ -71,13 +106,16 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
       + `clients (${fanout.clientProcesses} processes) ${fanout.clientCpuPercent.toFixed(0)}% of a core, `
       + `RSS ${fanout.apiRssBeforeMiB.toFixed(0)} MiB before the clients, ${fanout.apiRssMaxMiB.toFixed(0)} MiB at most; dropped ${dropped}`);
 
-    const [availability, notModified, , fullMap, fullMapGzip] = rows.slice(1);
+    const [availability, notModified, , fullMap, fullMapGzip] = rows;
+    console.log(`\nload average (1 min) on this machine: ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
     const summary = {
-      availabilityVsBareHono: availability!.requestsPerSecond / bareRow.requestsPerSecond,
-      notModifiedVsBareHono: notModified!.requestsPerSecond / bareRow.requestsPerSecond,
-      fullMapVsBareHono: fullMap!.requestsPerSecond / bareRow.requestsPerSecond,
-      fullMapGzipVsBareHono: fullMapGzip!.requestsPerSecond / bareRow.requestsPerSecond,
+      availabilityVsBareHono: availability!.vsBareHono,
+      notModifiedVsBareHono: notModified!.vsBareHono,
+      fullMapVsBareHono: fullMap!.vsBareHono,
+      fullMapGzipVsBareHono: fullMapGzip!.vsBareHono,
       render,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadavg()[0],
       fanout: { ...fanout, tickMs: TICK_MS, dropped },
     };
     return { rows, summary };

@@ -23,6 +23,8 @@ const BENCHES: Record<string, Bench> = {
   // the same simulation on a Redis Cluster (3 masters, 3 replicas) behind nginx
   'onsale-cluster-1': onsaleClusterBench(1),
   'onsale-cluster-3': onsaleClusterBench(3),
+  'onsale-cluster-1-everysec': onsaleClusterBench(1, 'everysec'),
+  'onsale-cluster-3-everysec': onsaleClusterBench(3, 'everysec'),
   notify: notifyBench,
   tickets: ticketsBench,
   live: liveBench,

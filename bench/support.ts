@@ -83,6 +83,17 @@ export async function clusterBenchStack(apis: number) {
     startApi: async () => ({ url: stack.url }),
     /** the master serving a key's slot now */
     masterOf: (key: string) => stack.redis.masterOf(key),
+    /** sets every node's AOF fsync policy (the benchmark puts it back) */
+    async appendFsync(policy: 'always' | 'everysec') {
+      await Promise.all(stack.redis.nodes.map(async (node) => {
+        const admin = new Redis({ port: node.port, host: '127.0.0.1' });
+        try {
+          await admin.config('SET', 'appendfsync', policy);
+        } finally {
+          admin.disconnect();
+        }
+      }));
+    },
     async close() {
       redis.disconnect();
       await stack.stop();
