@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { rawState } from '../support/rawState.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 let api: ApiFixture;
 let proxied: ApiFixture;
@@ -202,4 +203,10 @@ describe('rate limits counted by the operation\'s own script (one round trip), p
       await open.close();
     }
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(api);
+  await expectAnswersDocumented(proxied);
 });

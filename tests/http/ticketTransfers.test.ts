@@ -3,6 +3,7 @@ import * as s from '../../src/http/schemas.js';
 import { rebuildActor } from '../../src/persist/rebuild.js';
 import { account, buyTickets, checkIn, codeOf, useTicketWorld, type Account } from '../support/tickets.js';
 import { seedEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 const t = useTicketWorld();
 const transfersOf = async (who: Account) => (await (await t.api.call('GET', '/api/tickets/transfers', { token: who.token })).json()).transfers;
@@ -141,4 +142,9 @@ describe('refunds and cancellation with transferred and checked-in tickets', () 
     await rebuildActor({ engine: t.api.fx.engine, pool: t.api.db.pool }, event.eventId);
     expect(await counts(event.eventId)).toEqual({ total: 3, available: 2, held: 0, sold: 1 });
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(t.api);
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as s from '../../src/http/schemas.js';
 import { account, buyTickets, checkIn, codeOf, useTicketWorld } from '../support/tickets.js';
 import { seedEvent } from '../support/world.js';
+import { expectAnswersDocumented } from '../support/documentedResponses.js';
 
 const t = useTicketWorld();
 
@@ -156,4 +157,9 @@ describe('check-in', () => {
       expect((await res.json()).code).toBe('forbidden');
     }
   });
+});
+
+// Last in the file: the answers every test above received, against the app's /openapi.json.
+it('every answer in this file has a documented status, media type and body', async () => {
+  await expectAnswersDocumented(t.api);
 });
