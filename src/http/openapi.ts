@@ -46,7 +46,7 @@ const PROBLEMS: Record<number, string> = {
   415: 'unsupported_media_type: send application/json',
   422: 'unprocessable',
   429: 'rate_limited, with Retry-After and RateLimit-* headers',
-  503: 'service_unavailable, redis_unavailable or database_unavailable, with Retry-After',
+  503: 'a store is away or slow (redis_unavailable, database_unavailable, deadline_exceeded, service_unavailable); retry after Retry-After',
 };
 
 const problem = (status: number, description?: string) => ({
@@ -92,7 +92,7 @@ interface OperationOptions {
 /**
  * One operation of the API: a @hono/zod-openapi route with its operationId and tag; the role's
  * guard and the JSON body reader run as route middleware before the validators (the answers keep
- * their order: 401/403, then 415/413/400); /api operations document 400 and 429, operations with a body
+ * their order: 401/403, then 415/413/400); /api operations document 400, 429 and 503, operations with a body
  * 400, 413 and 415, guarded ones 401 (and 403 for a role).
  */
 export function operation<const R extends Omit<RouteConfig, 'middleware' | 'operationId' | 'tags' | 'security'>>(options: OperationOptions, def: R) {
@@ -102,8 +102,9 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
   middleware.push(...(options.checks ?? []));
   if (def.request?.body) middleware.push(readJsonBody);
   const implied = {
-    // every /api request: its URL is checked for control characters, and its caller's rate limit
-    ...(options.rateLimited === false ? {} : problems({ 400: 'validation_failed: control characters in the path or query', 429: true })),
+    // every /api request: its URL is checked for control characters, its caller's rate limit, and
+    // it may find Redis or Postgres away (writes are refused at once while Redis is down)
+    ...(options.rateLimited === false ? {} : problems({ 400: 'validation_failed: control characters in the path or query', 429: true, 503: true })),
     ...(role ? problems({ 401: true }) : {}),
     ...(role && role !== 'user' ? problems({ 403: true }) : {}),
     ...(def.request?.body ? problems({ 400: true, 413: true, 415: true }) : {}),
