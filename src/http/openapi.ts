@@ -105,6 +105,8 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
     // every /api request: its URL is checked for control characters, its caller's rate limit, and
     // it may find Redis or Postgres away (writes are refused at once while Redis is down)
     ...(options.rateLimited === false ? {} : problems({ 400: 'validation_failed: control characters in the path or query', 429: true, 503: true })),
+    // an unsafe /api request that carries the session cookie from a foreign Origin (CSRF)
+    ...(options.rateLimited !== false && def.method !== 'get' ? problems({ 403: 'forbidden: a cookie-authenticated request from a foreign Origin' }) : {}),
     ...(role ? problems({ 401: true }) : {}),
     ...(role && role !== 'user' ? problems({ 403: true }) : {}),
     ...(def.request?.body ? problems({ 400: true, 413: true, 415: true }) : {}),
