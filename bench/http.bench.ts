@@ -82,6 +82,12 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     const run = (name: string, url: string, options: { requests?: WrkRequest[]; seconds?: number } = {}) =>
       runWrk(name, url, { connections: CONNECTIONS, durationSeconds: options.seconds ?? SECONDS, requests: options.requests });
 
+    // Each API process loads an event's layout (60,000 seats from Postgres) on first use: before the clock.
+    const loadLayouts = async (url: string, events: { id: string }[]) => {
+      for (const e of events) if ((await fetch(`${url}/api/events/${e.id}/layout`)).status !== 200) throw new Error(`no layout for ${e.id}`);
+    };
+    await loadLayouts(api.url, [...reserveOn, sale]);
+    await loadLayouts(apiNoLimits.url, reserveOff);
     await run('warm-up', `${bare.url}/ping`, { seconds: 2 });
     await run('warm-up', `${evalsha.url}/evalsha`, { seconds: 2 });
     // One client address: anonymous reads would meet the 100-a-minute limit, so they go to the API without limits.
@@ -109,6 +115,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       await Promise.all(stop.map((p) => p.exited));
       const started = await stack.startApi({ RATE_LIMITS: 'on', ...env });
       await holdTwo(eventId);
+      await loadLayouts(started.url, [{ id: eventId }]);
       await run('warm-up', `${started.url}/healthz`, { seconds: 1 });
       return { api: started, row: await run(name, started.url, { requests: checkouts(eventId, tag), seconds: 3 }) };
     };
