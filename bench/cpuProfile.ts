@@ -36,8 +36,24 @@ export function summarize(profile: Profile, top = 25) {
     const fn = `${f.functionName || '(anonymous)'} ${area}:${f.lineNumber + 1}`;
     functions.set(fn, (functions.get(fn) ?? 0) + us);
   }
+  // Inclusive time of our own functions (src/): self time of everything they called, synchronously.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const inclusive = new Map<string, number>();
+  for (const [id, us] of self) {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const { callFrame: f } = byId.get(at)!;
+      const area = areaOf(f.url, f.functionName);
+      if (!area.startsWith('src/')) continue;
+      const fn = `${f.functionName || '(anonymous)'} ${area}`;
+      if (seen.has(fn)) continue;
+      seen.add(fn);
+      inclusive.set(fn, (inclusive.get(fn) ?? 0) + us);
+    }
+  }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  return { totalUs, areas: sorted(areas), functions: sorted(functions).slice(0, top) };
+  return { totalUs, areas: sorted(areas), functions: sorted(functions).slice(0, top), inclusive: sorted(inclusive).slice(0, top) };
 }
 
 if (process.argv[1]?.endsWith('cpuProfile.ts')) {
@@ -46,11 +62,13 @@ if (process.argv[1]?.endsWith('cpuProfile.ts')) {
     console.error('usage: tsx bench/cpuProfile.ts <file.cpuprofile> [top]');
     process.exit(2);
   }
-  const { totalUs, areas, functions } = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25));
+  const { totalUs, areas, functions, inclusive } = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25));
   const busyUs = totalUs - (areas.find(([a]) => a === '(idle)')?.[1] ?? 0);
   const pct = (us: number) => `${((us / busyUs) * 100).toFixed(1)}%`;
   console.log(`profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(1)} s (shares below are of busy time)\n`);
   for (const [area, us] of areas.slice(0, 16)) if (area !== '(idle)') console.log(`${pct(us).padStart(6)}  ${area}`);
   console.log('\nheaviest functions (self time):');
   for (const [fn, us] of functions) if (!fn.startsWith('(idle)')) console.log(`${pct(us).padStart(6)}  ${fn}`);
+  console.log('\nour functions, with what they call synchronously (inclusive):');
+  for (const [fn, us] of inclusive) console.log(`${pct(us).padStart(6)}  ${fn}`);
 }
