@@ -77,6 +77,7 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
     // the baseline next to it moves far less than the ratio to one baseline at the start.
     const endpoints: [name: string, url: string, headers?: Record<string, string>][] = [
       ['GET availability, 10,000 seats (200)', `${base}/availability`],
+      ['GET availability, 10,000 seats, gzip (200)', `${base}/availability`, gzip],
       ['GET availability with If-None-Match (304)', `${base}/availability`, { 'If-None-Match': etag }],
       ['GET layout with If-None-Match (304)', `${base}/layout`, { 'If-None-Match': layoutEtag }],
       ['GET full seat map, 10,000 seats', `${base}/seats`],
@@ -106,10 +107,11 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
       + `clients (${fanout.clientProcesses} processes) ${fanout.clientCpuPercent.toFixed(0)}% of a core, `
       + `RSS ${fanout.apiRssBeforeMiB.toFixed(0)} MiB before the clients, ${fanout.apiRssMaxMiB.toFixed(0)} MiB at most; dropped ${dropped}`);
 
-    const [availability, notModified, , fullMap, fullMapGzip] = rows;
+    const [availability, availabilityGzip, notModified, , fullMap, fullMapGzip] = rows;
     console.log(`\nload average (1 min) on this machine: ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
     const summary = {
       availabilityVsBareHono: availability!.vsBareHono,
+      availabilityGzipVsBareHono: availabilityGzip!.vsBareHono,
       notModifiedVsBareHono: notModified!.vsBareHono,
       fullMapVsBareHono: fullMap!.vsBareHono,
       fullMapGzipVsBareHono: fullMapGzip!.vsBareHono,

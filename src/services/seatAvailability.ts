@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import type { Engine } from '../engine/engine.js';
 import type { Catalog, EventLayout } from './catalog.js';
@@ -9,9 +10,20 @@ import { TurnSharedReads } from './turnSharedReads.js';
 export interface CachedBody {
   etag: string;
   body: Uint8Array<ArrayBuffer>;
+  /** its gzip, made for the first reader that takes gzip */
+  gzipped?: Uint8Array<ArrayBuffer>;
 }
 
-export type Conditional = { notModified: true; etag: string } | ({ notModified: false } & CachedBody);
+export type Conditional =
+  | { notModified: true; etag: string }
+  | { notModified: false; etag: string; body: Uint8Array<ArrayBuffer>; gzip: boolean };
+
+/** The body for a reader: gzipped (compressed once per body) when it takes gzip. */
+function answer(cached: CachedBody, acceptsGzip: boolean): Conditional {
+  if (!acceptsGzip) return { notModified: false, etag: cached.etag, body: cached.body, gzip: false };
+  cached.gzipped ??= new Uint8Array(gzipSync(cached.body)) as Uint8Array<ArrayBuffer>;
+  return { notModified: false, etag: cached.etag, body: cached.gzipped, gzip: true };
+}
 
 /** Whether an If-None-Match header names this ETag (weak or strong, in a list, or `*`). */
 export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -38,8 +50,9 @@ function sectionsOf(layout: EventLayout) {
  * The two halves of a seat map with their own lives: the layout, encoded once per layout
  * and named by a hash of its content (it changes only with prices), and the states, one
  * character per seat read straight from the actor's seat string and encoded once per
- * version. A conditional request costs one HGET of the version, shared by the requests for
- * the event that arrive in the same turn of the event loop.
+ * version (and gzipped once, for readers that take it). A conditional request costs one HGET
+ * of the version, shared by the requests for the event that arrive in the same turn of the
+ * event loop.
  */
 export class SeatAvailability {
   private readonly layouts = new WeakMap<EventLayout, CachedBody>();
@@ -52,7 +65,7 @@ export class SeatAvailability {
   }
 
   /** The layout document, or undefined for an unknown event. */
-  async layout(eventId: string, ifNoneMatch?: string): Promise<Conditional | undefined> {
+  async layout(eventId: string, ifNoneMatch?: string, acceptsGzip = false): Promise<Conditional | undefined> {
     const layout = await this.catalog.layout(eventId);
     if (!layout) return undefined;
     let cached = this.layouts.get(layout);
@@ -65,11 +78,11 @@ export class SeatAvailability {
       cached = { etag: `"${layoutVersion}"`, body };
       this.layouts.set(layout, cached);
     }
-    return etagMatches(ifNoneMatch, cached.etag) ? { notModified: true, etag: cached.etag } : { notModified: false, ...cached };
+    return etagMatches(ifNoneMatch, cached.etag) ? { notModified: true, etag: cached.etag } : answer(cached, acceptsGzip);
   }
 
   /** The states document, or undefined when the event has no actor in Redis. */
-  async availability(eventId: string, ifNoneMatch?: string): Promise<Conditional | undefined> {
+  async availability(eventId: string, ifNoneMatch?: string, acceptsGzip = false): Promise<Conditional | undefined> {
     const version = await this.versions.get(eventId);
     if (version === undefined) return undefined;
     const etag = `"${version}"`;
@@ -78,7 +91,7 @@ export class SeatAvailability {
     if (cached?.version !== version) cached = await this.read(eventId);
     // A shared read may have started before this version was written: one more, started after it.
     if (cached && cached.version < version) cached = await this.read(eventId);
-    return cached && { notModified: false, etag: cached.etag, body: cached.body };
+    return cached && answer(cached, acceptsGzip);
   }
 
   /** One read per event at a time; readers arriving meanwhile share it. */

@@ -71,6 +71,24 @@ describe('GET /api/events/:id/availability', () => {
     expect((await changed.json()).states).toBe('aaaha');
   });
 
+  it('gzips the layout and the states for clients that take gzip: the same documents, compressed once', async () => {
+    const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 4, seatsPerRow: 50 });
+    const buyer = await api.user();
+    await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[7]] } });
+    for (const path of ['layout', 'availability']) {
+      const plain = await api.call('GET', `/api/events/${eventId}/${path}`, { headers: { 'accept-encoding': 'identity' } });
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      const plainBytes = Buffer.from(await plain.arrayBuffer());
+      const zipped = await api.call('GET', `/api/events/${eventId}/${path}`, { headers: { 'accept-encoding': 'gzip' } });
+      expect(zipped.headers.get('content-encoding')).toBe('gzip');
+      expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
+      expect(zipped.headers.get('etag')).toBe(plain.headers.get('etag'));
+      expect(Buffer.from(await zipped.arrayBuffer())).toEqual(plainBytes); // fetch undoes the gzip
+    }
+    const states = await (await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'accept-encoding': 'gzip' } })).json();
+    expect(states.states).toBe(`${'a'.repeat(7)}h${'a'.repeat(192)}`);
+  });
+
   it('is 404 for an unknown event', async () => {
     expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000/availability')).status).toBe(404);
   });

@@ -6,6 +6,7 @@ import type { LiveSink } from '../../services/liveHub.js';
 import { SeatAvailability, type Conditional } from '../../services/seatAvailability.js';
 import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
+import { acceptsGzip } from '../encoding.js';
 import { AppError, notFound, unavailable } from '../errors.js';
 import { json, operation, pathIds, preserialised, problems } from '../openapi.js';
 import { availabilitySchema, layoutSchema, uuid } from '../schemas.js';
@@ -14,8 +15,9 @@ import { availabilitySchema, layoutSchema, uuid } from '../schemas.js';
 function conditional(c: Context<AppEnv>, answer: Conditional) {
   c.header('ETag', answer.etag);
   c.header('Cache-Control', 'no-cache');
+  c.header('Vary', 'Accept-Encoding');
   if (answer.notModified) return preserialised(c.body(null, 304));
-  return preserialised(c.body(answer.body, 200, { 'Content-Type': 'application/json' }));
+  return preserialised(c.body(answer.body, 200, { 'Content-Type': 'application/json', ...(answer.gzip ? { 'Content-Encoding': 'gzip' } : {}) }));
 }
 
 function eventIdOf(c: Context<AppEnv>): string {
@@ -86,14 +88,14 @@ export function liveRoutes(deps: AppDeps) {
   const availability = new SeatAvailability(deps.engine, deps.catalog);
 
   app.openapi(layout, async (c) => {
-    const answer = await availability.layout(eventIdOf(c), c.req.header('if-none-match'));
+    const answer = await availability.layout(eventIdOf(c), c.req.header('if-none-match'), acceptsGzip(c));
     if (!answer) throw notFound('event');
     return conditional(c, answer);
   });
 
   app.openapi(states, async (c) => {
     const eventId = eventIdOf(c);
-    const answer = await availability.availability(eventId, c.req.header('if-none-match'));
+    const answer = await availability.availability(eventId, c.req.header('if-none-match'), acceptsGzip(c));
     return answer ? conditional(c, answer) : missingActor(deps, eventId);
   });
 

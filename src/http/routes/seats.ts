@@ -7,6 +7,7 @@ import { SeatMapRenderer } from '../../services/seatMap.js';
 import { TurnSharedReads } from '../../services/turnSharedReads.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { actorNeedsLoad, missingActor } from '../actors.js';
+import { acceptsGzip } from '../encoding.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
@@ -91,18 +92,18 @@ export function seatRoutes(deps: AppDeps) {
     const section = c.req.query('section');
     const layout = id.success ? await deps.catalog.layout(id.data) : undefined;
     if (!id.success || !layout) throw notFound('event');
-    const acceptsGzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+    const gzip = acceptsGzip(c);
     // Three small replies (shared by this turn's requests) say whether the map rendered last is
     // still exact; the seat string is read only when it is not.
     const current = await mapStates.get(id.data);
-    let rendered = current && seatMaps.cached(layout, section, SeatMapRenderer.stateOf(current), acceptsGzip);
+    let rendered = current && seatMaps.cached(layout, section, SeatMapRenderer.stateOf(current), gzip);
     if (!rendered) {
       const snap = await snapshots.get(id.data);
       if (!snap.ok) return missingActor(deps, id.data);
-      rendered = seatMaps.render(id.data, layout, snap, section, acceptsGzip);
+      rendered = seatMaps.render(id.data, layout, snap, section, gzip);
     }
-    const { body, gzip } = rendered;
-    return preserialised(c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzip ? { 'Content-Encoding': 'gzip' } : {}) }));
+    const { body, gzip: gzipped } = rendered;
+    return preserialised(c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) }));
   });
 
   async function layoutOf(eventId: string): Promise<EventLayout> {
