@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { createEngine } from '../src/engine/engine.js';
 import { deleteTopology, topology } from '../src/notify/amqpTopology.js';
@@ -79,8 +80,17 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     const lockRequests: WrkRequest[] = Array.from({ length: locks }, (_, i) => ({
       method: 'POST', path: '/reserve', body: { userId: `u${i}`, seats: [2 * i, 2 * i + 1] },
     }));
-    const run = (name: string, url: string, options: { requests?: WrkRequest[]; seconds?: number } = {}) =>
-      runWrk(name, url, { connections: CONNECTIONS, durationSeconds: options.seconds ?? SECONDS, requests: options.requests });
+    // CPU the serving process used per request (user + system, from /proc), next to each row
+    const cpuPerRequest = new Map<string, number>();
+    const pidOf = new Map<string, number>();
+    for (const p of [api, apiNoLimits, bare, evalsha, pglock]) pidOf.set(new URL(p.url).origin, p.child.pid!);
+    const run = async (name: string, url: string, options: { requests?: WrkRequest[]; seconds?: number; pid?: number } = {}) => {
+      const pid = options.pid ?? pidOf.get(new URL(url).origin);
+      const before = pid ? processCpuMs(pid) : 0;
+      const row = await runWrk(name, url, { connections: CONNECTIONS, durationSeconds: options.seconds ?? SECONDS, requests: options.requests });
+      if (pid && row.requests > 0) cpuPerRequest.set(name, ((processCpuMs(pid) - before) * 1000) / row.requests);
+      return row;
+    };
 
     // Each API process loads an event's layout (60,000 seats from Postgres) on first use: before the clock.
     const loadLayouts = async (url: string, events: { id: string }[]) => {
@@ -114,6 +124,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       for (const p of stop) p.child.kill('SIGTERM');
       await Promise.all(stop.map((p) => p.exited));
       const started = await stack.startApi({ RATE_LIMITS: 'on', ...env });
+      pidOf.set(new URL(started.url).origin, started.child.pid!);
       await holdTwo(eventId);
       await loadLayouts(started.url, [{ id: eventId }]);
       await run('warm-up', `${started.url}/healthz`, { seconds: 1 });
@@ -130,6 +141,8 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     if (wrapped.length > 0) console.log(`\nwarning: request lists ran out (replays measured): ${wrapped.map((r) => r.name).join('; ')}`);
     console.log(`\n## http (API in its own process, real Redis and Postgres; wrk -t1 -c${CONNECTIONS})\n`);
     console.log(wrkTable(rows, bareRow));
+    console.log('\nCPU of the serving process per request (µs, user + system, 10 ms ticks):');
+    for (const row of rows) if (cpuPerRequest.has(row.name)) console.log(`- ${row.name}: ${cpuPerRequest.get(row.name)!.toFixed(0)}`);
     const ratio = (a: WrkResult, b: WrkResult) => a.requestsPerSecond / b.requestsPerSecond;
     const summary = {
       evalshaVsBareHono: ratio(evalshaRow, bareRow),
@@ -144,6 +157,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       checkoutOutboxVsOff: ratio(checkoutOutbox, checkout),
       checkoutNotifiedVsOff: ratio(checkoutNotified, checkout),
       errors: rows.reduce((n, r) => n + r.errors, 0),
+      cpuMicrosecondsPerRequest: Object.fromEntries(cpuPerRequest),
     };
     const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
     console.log(`\nreserve (limits on) = ${pct(summary.reserveVsEvalsha)} of Hono + EVALSHA (target 55%), `
@@ -151,7 +165,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       + `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkout.requestsPerSecond.toFixed(0)}/s `
       + `(target 3,000), p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms); with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% `
       + `of without (target >= 95%), with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}%`);
-    return { rows, summary };
+    return { rows, summary: summary as unknown as Record<string, number> };
   } finally {
     await stack.close();
     const connection = await amqp.connect(BROKER).catch(() => undefined);
@@ -160,4 +174,12 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       await connection.close();
     }
   }
+}
+
+/** User + system CPU time of a process so far (ms), from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // after "pid (comm) ", utime and stime are fields 12 and 13 (0-based), in clock ticks (100 a second)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
