@@ -44,7 +44,7 @@ describe('access log', () => {
     }
   });
 
-  it('carries the request id, and the user id once known, on every line of the request (fields, not a child logger)', async () => {
+  it('carries the request id, and the user id once known, on every line of the request', async () => {
     const { app, lines } = appWithLog();
     await app.request('/api/mine', { method: 'POST', headers: { 'x-request-id': 'req-9' } });
     expect(lines.find((l) => l.event === 'thing_done')).toMatchObject({ requestId: 'req-9', userId: 'user-7', things: 2 });
