@@ -1,42 +1,47 @@
-import { httpClient } from './httpClient.js';
-import { measure, table, type Measurement } from './measure.js';
 import { benchStack, createBuyers, createEvent } from './support.js';
+import { ensureWrk, runWrk, wrkTable, type WrkRequest, type WrkResult } from './wrk.js';
 
 const CONNECTIONS = 64;
 const BUYERS = 20_000;
 
-/** Waiting-room joins and position polls over HTTP, next to a bare Hono endpoint in the same run. */
-export async function queueBench(): Promise<{ rows: Measurement[]; summary: Record<string, number> }> {
+/**
+ * Waiting-room joins and position polls over HTTP (wrk, one thread, 64 connections; rate
+ * limits on, counted inside the join and position scripts), next to bare Hono and Hono +
+ * one EVALSHA in the same run.
+ */
+export async function queueBench(): Promise<{ rows: WrkResult[]; summary: Record<string, number> }> {
+  ensureWrk();
   const stack = await benchStack();
   try {
     // capacity 1: admission barely moves, so the queue stays 20,000 long while it is polled
     const event = await createEvent(stack.db.pool, 10, 100, { highDemand: true, queueRatePerSecond: 1, queueCapacity: 1 });
     const tokens = await createBuyers(stack.db.pool, stack.sessions, BUYERS);
-    const [api, bare] = await Promise.all([stack.startApi(), stack.startBaseline('bare')]);
-    const apiClient = httpClient(api.url, CONNECTIONS);
-    const bareClient = httpClient(bare.url, CONNECTIONS);
-    const auth = (i: number) => ({ authorization: `Bearer ${tokens[i % BUYERS]}` });
+    const [api, bare, evalsha] = await Promise.all([
+      stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'off' }), stack.startBaseline('bare'), stack.startBaseline('evalsha'),
+    ]);
+    const asBuyers = (method: string, path: string): WrkRequest[] =>
+      tokens.map((token) => ({ method, path, headers: { Authorization: `Bearer ${token}` } }));
+    const run = (name: string, url: string, requests?: WrkRequest[]) =>
+      runWrk(name, url, { connections: CONNECTIONS, durationSeconds: 3, requests });
 
-    await measure('warm-up', 3_000, CONNECTIONS, async () => (await bareClient.request('GET', '/ping')).status === 200);
-    const bareRow = await measure('bare Hono GET /ping (baseline)', 30_000, CONNECTIONS, async () =>
-      (await bareClient.request('GET', '/ping')).status === 200);
-    const joins = await measure(`POST /api/queue/:id/join (${BUYERS} buyers)`, BUYERS, CONNECTIONS, async (i) =>
-      (await apiClient.request('POST', `/api/queue/${event.id}/join`, { headers: auth(i) })).status === 200);
-    const polls = await measure('GET /api/queue/:id/position', 30_000, CONNECTIONS, async (i) =>
-      (await apiClient.request('GET', `/api/queue/${event.id}/position`, { headers: auth(i) })).status === 200);
-    apiClient.close();
-    bareClient.close();
+    await run('warm-up', `${bare.url}/ping`);
+    const bareRow = await run('bare Hono GET /ping (baseline)', `${bare.url}/ping`);
+    const evalshaRow = await run('Hono + one EVALSHA (baseline)', `${evalsha.url}/evalsha`);
+    // each buyer joins once (a list that runs out starts again: joining again keeps the place)
+    const joins = await run(`POST /api/queue/:id/join (${BUYERS} buyers)`, api.url, asBuyers('POST', `/api/queue/${event.id}/join`));
+    const polls = await run('GET /api/queue/:id/position', api.url, asBuyers('GET', `/api/queue/${event.id}/position`));
 
-    const rows = [bareRow, joins, polls];
-    console.log(`\n## queue (API in its own process, ${CONNECTIONS} keep-alive connections)\n`);
-    console.log(table(rows, bareRow));
+    const rows = [bareRow, evalshaRow, joins, polls];
+    console.log(`\n## queue (API in its own process, rate limits on; wrk -t1 -c${CONNECTIONS})\n`);
+    console.log(wrkTable(rows, bareRow));
     const summary = {
-      joinsPerSecond: joins.opsPerSecond,
-      pollsPerSecond: polls.opsPerSecond,
-      joinsVsBareHono: joins.opsPerSecond / bareRow.opsPerSecond,
-      pollsVsBareHono: polls.opsPerSecond / bareRow.opsPerSecond,
+      joinsPerSecond: joins.requestsPerSecond,
+      pollsPerSecond: polls.requestsPerSecond,
+      joinsVsEvalsha: joins.requestsPerSecond / evalshaRow.requestsPerSecond,
+      pollsVsEvalsha: polls.requestsPerSecond / evalshaRow.requestsPerSecond,
+      errors: rows.reduce((n, r) => n + r.errors, 0),
     };
-    console.log(`\njoins ${(summary.joinsVsBareHono * 100).toFixed(0)}% and position polls ${(summary.pollsVsBareHono * 100).toFixed(0)}% of bare Hono`);
+    console.log(`\njoins ${(summary.joinsVsEvalsha * 100).toFixed(0)}% and position polls ${(summary.pollsVsEvalsha * 100).toFixed(0)}% of Hono + one EVALSHA`);
     return { rows, summary };
   } finally {
     await stack.close();
