@@ -10,9 +10,6 @@ ARGV[1] user id
 Returns {'ok', wasQueued (1 or 0)}
 Errors  none
 ]]
-local userId = ARGV[1]
-local removed = redis.call('ZREM', KEYS[1], userId) + redis.call('ZREM', KEYS[2], userId)
-redis.call('ZREM', KEYS[3], userId)
-redis.call('HDEL', KEYS[4], userId)
-redis.call('ZREM', KEYS[5], userId)
-return {'ok', removed > 0 and 1 or 0}
+--@include queueLeave
+local Q = {waiting = KEYS[1], admitted = KEYS[2], seen = KEYS[3], joined = KEYS[4], expired = KEYS[5]}
+return {'ok', leaveWaitingRoom(Q, ARGV[1]) and 1 or 0}

@@ -142,7 +142,7 @@ export class CheckoutService {
   }
 
   private async sell({ userId, key, body, log }: CheckoutRequest, hold: Extract<HoldResult, { ok: true }>, layout: EventLayout) {
-    const { engine, catalog, metrics } = this.deps;
+    const { engine, metrics } = this.deps;
     // A retry of a purchase that already went through (e.g. after a crash) returns that order.
     if (hold.boughtOrderId) return this.durableOrder(hold.boughtOrderId);
     if (hold.held.length === 0) throw new CheckoutError('no_active_hold');
@@ -174,8 +174,6 @@ export class CheckoutService {
       log.info({ event: 'checkout_completed', eventId: body.eventId, orderId, totalCents });
       metrics.checkouts.inc({ result: 'completed', reason: '' });
       metrics.seatsSold.inc(hold.held.length);
-      // A buyer admitted from the waiting room is done: the place goes to the next in line.
-      if ((await catalog.findEvent(body.eventId))?.high_demand) await engine.leaveQueue(body.eventId, userId);
       const view = soldOrderView({ ...sale, userId, eventId: body.eventId }, (index) => layout.seats[index]!);
       return await this.durableOrder(orderId, { listening, view });
     } finally {

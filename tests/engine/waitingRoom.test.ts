@@ -128,6 +128,22 @@ describe('admission', () => {
     expect(await join(eventId, 'buyer')).toMatchObject({ status: 'waiting', position: 1 });
   });
 
+  it('a sale leaves the waiting room in the same script: the admission goes to the next in line, with no second call', async () => {
+    const eventId = await queuedEvent(-1, { capacity: 1 });
+    await join(eventId, 'first');
+    await join(eventId, 'next');
+    fx.clock.advance(1000);
+    expect((await fx.engine.admitBuyers(eventId))?.admitted).toBe(1);
+    expect(await fx.engine.reserveSeats(eventId, 'first', [3])).toMatchObject({ ok: true });
+    const sale = await fx.engine.confirmSale({ eventId, userId: 'first', orderId: 'o-first', idempotencyKey: 'k', paymentRef: 'p', seats: [3] });
+    expect(sale).toMatchObject({ ok: true, replay: false });
+    expect(await fx.engine.queuePosition(eventId, 'first')).toMatchObject({ status: 'not_queued' });
+    expect(await fx.engine.queueCounts(eventId)).toEqual({ waiting: 1, admitted: 0 });
+    fx.clock.advance(1000);
+    expect((await fx.engine.admitBuyers(eventId))?.admitted).toBe(1);
+    expect(await fx.engine.queuePosition(eventId, 'next')).toMatchObject({ status: 'admitted' });
+  });
+
   it('a waiting buyer who stops polling loses the place; one who polls keeps it', async () => {
     const eventId = await queuedEvent(60_000);
     await join(eventId, 'quiet');

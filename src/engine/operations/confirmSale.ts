@@ -17,7 +17,10 @@ export type ConfirmResult =
   | { ok: true; replay: true; orderId: string; streamId: string }
   | EngineFailure<'event_not_found' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'actor_outdated' | 'no_active_hold' | 'hold_changed'>;
 
-/** Sells the user's held seats and appends the sale to the event's sales stream, atomically. */
+/**
+ * Sells the user's held seats and appends the sale to the event's sales stream, atomically;
+ * in a high-demand event the buyer leaves the waiting room in the same step.
+ */
 export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promise<ConfirmResult> {
   const k = ctx.keysFor(sale.eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
@@ -26,7 +29,7 @@ export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promis
     'confirmSale',
     await ctx.scripts.run(
       'confirmSale',
-      [k.state, k.seats, k.deadlines, k.prices, k.sales, k.idempotency, k.orders],
+      [k.state, k.seats, k.deadlines, k.prices, k.sales, k.idempotency, k.orders, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
       [
         k.changes, ctx.global.salesChannel, sale.userId, sale.orderId, sale.idempotencyKey,
         atMs, sale.paymentRef, ...sale.seats,
