@@ -76,6 +76,7 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
     // Each endpoint right after a bare Hono run of its own: on a shared machine the ratio to
     // the baseline next to it moves far less than the ratio to one baseline at the start.
     const endpoints: [name: string, url: string, headers?: Record<string, string>][] = [
+      ['GET /healthz (the API\'s middleware alone: its floor)', `${api.url}/healthz`],
       ['GET availability, 10,000 seats (200)', `${base}/availability`],
       ['GET availability, 10,000 seats, gzip (200)', `${base}/availability`, gzip],
       ['GET availability with If-None-Match (304)', `${base}/availability`, { 'If-None-Match': etag }],
@@ -107,9 +108,10 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
       + `clients (${fanout.clientProcesses} processes) ${fanout.clientCpuPercent.toFixed(0)}% of a core, `
       + `RSS ${fanout.apiRssBeforeMiB.toFixed(0)} MiB before the clients, ${fanout.apiRssMaxMiB.toFixed(0)} MiB at most; dropped ${dropped}`);
 
-    const [availability, availabilityGzip, notModified, , fullMap, fullMapGzip] = rows;
+    const [healthz, availability, availabilityGzip, notModified, , fullMap, fullMapGzip] = rows;
     console.log(`\nload average (1 min) on this machine: ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`);
     const summary = {
+      healthzVsBareHono: healthz!.vsBareHono,
       availabilityVsBareHono: availability!.vsBareHono,
       availabilityGzipVsBareHono: availabilityGzip!.vsBareHono,
       notModifiedVsBareHono: notModified!.vsBareHono,
