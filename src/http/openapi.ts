@@ -72,11 +72,20 @@ export const jsonRequest = <S extends z.ZodType>(schema: S) => ({
 });
 
 /**
- * A path id: documented as a UUID, but not refused by the validator, so that a malformed id
- * stays what it was, an unknown resource (404), checked by the handler in its usual order.
+ * Parameters the handler reads and checks itself, documented without a validator (a validator
+ * that accepts anything would only cost time on every request):
+ * - a path id, a UUID; a malformed one names nothing, so it stays the resource's 404;
+ * - an optional header or query parameter read as it comes (If-None-Match, Last-Event-ID, section).
  */
-export const pathIds = <K extends string>(...names: K[]) =>
-  z.object(Object.fromEntries(names.map((n) => [n, z.string().openapi({ format: 'uuid', example: '7c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f' })])) as Record<K, z.ZodString>);
+export const pathIds = (...names: string[]) => ({
+  parameters: names.map((name) => ({
+    name, in: 'path' as const, required: true, description: 'a UUID (any other value names nothing: 404)',
+    schema: { type: 'string' as const, format: 'uuid', example: '7c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f' },
+  })),
+});
+export const optionalParameter = (where: 'header' | 'query', name: string, description: string, example: string) => ({
+  name, in: where, required: false, description, schema: { type: 'string' as const, example },
+});
 
 interface OperationOptions {
   operationId: string;

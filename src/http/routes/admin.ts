@@ -17,12 +17,12 @@ const orders = operation({ operationId: 'searchOrders', tag: 'Admin', role: 'adm
 });
 const stats = operation({ operationId: 'getEventStats', tag: 'Admin', role: 'admin' }, {
   method: 'get', path: '/events/{id}/stats', summary: 'Live seat counts, revenue, orders and the queue',
-  request: { params: pathIds('id') },
+  ...pathIds('id'),
   responses: { 200: json(statsSchema, 'The statistics'), ...problems({ 404: true }) },
 });
 const cancel = operation({ operationId: 'cancelEvent', tag: 'Admin', role: 'admin' }, {
   method: 'post', path: '/events/{id}/cancel', summary: 'Cancel the event and refund every order; no further holds or sales',
-  request: { params: pathIds('id') },
+  ...pathIds('id'),
   responses: {
     200: json(z.strictObject({ event: eventSchema, refundedOrders: z.number().int() }), 'The cancelled event'),
     ...problems({ 404: true, 503: 'cancelled, refunds being recorded: retry to confirm (Retry-After)' }),

@@ -24,12 +24,12 @@ const checkout = operation({ operationId: 'checkout', tag: 'Checkout', role: 'us
   summary: 'Buy every seat the caller holds for the event; the order is in Postgres when 201 is sent',
   description: 'Replaying a finished request with the same Idempotency-Key and body answers the same status and body, '
     + 'with the header Idempotent-Replayed: true. Test card tokens: tok_visa succeeds, tok_declined is declined.',
-  request: {
-    headers: z.object({
-      'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY).openapi({ description: '1 to 255 printable ASCII characters', example: 'order-7f3a' }),
-    }),
-    ...jsonRequest(checkoutSchema),
-  },
+  // checked by requireIdempotencyKey, before the body
+  parameters: [{
+    name: 'Idempotency-Key', in: 'header', required: true, description: '1 to 255 printable ASCII characters',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, example: 'order-7f3a' },
+  }],
+  request: jsonRequest(checkoutSchema),
   responses: {
     201: json(z.strictObject({ order: orderSchema }), 'The order'),
     ...problems({
@@ -64,7 +64,7 @@ export function checkoutRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   app.openapi(checkout, async (c) => {
     const user = requireUser(c);
-    const key = c.req.valid('header')['Idempotency-Key'];
+    const key = c.req.header('idempotency-key')!;
     const body = c.req.valid('json');
     try {
       const answer = await deps.checkout.checkout({ userId: user.id, key, body, log: c.get('log'), rate: scriptRate(c) }, (err) => {

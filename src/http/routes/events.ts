@@ -35,7 +35,7 @@ const search = operation({ operationId: 'searchEvents', tag: 'Events' }, {
   responses: { 200: json(eventPageSchema, 'A page of events'), ...problems({ 400: 'validation_failed (a filter or the cursor)' }) },
 });
 const read = operation({ operationId: 'getEvent', tag: 'Events' }, {
-  method: 'get', path: '/{id}', summary: 'An event with its live counts', request: { params: pathIds('id') },
+  method: 'get', path: '/{id}', summary: 'An event with its live counts', ...pathIds('id'),
   responses: { 200: json(eventBody, 'The event'), ...problems({ 404: true }) },
 });
 const create = operation({ operationId: 'createEvent', tag: 'Events', role: 'admin' }, {
@@ -45,7 +45,7 @@ const create = operation({ operationId: 'createEvent', tag: 'Events', role: 'adm
 });
 const update = operation({ operationId: 'updateEvent', tag: 'Events', role: 'admin' }, {
   method: 'put', path: '/{id}', summary: 'Change an event: any of its fields but the venue',
-  request: { params: pathIds('id'), ...jsonRequest(updateEventSchema) },
+  ...pathIds('id'), request: jsonRequest(updateEventSchema),
   responses: {
     200: json(eventBody, 'The changed event'),
     ...problems({ 404: true, 409: 'venue_locked (another venue), event_cancelled' }),

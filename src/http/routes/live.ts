@@ -8,7 +8,7 @@ import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { acceptsGzip } from '../encoding.js';
 import { AppError, notFound, unavailable } from '../errors.js';
-import { json, operation, pathIds, preserialised, problems } from '../openapi.js';
+import { json, operation, optionalParameter, pathIds, preserialised, problems } from '../openapi.js';
 import { availabilitySchema, layoutSchema, uuid } from '../schemas.js';
 
 /** A cacheable JSON body or its 304: clients keep it and ask again with If-None-Match. */
@@ -59,22 +59,17 @@ function nodeSink(c: Context<AppEnv>): LiveSink | undefined {
  * If-None-Match, and a schema would make these, the hottest reads, parse every request's
  * headers into an object and validate it.
  */
-const ifNoneMatch = {
-  in: 'header' as const, name: 'If-None-Match', required: false, schema: { type: 'string' as const },
-  description: 'The ETag of the copy the client has', example: '"42"',
-};
+const ifNoneMatch = optionalParameter('header', 'If-None-Match', 'The ETag of the copy the client has', '"42"');
 const notModified = { 304: { description: 'Not Modified: the copy named by If-None-Match is current' } };
 
 const layout = operation({ operationId: 'getLayout', tag: 'Events' }, {
   method: 'get', path: '/{id}/layout', summary: 'The seats in layout order; changes only when prices change (ETag, If-None-Match gives 304)',
-  request: { params: pathIds('id') },
-  parameters: [ifNoneMatch],
+  parameters: [...pathIds('id').parameters, ifNoneMatch],
   responses: { 200: json(layoutSchema, 'The layout'), ...notModified, ...problems({ 404: true }) },
 });
 const states = operation({ operationId: 'getAvailability', tag: 'Events' }, {
   method: 'get', path: '/{id}/availability', summary: 'Seat states, one character per seat in layout order (ETag is the version; If-None-Match gives 304)',
-  request: { params: pathIds('id') },
-  parameters: [ifNoneMatch],
+  parameters: [...pathIds('id').parameters, ifNoneMatch],
   responses: { 200: json(availabilitySchema, 'The seat states'), ...notModified, ...problems({ 404: true, 503: true }) },
 });
 const live = operation({ operationId: 'streamAvailability', tag: 'Events' }, {
@@ -82,10 +77,7 @@ const live = operation({ operationId: 'streamAvailability', tag: 'Events' }, {
   summary: 'Server-sent events: a snapshot, then coalesced changes (id = version; resume with Last-Event-ID)',
   description: 'First an event `snapshot` (data {version, states, counts}), then events `changes` '
     + '(data {fromVersion, version, seats: [[index, "a"|"h"|"s"], ...], counts}), at most one per LIVE_TICK_MS; a `: ping` comment at least every 15 s.',
-  request: {
-    params: pathIds('id'),
-    headers: z.object({ 'Last-Event-ID': z.string().optional().openapi({ description: 'The last version seen', example: '42' }) }),
-  },
+  parameters: [...pathIds('id').parameters, optionalParameter('header', 'Last-Event-ID', 'The last version seen', '42')],
   responses: {
     200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
     ...problems({ 404: true, 503: 'redis_unavailable, live_connections_full (Retry-After)' }),

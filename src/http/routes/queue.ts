@@ -13,22 +13,22 @@ import { queueStandingSchema, queueStatusSchema, uuid } from '../schemas.js';
 const QUEUE_PROBLEMS = problems({ 404: true, 409: 'queue_not_enabled: the event is not high-demand', 503: true });
 const join = operation({ operationId: 'joinQueue', tag: 'Queue', role: 'user' }, {
   method: 'post', path: '/{eventId}/join', summary: 'Join the waiting room (joining again keeps the place)',
-  request: { params: pathIds('eventId') },
+  ...pathIds('eventId'),
   responses: { 200: json(queueStandingSchema, 'The place in the queue'), ...QUEUE_PROBLEMS },
 });
 const position = operation({ operationId: 'getQueuePosition', tag: 'Queue', role: 'user' }, {
   method: 'get', path: '/{eventId}/position', summary: 'The place in the waiting room (1-based while waiting, 0 once admitted)',
-  request: { params: pathIds('eventId') },
+  ...pathIds('eventId'),
   responses: { 200: json(queueStandingSchema, 'The place in the queue'), ...QUEUE_PROBLEMS },
 });
 const status = operation({ operationId: 'getQueueStatus', tag: 'Queue', role: 'user' }, {
   method: 'get', path: '/{eventId}/status', summary: 'Waiting, admitted (until when) or expired',
-  request: { params: pathIds('eventId') },
+  ...pathIds('eventId'),
   responses: { 200: json(queueStatusSchema, 'The standing'), ...QUEUE_PROBLEMS },
 });
 const leave = operation({ operationId: 'leaveQueue', tag: 'Queue', role: 'user' }, {
   method: 'post', path: '/{eventId}/leave', summary: 'Give up the place or the admission',
-  request: { params: pathIds('eventId') },
+  ...pathIds('eventId'),
   responses: { 204: { description: 'Left' }, ...problems({ 404: true }) },
 });
 

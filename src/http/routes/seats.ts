@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { HoldLine } from '../../engine/context.js';
 import type { ReserveResult } from '../../engine/operations/reserveSeats.js';
 import { bestAreas } from '../../services/bestAvailable.js';
@@ -11,7 +11,7 @@ import { acceptsGzip } from '../encoding.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { json, jsonRequest, operation, pathIds, preserialised, problems } from '../openapi.js';
+import { json, jsonRequest, operation, optionalParameter, pathIds, preserialised, problems } from '../openapi.js';
 import {
   bestSeatsSchemaFor, extendHoldSchema, holdSchema, releasedSchema, seatMapSchema, seatRequestSchemaFor, uuid,
 } from '../schemas.js';
@@ -45,7 +45,7 @@ function seatOperations(maxSeats: number) {
   return {
     seatMap: operation({ operationId: 'getSeatMap', tag: 'Events' }, {
       method: 'get', path: '/events/{id}/seats', summary: 'The full seat map with every seat\'s status (optionally one section)',
-      request: { params: pathIds('id'), query: z.object({ section: z.string().optional().openapi({ example: 'Floor' }) }) },
+      parameters: [...pathIds('id').parameters, optionalParameter('query', 'section', 'only this section', 'Floor')],
       responses: { 200: json(seatMapSchema, 'The seat map'), ...problems({ 404: true, 503: true }) },
     }),
     reserve: operation({ operationId: 'reserveSeats', tag: 'Seats', role: 'user' }, {

@@ -34,12 +34,12 @@ const transfers = operation({ operationId: 'listTransfers', tag: 'Tickets', role
 });
 const code = operation({ operationId: 'getTicketCode', tag: 'Tickets', role: 'user' }, {
   method: 'get', path: '/tickets/{id}/code', summary: 'A signed code valid for at most 30 s (holder only)',
-  request: { params: pathIds('id') },
+  ...pathIds('id'),
   responses: { 200: json(ticketCodeSchema, 'The code'), ...problems({ 404: true }) },
 });
 const qr = operation({ operationId: 'getTicketQr', tag: 'Tickets', role: 'user' }, {
   method: 'get', path: '/tickets/{id}/qr.svg', summary: 'The current code as a QR image (holder only)',
-  request: { params: pathIds('id') },
+  ...pathIds('id'),
   responses: {
     200: { description: 'An SVG image', content: { 'image/svg+xml': { schema: z.string().openapi({ format: 'binary' }) } } },
     ...problems({ 404: true }),
@@ -47,7 +47,7 @@ const qr = operation({ operationId: 'getTicketQr', tag: 'Tickets', role: 'user' 
 });
 const transfer = operation({ operationId: 'transferTicket', tag: 'Tickets', role: 'user', checks: [wellFormedTicketId] }, {
   method: 'post', path: '/tickets/{id}/transfer', summary: 'Give the ticket to another account; every code issued before is void',
-  request: { params: pathIds('id'), ...jsonRequest(transferTicketSchema) },
+  ...pathIds('id'), request: jsonRequest(transferTicketSchema),
   responses: {
     200: json(z.strictObject({ ticket: ticketSchema }), 'The ticket, now held by the recipient'),
     ...problems({

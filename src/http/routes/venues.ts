@@ -13,7 +13,7 @@ const list = operation({ operationId: 'listVenues', tag: 'Venues' }, {
   responses: { 200: json(z.strictObject({ venues: z.array(venueSchema) }), 'The venues, by name') },
 });
 const read = operation({ operationId: 'getVenue', tag: 'Venues' }, {
-  method: 'get', path: '/{id}', summary: 'A venue with its layout', request: { params: pathIds('id') },
+  method: 'get', path: '/{id}', summary: 'A venue with its layout', ...pathIds('id'),
   responses: { 200: json(venueBody, 'The venue'), ...problems({ 404: true }) },
 });
 export const create = operation({ operationId: 'createVenue', tag: 'Venues', role: 'admin' }, {
@@ -22,7 +22,7 @@ export const create = operation({ operationId: 'createVenue', tag: 'Venues', rol
 });
 const update = operation({ operationId: 'updateVenue', tag: 'Venues', role: 'admin' }, {
   method: 'put', path: '/{id}', summary: 'Change a venue: name, address, city; sections only while no event uses it',
-  request: { params: pathIds('id'), ...jsonRequest(updateVenueSchema) },
+  ...pathIds('id'), request: jsonRequest(updateVenueSchema),
   responses: { 200: json(venueBody, 'The changed venue'), ...problems({ 404: true, 409: 'venue_in_use: events use the venue, its sections cannot change' }) },
 });
 

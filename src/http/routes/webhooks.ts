@@ -19,11 +19,11 @@ const list = operation({ operationId: 'listWebhooks', tag: 'Admin', role: 'admin
   responses: { 200: json(webhookListSchema, 'The webhooks') },
 });
 const remove = operation({ operationId: 'deleteWebhook', tag: 'Admin', role: 'admin' }, {
-  method: 'delete', path: '/{id}', summary: 'Remove a webhook; its pending deliveries stop', request: { params: pathIds('id') },
+  method: 'delete', path: '/{id}', summary: 'Remove a webhook; its pending deliveries stop', ...pathIds('id'),
   responses: { 204: { description: 'Removed' }, ...problems({ 404: true }) },
 });
 const deliveries = operation({ operationId: 'listDeliveries', tag: 'Admin', role: 'admin' }, {
-  method: 'get', path: '/{id}/deliveries', summary: "The webhook's delivery log, newest first", request: { params: pathIds('id') },
+  method: 'get', path: '/{id}/deliveries', summary: "The webhook's delivery log, newest first", ...pathIds('id'),
   responses: { 200: json(deliveryListSchema, 'The deliveries'), ...problems({ 404: true }) },
 });
 
