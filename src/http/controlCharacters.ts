@@ -4,6 +4,7 @@
  * people who read names, logs and tickets. They are refused once, at the edge: in the URL
  * (path and query) by a middleware, and in every JSON body by `validate`, for every schema.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is this module's purpose
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 /** The same characters percent-encoded in a URL (C1 as UTF-8: %C2%80..%C2%9F). */
 const ENCODED_CONTROL = /%(?:[01][0-9A-F]|7F)|%C2%[89][0-9A-F]/i;

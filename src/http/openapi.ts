@@ -1,4 +1,4 @@
-import { createRoute, z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
+import { createRoute, type z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './appDeps.js';
 import { readJsonBody, validationFailed } from './body.js';

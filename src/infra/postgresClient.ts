@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { DeadlineExceeded, storeCallStarted, tagStore, timeLeftMs } from './storeErrors.js';
 
 const PATCHED = Symbol.for('ticketing.postgresClient');

@@ -1,5 +1,5 @@
 import calculateSlot from 'cluster-key-slot';
-import { Cluster, Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
+import { Cluster, type Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 import { FAIL_FAST_REDIS } from './availability.js';
 import type { Logger } from './logger.js';
 import { StoreCluster, StoreRedis } from './storeRedis.js';
