@@ -19,7 +19,7 @@ if (mode === 'bare') {
   app.get('/ping', (c) => c.json({ ok: true }));
 } else if (mode === 'evalsha') {
   const redis = new Redis(process.env.REDIS_URL!);
-  const sha = await redis.script('LOAD', 'return 1') as string;
+  const sha = (await redis.script('LOAD', 'return 1')) as string;
   app.get('/evalsha', async (c) => c.json({ ok: (await redis.evalsha(sha, 0)) === 1 }));
 } else if (mode === 'pglock') {
   const pool = createPool(process.env.DATABASE_URL!, 20);

@@ -10,7 +10,13 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 /** The package (node_modules/<name>), the source area (src/<dir>), or V8's own categories. */
 export function areaOf(url: string, functionName: string): string {
@@ -53,7 +59,12 @@ export function summarize(profile: Profile, top = 25) {
     }
   }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  return { totalUs, areas: sorted(areas), functions: sorted(functions).slice(0, top), inclusive: sorted(inclusive).slice(0, top) };
+  return {
+    totalUs,
+    areas: sorted(areas),
+    functions: sorted(functions).slice(0, top),
+    inclusive: sorted(inclusive).slice(0, top),
+  };
 }
 
 if (process.argv[1]?.endsWith('cpuProfile.ts')) {
@@ -62,10 +73,15 @@ if (process.argv[1]?.endsWith('cpuProfile.ts')) {
     console.error('usage: tsx bench/cpuProfile.ts <file.cpuprofile> [top]');
     process.exit(2);
   }
-  const { totalUs, areas, functions, inclusive } = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(process.argv[3] ?? 25));
+  const { totalUs, areas, functions, inclusive } = summarize(
+    JSON.parse(readFileSync(file, 'utf8')) as Profile,
+    Number(process.argv[3] ?? 25),
+  );
   const busyUs = totalUs - (areas.find(([a]) => a === '(idle)')?.[1] ?? 0);
   const pct = (us: number) => `${((us / busyUs) * 100).toFixed(1)}%`;
-  console.log(`profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(1)} s (shares below are of busy time)\n`);
+  console.log(
+    `profile ${(totalUs / 1e6).toFixed(1)} s, busy ${(busyUs / 1e6).toFixed(1)} s (shares below are of busy time)\n`,
+  );
   for (const [area, us] of areas.slice(0, 16)) if (area !== '(idle)') console.log(`${pct(us).padStart(6)}  ${area}`);
   console.log('\nheaviest functions (self time):');
   for (const [fn, us] of functions) if (!fn.startsWith('(idle)')) console.log(`${pct(us).padStart(6)}  ${fn}`);

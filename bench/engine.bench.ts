@@ -15,12 +15,18 @@ export async function engineBench(): Promise<{ rows: Measurement[]; summary: Rec
     const engine = createEngine({ redis, prefix: 'bench:' });
     const eventId = 'bench-engine';
     await engine.loadEvent({
-      eventId, seatPricesCents: Array(SEATS).fill(5000), onSaleMs: 0, highDemand: false,
+      eventId,
+      seatPricesCents: Array(SEATS).fill(5000),
+      onSaleMs: 0,
+      highDemand: false,
     });
     const noopSha = (await redis.script('LOAD', 'return 1')) as string;
     const noopKey = engine.keys(eventId)!.state;
 
-    const warm = () => measure('warm-up', 5_000, CONCURRENCY, async () => { await redis.evalsha(noopSha, 1, noopKey); });
+    const warm = () =>
+      measure('warm-up', 5_000, CONCURRENCY, async () => {
+        await redis.evalsha(noopSha, 1, noopKey);
+      });
     await warm();
     const noop = await measure('EVALSHA no-op (baseline)', 40_000, CONCURRENCY, async () => {
       await redis.evalsha(noopSha, 1, noopKey);
@@ -36,7 +42,11 @@ export async function engineBench(): Promise<{ rows: Measurement[]; summary: Rec
     const confirm = await measure('engine.confirmSale (6 seats)', holds.length, CONCURRENCY, async (b) => {
       const hold = holds[b]!;
       const r = await engine.confirmSale({
-        eventId, userId: `buyer-${b}`, orderId: `order-${b}`, idempotencyKey: `k-${b}`, paymentRef: 'p',
+        eventId,
+        userId: `buyer-${b}`,
+        orderId: `order-${b}`,
+        idempotencyKey: `k-${b}`,
+        paymentRef: 'p',
         seats: hold.ok ? hold.held.map((s) => s.index) : [],
       });
       return r.ok;

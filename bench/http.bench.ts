@@ -49,52 +49,78 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     // a list of 20 events to page through (the one above and 19 more)
     for (let i = 0; i < 19; i++) await createEvent(db.pool, 10, 100);
     const buyers = await createBuyerAccounts(db.pool, stack.sessions, BUYERS);
-    await db.pool.query(`CREATE TABLE lock_seats (seat_index int PRIMARY KEY, status text NOT NULL, holder text, held_until timestamptz)`);
+    await db.pool.query(
+      `CREATE TABLE lock_seats (seat_index int PRIMARY KEY, status text NOT NULL, holder text, held_until timestamptz)`,
+    );
     const locks = RESERVE_EVENTS * RESERVES_PER_EVENT;
     await db.pool.query(`INSERT INTO lock_seats SELECT i, 'available' FROM generate_series(0, ${2 * locks - 1}) AS i`);
 
     const [api, apiNoLimits, bare, evalsha, pglock] = await Promise.all([
       stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'off' }),
       stack.startApi({ RATE_LIMITS: 'off', NOTIFICATIONS: 'off', PERSISTER: 'off' }),
-      stack.startBaseline('bare'), stack.startBaseline('evalsha'), stack.startBaseline('pglock'),
+      stack.startBaseline('bare'),
+      stack.startBaseline('evalsha'),
+      stack.startBaseline('pglock'),
     ]);
     // Checkout: every buyer holds 2 seats of the event, taken through the engine beforehand.
     const engine = createEngine({ redis: stack.redis, prefix: BENCH_PREFIX });
     const holdTwo = async (eventId: string) => {
       for (let b = 0; b < CHECKOUTS; b += 500) {
-        await Promise.all(buyers.slice(b, b + 500).map((buyer, j) => engine.reserveSeats(eventId, buyer.id, [2 * (b + j), 2 * (b + j) + 1])));
+        await Promise.all(
+          buyers
+            .slice(b, b + 500)
+            .map((buyer, j) => engine.reserveSeats(eventId, buyer.id, [2 * (b + j), 2 * (b + j) + 1])),
+        );
       }
     };
     await holdTwo(sale.id);
 
     const bearer = (i: number) => ({ Authorization: `Bearer ${buyers[i % BUYERS]!.token}` });
-    const reserves = (events: { id: string; seatIds: string[] }[]): WrkRequest[] => events.flatMap((e) =>
-      Array.from({ length: RESERVES_PER_EVENT }, (_, i) => ({
-        method: 'POST', path: '/api/seats/reserve', headers: bearer(Math.floor(i / 3)),
-        body: { eventId: e.id, seatIds: [e.seatIds[2 * i], e.seatIds[2 * i + 1]] },
-      })));
-    const checkouts = (eventId: string, tag: string): WrkRequest[] => Array.from({ length: CHECKOUTS }, (_, i) => ({
-      method: 'POST', path: '/api/checkout', headers: { ...bearer(i), 'Idempotency-Key': `${tag}-${i}` },
-      body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
-    }));
+    const reserves = (events: { id: string; seatIds: string[] }[]): WrkRequest[] =>
+      events.flatMap((e) =>
+        Array.from({ length: RESERVES_PER_EVENT }, (_, i) => ({
+          method: 'POST',
+          path: '/api/seats/reserve',
+          headers: bearer(Math.floor(i / 3)),
+          body: { eventId: e.id, seatIds: [e.seatIds[2 * i], e.seatIds[2 * i + 1]] },
+        })),
+      );
+    const checkouts = (eventId: string, tag: string): WrkRequest[] =>
+      Array.from({ length: CHECKOUTS }, (_, i) => ({
+        method: 'POST',
+        path: '/api/checkout',
+        headers: { ...bearer(i), 'Idempotency-Key': `${tag}-${i}` },
+        body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+      }));
     const lockRequests: WrkRequest[] = Array.from({ length: locks }, (_, i) => ({
-      method: 'POST', path: '/reserve', body: { userId: `u${i}`, seats: [2 * i, 2 * i + 1] },
+      method: 'POST',
+      path: '/reserve',
+      body: { userId: `u${i}`, seats: [2 * i, 2 * i + 1] },
     }));
     // CPU the serving process used per request (user + system, from /proc), next to each row
     const cpuPerRequest = new Map<string, number>();
     const pidOf = new Map<string, number>();
     for (const p of [api, apiNoLimits, bare, evalsha, pglock]) pidOf.set(new URL(p.url).origin, p.child.pid!);
-    const run = async (name: string, url: string, options: { requests?: WrkRequest[]; seconds?: number; pid?: number } = {}) => {
+    const run = async (
+      name: string,
+      url: string,
+      options: { requests?: WrkRequest[]; seconds?: number; pid?: number } = {},
+    ) => {
       const pid = options.pid ?? pidOf.get(new URL(url).origin);
       const before = pid ? processCpuMs(pid) : 0;
-      const row = await runWrk(name, url, { connections: CONNECTIONS, durationSeconds: options.seconds ?? SECONDS, requests: options.requests });
+      const row = await runWrk(name, url, {
+        connections: CONNECTIONS,
+        durationSeconds: options.seconds ?? SECONDS,
+        requests: options.requests,
+      });
       if (pid && row.requests > 0) cpuPerRequest.set(name, ((processCpuMs(pid) - before) * 1000) / row.requests);
       return row;
     };
 
     // Each API process loads an event's layout (60,000 seats from Postgres) on first use: before the clock.
     const loadLayouts = async (url: string, events: { id: string }[]) => {
-      for (const e of events) if ((await fetch(`${url}/api/events/${e.id}/layout`)).status !== 200) throw new Error(`no layout for ${e.id}`);
+      for (const e of events)
+        if ((await fetch(`${url}/api/events/${e.id}/layout`)).status !== 200) throw new Error(`no layout for ${e.id}`);
     };
     await loadLayouts(api.url, [...reserveOn, sale]);
     await loadLayouts(apiNoLimits.url, reserveOff);
@@ -107,20 +133,38 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     const bareRow = await run('bare Hono GET /ping (baseline)', `${bare.url}/ping`);
     const evalshaRow = await run('Hono + one EVALSHA (baseline)', `${evalsha.url}/evalsha`);
     const health = await run('API GET /healthz (middleware only)', `${api.url}/healthz`);
-    const list = await run('GET /api/events?limit=20 (anonymous, limits off)', `${apiNoLimits.url}/api/events?limit=20`);
+    const list = await run(
+      'GET /api/events?limit=20 (anonymous, limits off)',
+      `${apiNoLimits.url}/api/events?limit=20`,
+    );
     const page = await run('GET /api/events/:id (anonymous, limits off)', `${apiNoLimits.url}/api/events/${listed.id}`);
-    const reserveNoLimits = await run('POST /api/seats/reserve, 2 seats, rate limits off', apiNoLimits.url,
-      { requests: reserves(reserveOff), seconds: 3 });
-    const reserve = await run('POST /api/seats/reserve, 2 seats, rate limits on', api.url,
-      { requests: reserves(reserveOn), seconds: 3 });
-    const lock = await run('Postgres SELECT ... FOR UPDATE reserve (baseline)', pglock.url, { requests: lockRequests, seconds: 3 });
-    const checkout = await run('POST /api/checkout, 2 seats, notifications off', api.url,
-      { requests: checkouts(sale.id, 'off'), seconds: 3 });
+    const reserveNoLimits = await run('POST /api/seats/reserve, 2 seats, rate limits off', apiNoLimits.url, {
+      requests: reserves(reserveOff),
+      seconds: 3,
+    });
+    const reserve = await run('POST /api/seats/reserve, 2 seats, rate limits on', api.url, {
+      requests: reserves(reserveOn),
+      seconds: 3,
+    });
+    const lock = await run('Postgres SELECT ... FOR UPDATE reserve (baseline)', pglock.url, {
+      requests: lockRequests,
+      seconds: 3,
+    });
+    const checkout = await run('POST /api/checkout, 2 seats, notifications off', api.url, {
+      requests: checkouts(sale.id, 'off'),
+      seconds: 3,
+    });
 
     // The same checkout with the outbox written in the persister's transaction (the relay
     // elsewhere, NOTIFICATIONS=outbox), then also relayed to RabbitMQ from the API process
     // (NOTIFICATIONS=relay); each API alone, so no other persister takes its sales.
-    const alone = async (env: Record<string, string>, eventId: string, name: string, tag: string, ...stop: ApiProcess[]) => {
+    const alone = async (
+      env: Record<string, string>,
+      eventId: string,
+      name: string,
+      tag: string,
+      ...stop: ApiProcess[]
+    ) => {
       for (const p of stop) p.child.kill('SIGTERM');
       await Promise.all(stop.map((p) => p.exited));
       const started = await stack.startApi({ RATE_LIMITS: 'on', ...env });
@@ -130,19 +174,46 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       await run('warm-up', `${started.url}/healthz`, { seconds: 1 });
       return { api: started, row: await run(name, started.url, { requests: checkouts(eventId, tag), seconds: 3 }) };
     };
-    const outbox = await alone({ NOTIFICATIONS: 'outbox' }, saleOutbox.id, 'POST /api/checkout, 2 seats, outbox written (relay elsewhere)', 'outbox', api, apiNoLimits);
-    const relayed = await alone({ NOTIFICATIONS: 'relay', AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange }, saleNotified.id,
-      'POST /api/checkout, 2 seats, outbox + relay to RabbitMQ in the API', 'relay', outbox.api);
+    const outbox = await alone(
+      { NOTIFICATIONS: 'outbox' },
+      saleOutbox.id,
+      'POST /api/checkout, 2 seats, outbox written (relay elsewhere)',
+      'outbox',
+      api,
+      apiNoLimits,
+    );
+    const relayed = await alone(
+      { NOTIFICATIONS: 'relay', AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange },
+      saleNotified.id,
+      'POST /api/checkout, 2 seats, outbox + relay to RabbitMQ in the API',
+      'relay',
+      outbox.api,
+    );
     const [checkoutOutbox, checkoutNotified] = [outbox.row, relayed.row];
     const bareAgain = await run('bare Hono GET /ping (baseline, again at the end)', `${bare.url}/ping`);
 
-    const rows = [bareRow, evalshaRow, health, list, page, reserveNoLimits, reserve, lock, checkout, checkoutOutbox, checkoutNotified, bareAgain];
+    const rows = [
+      bareRow,
+      evalshaRow,
+      health,
+      list,
+      page,
+      reserveNoLimits,
+      reserve,
+      lock,
+      checkout,
+      checkoutOutbox,
+      checkoutNotified,
+      bareAgain,
+    ];
     const wrapped = rows.filter((r) => r.wraps > 0);
-    if (wrapped.length > 0) console.log(`\nwarning: request lists ran out (replays measured): ${wrapped.map((r) => r.name).join('; ')}`);
+    if (wrapped.length > 0)
+      console.log(`\nwarning: request lists ran out (replays measured): ${wrapped.map((r) => r.name).join('; ')}`);
     console.log(`\n## http (API in its own process, real Redis and Postgres; wrk -t1 -c${CONNECTIONS})\n`);
     console.log(wrkTable(rows, bareRow));
     console.log('\nCPU of the serving process per request (µs, user + system, 10 ms ticks):');
-    for (const row of rows) if (cpuPerRequest.has(row.name)) console.log(`- ${row.name}: ${cpuPerRequest.get(row.name)!.toFixed(0)}`);
+    for (const row of rows)
+      if (cpuPerRequest.has(row.name)) console.log(`- ${row.name}: ${cpuPerRequest.get(row.name)!.toFixed(0)}`);
     const ratio = (a: WrkResult, b: WrkResult) => a.requestsPerSecond / b.requestsPerSecond;
     const summary = {
       evalshaVsBareHono: ratio(evalshaRow, bareRow),
@@ -160,11 +231,13 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       cpuMicrosecondsPerRequest: Object.fromEntries(cpuPerRequest),
     };
     const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-    console.log(`\nreserve (limits on) = ${pct(summary.reserveVsEvalsha)} of Hono + EVALSHA (target 55%), `
-      + `${summary.reserveVsPostgresLock.toFixed(1)}x the Postgres-lock design (target 10x); event list ${pct(summary.eventListVsBareHono)} `
-      + `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkout.requestsPerSecond.toFixed(0)}/s `
-      + `(target 3,000), p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms); with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% `
-      + `of without (target >= 95%), with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}%`);
+    console.log(
+      `\nreserve (limits on) = ${pct(summary.reserveVsEvalsha)} of Hono + EVALSHA (target 55%), ` +
+        `${summary.reserveVsPostgresLock.toFixed(1)}x the Postgres-lock design (target 10x); event list ${pct(summary.eventListVsBareHono)} ` +
+        `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkout.requestsPerSecond.toFixed(0)}/s ` +
+        `(target 3,000), p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms); with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% ` +
+        `of without (target >= 95%), with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}%`,
+    );
     return { rows, summary: summary as unknown as Record<string, number> };
   } finally {
     await stack.close();

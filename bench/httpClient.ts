@@ -10,12 +10,20 @@ export function httpClient(baseUrl: string, connections: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   const base = new URL(baseUrl);
   return {
-    request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpAnswer> {
+    request(
+      method: string,
+      path: string,
+      options: { body?: unknown; headers?: Record<string, string> } = {},
+    ): Promise<HttpAnswer> {
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
       return new Promise((resolve, reject) => {
         const req = http.request(
           {
-            agent, host: base.hostname, port: base.port, method, path,
+            agent,
+            host: base.hostname,
+            port: base.port,
+            method,
+            path,
             headers: {
               ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
               ...options.headers,

@@ -8,7 +8,9 @@ const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
@@ -36,7 +38,12 @@ class LagHistogram {
   }
 }
 
-interface Report { closed: number; versions: number[]; fromVersions: number[]; arrivals: number[] }
+interface Report {
+  closed: number;
+  versions: number[];
+  fromVersions: number[];
+  arrivals: number[];
+}
 
 export interface FanoutResult {
   clients: number;
@@ -65,17 +72,19 @@ function startClients(url: string, clients: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sseFanoutClient.ts', url, String(clients)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = <T>(type: string) => new Promise<T>((resolve, reject) => {
-    const onMessage = (m: { type: string }) => {
-      if (m.type !== type) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`a fan-out client process exited (${code}) before '${type}'`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m as T);
+      };
+      const onExit = (code: number | null) =>
+        reject(new Error(`a fan-out client process exited (${code}) before '${type}'`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
   return { child, pid: child.pid!, next };
 }
 
@@ -86,7 +95,14 @@ function startClients(url: string, clients: number) {
  * its lag. The clients' own CPU is measured too: they share the machine with the API.
  */
 export async function measureFanout(options: {
-  apiUrl: string; apiPid: number; engine: Engine; eventId: string; clients: number; rate: number; seconds: number; tickMs: number;
+  apiUrl: string;
+  apiPid: number;
+  engine: Engine;
+  eventId: string;
+  clients: number;
+  rate: number;
+  seconds: number;
+  tickMs: number;
   processes: number;
 }): Promise<FanoutResult> {
   const { engine, eventId, rate } = options;
@@ -94,7 +110,11 @@ export async function measureFanout(options: {
   const connectStarted = nowMs();
   const url = `${options.apiUrl}/api/events/${eventId}/live`;
   const workers = Array.from({ length: options.processes }, (_, w) =>
-    startClients(url, Math.floor(options.clients / options.processes) + (w < options.clients % options.processes ? 1 : 0)));
+    startClients(
+      url,
+      Math.floor(options.clients / options.processes) + (w < options.clients % options.processes ? 1 : 0),
+    ),
+  );
   await Promise.all(workers.map((w) => w.next('ready')));
   const clientsConnectSeconds = (nowMs() - connectStarted) / 1000;
 
@@ -102,7 +122,8 @@ export async function measureFanout(options: {
   const op = async (k: number) => {
     const seat = (k >> 1) % 10_000;
     const user = `fan${seat}`;
-    const result = k % 2 === 0 ? await engine.reserveSeats(eventId, user, [seat]) : await engine.releaseSeats(eventId, user, [seat]);
+    const result =
+      k % 2 === 0 ? await engine.reserveSeats(eventId, user, [seat]) : await engine.releaseSeats(eventId, user, [seat]);
     if (result.ok) commits.set(result.version, nowMs());
   };
   const clientCpu = () => workers.reduce((sum, w) => sum + cpuSeconds(w.pid), 0);
@@ -126,11 +147,13 @@ export async function measureFanout(options: {
   await new Promise((r) => setTimeout(r, 4 * options.tickMs + 500));
   rssMax = Math.max(rssMax, rssMiB(options.apiPid));
 
-  const reports = await Promise.all(workers.map(async (w) => {
-    const reported = w.next<Report>('report');
-    w.child.send({ type: 'report' });
-    return reported;
-  }));
+  const reports = await Promise.all(
+    workers.map(async (w) => {
+      const reported = w.next<Report>('report');
+      w.child.send({ type: 'report' });
+      return reported;
+    }),
+  );
   const lags = new LagHistogram();
   let lagMax = 0;
   for (const report of reports) {
@@ -147,10 +170,20 @@ export async function measureFanout(options: {
     }
   }
   return {
-    clients: options.clients, clientProcesses: options.processes, changesPerSecond: commits.size / elapsed, changes: commits.size,
-    delivered: lags.count, expected: commits.size * options.clients,
-    lagP50Ms: lags.percentile(50), lagP99Ms: lags.percentile(99), lagMaxMs: lagMax,
-    apiCpuPercent, apiRssBeforeMiB: rssBefore, apiRssMaxMiB: rssMax, clientCpuPercent, clientsConnectSeconds,
+    clients: options.clients,
+    clientProcesses: options.processes,
+    changesPerSecond: commits.size / elapsed,
+    changes: commits.size,
+    delivered: lags.count,
+    expected: commits.size * options.clients,
+    lagP50Ms: lags.percentile(50),
+    lagP99Ms: lags.percentile(99),
+    lagMaxMs: lagMax,
+    apiCpuPercent,
+    apiRssBeforeMiB: rssBefore,
+    apiRssMaxMiB: rssMax,
+    clientCpuPercent,
+    clientsConnectSeconds,
     clientsClosed: reports.reduce((n, r) => n + r.closed, 0),
   };
 }

@@ -23,7 +23,13 @@ export interface RenderCost {
  */
 export function measureRenderCost(rows: number, seatsPerRow: number, states = 200): RenderCost {
   const specs = expandLayout([{ name: 'Floor', rows, seatsPerRow }], { Floor: 5000 });
-  const seats = specs.map((s) => ({ id: randomUUID(), section: s.section, row: s.row, number: s.number, priceCents: s.priceCents }));
+  const seats = specs.map((s) => ({
+    id: randomUUID(),
+    section: s.section,
+    row: s.row,
+    number: s.number,
+    priceCents: s.priceCents,
+  }));
   const layout: EventLayout = { seats, indexOf: new Map(seats.map((s, i) => [s.id, i])) };
   const chars = Array.from({ length: seats.length }, (_, i) => (i % 7 === 0 ? '1' : i % 11 === 0 ? '2' : '0'));
   const snapshot = (version: number): Snapshot => {
@@ -31,7 +37,11 @@ export function measureRenderCost(rows: number, seatsPerRow: number, states = 20
     const held = chars.filter((c) => c === '1').length;
     const sold = chars.filter((c) => c === '2').length;
     return {
-      ok: true, status: 'open', version, states, stateOf: () => 'available',
+      ok: true,
+      status: 'open',
+      version,
+      states,
+      stateOf: () => 'available',
       counts: { total: seats.length, available: seats.length - held - sold, held, sold },
     };
   };

@@ -30,14 +30,17 @@ async function removeTopology(shape: Topology): Promise<void> {
 
 /** Outbox entries of a realistic size (an order of two seats), all unpublished. */
 async function fillOutbox(pool: Pool, count: number): Promise<void> {
-  await pool.query(`
+  await pool.query(
+    `
     INSERT INTO outbox (id, type, subject_id, payload)
     SELECT gen_random_uuid(), 'order.completed', gen_random_uuid(), jsonb_build_object('order', jsonb_build_object(
       'id', gen_random_uuid(), 'userId', gen_random_uuid(), 'eventId', gen_random_uuid(), 'status', 'completed',
       'totalCents', 10000, 'currency', 'USD', 'createdAt', '2030-01-01T00:00:00.000Z', 'items', jsonb_build_array(
         jsonb_build_object('seatId', gen_random_uuid(), 'section', 'Floor', 'row', '1', 'number', '1', 'priceCents', 5000),
         jsonb_build_object('seatId', gen_random_uuid(), 'section', 'Floor', 'row', '1', 'number', '2', 'priceCents', 5000))))
-    FROM generate_series(1, $1)`, [count]);
+    FROM generate_series(1, $1)`,
+    [count],
+  );
 }
 
 /** Publish (confirmed) + mark sent, through RabbitMQ, as fast as one relay goes. */
@@ -46,7 +49,12 @@ async function relayRate(): Promise<Measurement> {
   const shape = topology(`bench.notify.${randomUUID().slice(0, 8)}`, ['bench']);
   try {
     await fillOutbox(db.pool, RELAYED);
-    const relay = new OutboxRelay({ pool: db.pool, publisher: new AmqpPublisher(BROKER, shape), log: silentLogger, batchSize: 500 });
+    const relay = new OutboxRelay({
+      pool: db.pool,
+      publisher: new AmqpPublisher(BROKER, shape),
+      log: silentLogger,
+      batchSize: 500,
+    });
     await relay.relayOnce(); // connect and declare before the clock starts
     const t0 = performance.now();
     while ((await relay.relayOnce()) > 0);
@@ -55,7 +63,16 @@ async function relayRate(): Promise<Measurement> {
     const left = (await outboxBacklog(db.pool)).entries;
     if (left !== 0) throw new Error(`${left} entries left unpublished`);
     const ops = RELAYED - 500;
-    return { name: 'outbox relayed to RabbitMQ (confirmed, marked sent; 500 per round)', ops, errors: 0, seconds, opsPerSecond: ops / seconds, p50Ms: 0, p95Ms: 0, p99Ms: 0 };
+    return {
+      name: 'outbox relayed to RabbitMQ (confirmed, marked sent; 500 per round)',
+      ops,
+      errors: 0,
+      seconds,
+      opsPerSecond: ops / seconds,
+      p50Ms: 0,
+      p95Ms: 0,
+      p99Ms: 0,
+    };
   } finally {
     await removeTopology(shape).catch(() => {});
     await db.drop();
@@ -71,11 +88,26 @@ const MODE_NAMES: Record<Mode, string> = {
 };
 
 /** How fast a consumer process (mail + webhooks) works through what the relay published. */
-async function consumeRate(dbUrl: string, shape: Topology, mailDir: string, pool: Pool, expected: number): Promise<Measurement> {
-  const done = async () => (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox_consumed WHERE consumer = 'mail'`)).rows[0]!.n;
+async function consumeRate(
+  dbUrl: string,
+  shape: Topology,
+  mailDir: string,
+  pool: Pool,
+  expected: number,
+): Promise<Measurement> {
+  const done = async () =>
+    (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox_consumed WHERE consumer = 'mail'`)).rows[0]!
+      .n;
   const before = await done();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/notify/main.ts', 'consumers'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange, MAIL_DIR: mailDir },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: dbUrl,
+      AMQP_URL: BROKER,
+      AMQP_EXCHANGE: shape.exchange,
+      MAIL_DIR: mailDir,
+    },
     stdio: 'ignore',
   });
   const t0 = performance.now();
@@ -84,7 +116,16 @@ async function consumeRate(dbUrl: string, shape: Topology, mailDir: string, pool
   const exited = new Promise((resolve) => child.on('exit', resolve));
   child.kill('SIGTERM');
   await exited;
-  return { name: 'consumer process: mail (.eml) + webhook fan-out, from RabbitMQ (incl. start-up)', ops: expected, errors: 0, seconds, opsPerSecond: expected / seconds, p50Ms: 0, p95Ms: 0, p99Ms: 0 };
+  return {
+    name: 'consumer process: mail (.eml) + webhook fan-out, from RabbitMQ (incl. start-up)',
+    ops: expected,
+    errors: 0,
+    seconds,
+    opsPerSecond: expected / seconds,
+    p50Ms: 0,
+    p95Ms: 0,
+    p99Ms: 0,
+  };
 }
 
 /**
@@ -105,17 +146,38 @@ async function checkoutCost() {
         const event = await createEvent(stack.db.pool, 100, 100);
         const tokens = await createBuyers(stack.db.pool, stack.sessions, CHECKOUTS);
         const api = await stack.startApi({
-          NOTIFICATIONS: mode, AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange, MAIL_DIR: mailDir, LOG_LEVEL: 'warn',
+          NOTIFICATIONS: mode,
+          AMQP_URL: BROKER,
+          AMQP_EXCHANGE: shape.exchange,
+          MAIL_DIR: mailDir,
+          LOG_LEVEL: 'warn',
         });
         const client = httpClient(api.url, CONNECTIONS);
         const auth = (i: number) => ({ authorization: `Bearer ${tokens[i]}` });
-        await measure('holds', CHECKOUTS, CONNECTIONS, async (i) => (await client.request('POST', '/api/seats/reserve', {
-          headers: auth(i), body: { eventId: event.id, seatIds: [event.seatIds[2 * i], event.seatIds[2 * i + 1]] },
-        })).status === 201);
-        const row = await measure(`POST /api/checkout: ${MODE_NAMES[mode]} (round ${round + 1})`, CHECKOUTS, CONNECTIONS, async (i) =>
-          (await client.request('POST', '/api/checkout', {
-            headers: { ...auth(i), 'idempotency-key': `n-${i}` }, body: { eventId: event.id, payment: { method: 'card', token: 'tok_visa' } },
-          })).status === 201);
+        await measure(
+          'holds',
+          CHECKOUTS,
+          CONNECTIONS,
+          async (i) =>
+            (
+              await client.request('POST', '/api/seats/reserve', {
+                headers: auth(i),
+                body: { eventId: event.id, seatIds: [event.seatIds[2 * i], event.seatIds[2 * i + 1]] },
+              })
+            ).status === 201,
+        );
+        const row = await measure(
+          `POST /api/checkout: ${MODE_NAMES[mode]} (round ${round + 1})`,
+          CHECKOUTS,
+          CONNECTIONS,
+          async (i) =>
+            (
+              await client.request('POST', '/api/checkout', {
+                headers: { ...auth(i), 'idempotency-key': `n-${i}` },
+                body: { eventId: event.id, payment: { method: 'card', token: 'tok_visa' } },
+              })
+            ).status === 201,
+        );
         rows.push(row);
         if (mode !== 'off') {
           const t0 = performance.now();
@@ -137,7 +199,8 @@ async function checkoutCost() {
     await removeTopology(shape).catch(() => {});
     await rm(mailDir, { recursive: true, force: true });
   }
-  const best = (mode: Mode) => Math.max(...rows.filter((r) => r.name.includes(MODE_NAMES[mode])).map((r) => r.opsPerSecond));
+  const best = (mode: Mode) =>
+    Math.max(...rows.filter((r) => r.name.includes(MODE_NAMES[mode])).map((r) => r.opsPerSecond));
   return { rows, consume: consume!, off: best('off'), relay: best('relay'), on: best('on'), drainMs };
 }
 
@@ -150,14 +213,22 @@ export async function notifyBench(): Promise<{ rows: Measurement[]; summary: Rec
   console.log(table(rows));
   const relayRatio = cost.relay / cost.off;
   const onRatio = cost.on / cost.off;
-  console.log(`\nrelay ${relay.opsPerSecond.toFixed(0)} entries/s, consumers ${cost.consume.opsPerSecond.toFixed(0)} entries/s; checkout (best of ${ROUNDS} rounds each) `
-    + `with outbox + relay = ${(relayRatio * 100).toFixed(1)}% of without (target >= 95%), with the consumers in the API process too = `
-    + `${(onRatio * 100).toFixed(1)}%; the relay caught up ${cost.drainMs.toFixed(0)} ms after the last checkout`);
+  console.log(
+    `\nrelay ${relay.opsPerSecond.toFixed(0)} entries/s, consumers ${cost.consume.opsPerSecond.toFixed(0)} entries/s; checkout (best of ${ROUNDS} rounds each) ` +
+      `with outbox + relay = ${(relayRatio * 100).toFixed(1)}% of without (target >= 95%), with the consumers in the API process too = ` +
+      `${(onRatio * 100).toFixed(1)}%; the relay caught up ${cost.drainMs.toFixed(0)} ms after the last checkout`,
+  );
   return {
     rows,
     summary: {
-      relayedPerSecond: relay.opsPerSecond, consumedPerSecond: cost.consume.opsPerSecond, checkoutOffPerSecond: cost.off,
-      checkoutRelayPerSecond: cost.relay, checkoutOnPerSecond: cost.on, relayRatio, onRatio, relayCatchUpMs: cost.drainMs,
+      relayedPerSecond: relay.opsPerSecond,
+      consumedPerSecond: cost.consume.opsPerSecond,
+      checkoutOffPerSecond: cost.off,
+      checkoutRelayPerSecond: cost.relay,
+      checkoutOnPerSecond: cost.on,
+      relayRatio,
+      onRatio,
+      relayCatchUpMs: cost.drainMs,
     },
   };
 }

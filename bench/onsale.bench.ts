@@ -51,7 +51,12 @@ const p90 = (xs: number[]) => {
 function accuracy(samples: { told: number; waited: number }[]) {
   const errors = samples.map((s) => Math.abs(s.told - s.waited));
   const relative = samples.filter((s) => s.waited >= 1).map((s) => Math.abs(s.told - s.waited) / s.waited);
-  return { buyers: samples.length, medianErrorSeconds: median(errors), medianRelativeError: median(relative), p90RelativeError: p90(relative) };
+  return {
+    buyers: samples.length,
+    medianErrorSeconds: median(errors),
+    medianRelativeError: median(relative),
+    p90RelativeError: p90(relative),
+  };
 }
 
 /**
@@ -64,7 +69,9 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
   stack = await stack;
   try {
     const event = await createEvent(stack.db.pool, ROWS, SEATS_PER_ROW, {
-      highDemand: true, queueRatePerSecond: ADMIT_PER_SECOND, queueCapacity: ADMITTED_AT_ONCE,
+      highDemand: true,
+      queueRatePerSecond: ADMIT_PER_SECOND,
+      queueCapacity: ADMITTED_AT_ONCE,
     });
     const tokens = await createBuyers(stack.db.pool, stack.sessions, BUYERS);
     const { engine } = stack;
@@ -75,7 +82,10 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
     // The sale opens OPENS_AFTER_MS after the first buyer arrives: early arrivals are shuffled.
     const started = Date.now();
     const opensAt = started + OPENS_AFTER_MS;
-    await stack.db.pool.query('UPDATE events SET on_sale_date = $2, updated_at = now() WHERE id = $1', [event.id, new Date(opensAt)]);
+    await stack.db.pool.query('UPDATE events SET on_sale_date = $2, updated_at = now() WHERE id = $1', [
+      event.id,
+      new Date(opensAt),
+    ]);
     await rebuildActor({ engine, pool: stack.db.pool }, event.id);
     await stack.redis.del(globalKeys(BENCH_PREFIX).eventCache(event.id));
 
@@ -95,11 +105,25 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
     let admittedBuyers = 0;
     let orders = 0;
     let declined = 0;
-    const call = (step: string, method: string, path: string, i: number, options: { body?: unknown; key?: string } = {}) =>
-      timeline.time(step, () => client.request(method, path, {
-        body: options.body,
-        headers: { authorization: `Bearer ${tokens[i]}`, ...(options.key ? { 'idempotency-key': options.key } : {}) },
-      }), (res) => res.status < 500);
+    const call = (
+      step: string,
+      method: string,
+      path: string,
+      i: number,
+      options: { body?: unknown; key?: string } = {},
+    ) =>
+      timeline.time(
+        step,
+        () =>
+          client.request(method, path, {
+            body: options.body,
+            headers: {
+              authorization: `Bearer ${tokens[i]}`,
+              ...(options.key ? { 'idempotency-key': options.key } : {}),
+            },
+          }),
+        (res) => res.status < 500,
+      );
 
     async function buyer(i: number) {
       await sleep(Math.floor((i / BUYERS) * ARRIVAL_MS));
@@ -108,18 +132,21 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
       let standing = JSON.parse(joined.body) as { status: string; estimatedWaitSeconds: number };
       // The ETA is judged from the first answer after the opening: before it, later early
       // joiners are still being shuffled in ahead or behind, so no place is final.
-      let told = Date.now() >= opensAt ? { seconds: standing.estimatedWaitSeconds, at: Date.now(), early: false } : undefined;
+      let told =
+        Date.now() >= opensAt ? { seconds: standing.estimatedWaitSeconds, at: Date.now(), early: false } : undefined;
       while (standing.status === 'waiting' && !done()) {
         await sleep(Math.min(Math.max(standing.estimatedWaitSeconds * 500, 1_000), 5_000) + Math.random() * 250);
         const polled = await call('position', 'GET', `/api/queue/${event.id}/position`, i);
         if (polled.status === 200) standing = JSON.parse(polled.body);
-        if (!told && Date.now() >= opensAt && standing.status === 'waiting') told = { seconds: standing.estimatedWaitSeconds, at: Date.now(), early: true };
+        if (!told && Date.now() >= opensAt && standing.status === 'waiting')
+          told = { seconds: standing.estimatedWaitSeconds, at: Date.now(), early: true };
       }
       if (standing.status !== 'admitted' || done()) return;
       admittedBuyers++;
       // The admission time itself (not when this buyer's poll noticed it): admittedUntil less 15 minutes.
       const status = await call('status', 'GET', `/api/queue/${event.id}/status`, i);
-      const admittedUntil = status.status === 200 ? (JSON.parse(status.body) as { admittedUntil?: string }).admittedUntil : undefined;
+      const admittedUntil =
+        status.status === 200 ? (JSON.parse(status.body) as { admittedUntil?: string }).admittedUntil : undefined;
       if (admittedUntil && told) {
         const waited = (Date.parse(admittedUntil) - ADMISSION_MS - told.at) / 1000;
         (told.early ? etaEarlyJoiners : etaLateJoiners).push({ told: told.seconds, waited });
@@ -136,10 +163,16 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
         if (held.status !== 201) continue;
         const card = Math.random() < 0.02 ? 'tok_declined' : 'tok_visa';
         const key = randomUUID();
-        let paid = await call('checkout', 'POST', '/api/checkout', i, { body: { eventId: event.id, payment: { method: 'card', token: card } }, key });
+        let paid = await call('checkout', 'POST', '/api/checkout', i, {
+          body: { eventId: event.id, payment: { method: 'card', token: card } },
+          key,
+        });
         while (paid.status === 503) {
           await sleep(200);
-          paid = await call('checkout', 'POST', '/api/checkout', i, { body: { eventId: event.id, payment: { method: 'card', token: card } }, key });
+          paid = await call('checkout', 'POST', '/api/checkout', i, {
+            body: { eventId: event.id, payment: { method: 'card', token: card } },
+            key,
+          });
         }
         if (paid.status === 201) {
           orders++;
@@ -163,25 +196,38 @@ export async function onsaleBench(stack: OnsaleStack | Promise<OnsaleStack> = be
     const { rows } = await stack.db.pool.query<{ tickets: number; seats: number; orders: number }>(
       `SELECT count(*)::int AS tickets, count(DISTINCT seat_id)::int AS seats,
               (SELECT count(*)::int FROM orders WHERE event_id = $1 AND status = 'completed') AS orders
-       FROM tickets WHERE event_id = $1 AND status = 'valid'`, [event.id]);
+       FROM tickets WHERE event_id = $1 AND status = 'valid'`,
+      [event.id],
+    );
     const pg = rows[0]!;
     const snap = await engine.snapshotEvent(event.id);
 
     const steps: StepSummary[] = timeline.steps();
     const seconds: Second[] = timeline.seconds();
     const summary = {
-      buyers: BUYERS, seats: ROWS * SEATS_PER_ROW, admittedBuyers, orders, declinedCards: declined,
+      buyers: BUYERS,
+      seats: ROWS * SEATS_PER_ROW,
+      admittedBuyers,
+      orders,
+      declinedCards: declined,
       timeToSellOutSeconds: soldOutAt ? (soldOutAt - opensAt) / 1000 : null,
       requests: steps.reduce((n, s) => n + s.count, 0),
       eta: { joinedBeforeOpening: accuracy(etaEarlyJoiners), joinedAfterOpening: accuracy(etaLateJoiners) },
-      soldInRedis: snap.ok ? snap.counts.sold : null, validTicketsInPostgres: pg.tickets, distinctSeatsInPostgres: pg.seats,
+      soldInRedis: snap.ok ? snap.counts.sold : null,
+      validTicketsInPostgres: pg.tickets,
+      distinctSeatsInPostgres: pg.seats,
       completedOrdersInPostgres: pg.orders,
       seatsSoldTwice: pg.tickets - pg.seats,
       postgresAgreesWithRedis: reconciliation.ok && reconciliation.report.consistent,
     };
-    console.log(`\n## on-sale simulation (${BUYERS} buyers, ${ROWS * SEATS_PER_ROW} seats, waiting room at ${ADMIT_PER_SECOND}/s, ${ADMITTED_AT_ONCE} at once, ${CONNECTIONS} connections)\n`);
+    console.log(
+      `\n## on-sale simulation (${BUYERS} buyers, ${ROWS * SEATS_PER_ROW} seats, waiting room at ${ADMIT_PER_SECOND}/s, ${ADMITTED_AT_ONCE} at once, ${CONNECTIONS} connections)\n`,
+    );
     console.log('| step | requests | errors | p50 ms | p95 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|');
-    for (const s of steps) console.log(`| ${s.step} | ${s.count} | ${s.errors} | ${s.p50Ms.toFixed(1)} | ${s.p95Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} |`);
+    for (const s of steps)
+      console.log(
+        `| ${s.step} | ${s.count} | ${s.errors} | ${s.p50Ms.toFixed(1)} | ${s.p95Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} |`,
+      );
     console.log(`\n${JSON.stringify(summary, null, 2)}`);
     return { rows: steps, summary, timeline: seconds };
   } finally {

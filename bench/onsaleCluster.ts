@@ -13,7 +13,12 @@ const SHARDS = 3;
 const RESERVES = 12_000;
 
 async function loadEvent(engine: Engine, eventId: string) {
-  const loaded = await engine.loadEvent({ eventId, seatPricesCents: Array(SEATS).fill(5000), onSaleMs: 0, highDemand: false });
+  const loaded = await engine.loadEvent({
+    eventId,
+    seatPricesCents: Array(SEATS).fill(5000),
+    onSaleMs: 0,
+    highDemand: false,
+  });
   if (!loaded.ok) throw new Error(`could not load ${eventId}: ${loaded.code}`);
 }
 
@@ -58,26 +63,42 @@ async function shardCeiling(stack: ClusterBenchStack) {
   const spread = await eventsOnMasters(SHARDS);
   const [relaxed] = await eventsOnMasters(1);
   const key = engine.keys(one!)!.state;
-  const noopOp = async () => { await redis.eval('return 1', 1, key); };
+  const noopOp = async () => {
+    await redis.eval('return 1', 1, key);
+  };
   await measure('warm-up', 2_000, CONCURRENCY, noopOp);
-  const noop = await measure('EVAL `return 1` on the event\'s slot (baseline)', RESERVES, CONCURRENCY, noopOp);
+  const noop = await measure("EVAL `return 1` on the event's slot (baseline)", RESERVES, CONCURRENCY, noopOp);
   const single = await measure('reserve, 2 seats, 1 event (1 shard)', RESERVES, CONCURRENCY, reserves(engine, [one!]));
-  const three = await measure(`reserve, 2 seats, ${SHARDS} events on ${SHARDS} shards`, RESERVES, CONCURRENCY, reserves(engine, spread));
+  const three = await measure(
+    `reserve, 2 seats, ${SHARDS} events on ${SHARDS} shards`,
+    RESERVES,
+    CONCURRENCY,
+    reserves(engine, spread),
+  );
   await stack.appendFsync('everysec');
   let everysec: Measurement;
   try {
-    everysec = await measure('reserve, 2 seats, 1 event (1 shard), appendfsync everysec', RESERVES, CONCURRENCY, reserves(engine, [relaxed!]));
+    everysec = await measure(
+      'reserve, 2 seats, 1 event (1 shard), appendfsync everysec',
+      RESERVES,
+      CONCURRENCY,
+      reserves(engine, [relaxed!]),
+    );
   } finally {
     await stack.appendFsync('always');
   }
   const rows = [noop, single, three, everysec];
-  console.log(`\n## one shard's ceiling (local Redis Cluster, AOF with appendfsync always unless said; ${CONCURRENCY} concurrent callers in one process)\n`);
+  console.log(
+    `\n## one shard's ceiling (local Redis Cluster, AOF with appendfsync always unless said; ${CONCURRENCY} concurrent callers in one process)\n`,
+  );
   console.log(table(rows, noop));
   return {
     rows,
     summary: {
-      reservePerShard: single.opsPerSecond, reserveOver3Shards: three.opsPerSecond,
-      reservePerShardEverysec: everysec.opsPerSecond, noopPerShard: noop.opsPerSecond,
+      reservePerShard: single.opsPerSecond,
+      reserveOver3Shards: three.opsPerSecond,
+      reservePerShardEverysec: everysec.opsPerSecond,
+      noopPerShard: noop.opsPerSecond,
     },
   };
 }
@@ -88,23 +109,34 @@ async function shardCeiling(stack: ClusterBenchStack) {
  * simulation through nginx; `-everysec` runs the simulation with the AOF flushed once a
  * second instead of on every write (the scripts' default for the local cluster is always).
  */
-export const onsaleClusterBench = (apis: number, fsync: 'always' | 'everysec' = 'always') => async () => {
-  const stack = await clusterBenchStack(apis);
-  const loadBefore = loadavg();
-  let ceiling: Awaited<ReturnType<typeof shardCeiling>>;
-  try {
-    ceiling = await shardCeiling(stack);
-    await stack.appendFsync(fsync);
-  } catch (err) {
-    await stack.close();
-    throw err;
-  }
-  const onsale = await onsaleBench(stack); // closes the stack
-  const loadAfter = loadavg();
-  console.log(`\nload average (1 min) on this machine: ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after`);
-  return {
-    rows: [...(ceiling.rows as Measurement[]), ...onsale.rows],
-    summary: { apiProcesses: apis, appendfsync: fsync, loadAverageBefore: loadBefore[0], loadAverageAfter: loadAfter[0], shard: ceiling.summary, ...onsale.summary },
-    timeline: onsale.timeline,
+export const onsaleClusterBench =
+  (apis: number, fsync: 'always' | 'everysec' = 'always') =>
+  async () => {
+    const stack = await clusterBenchStack(apis);
+    const loadBefore = loadavg();
+    let ceiling: Awaited<ReturnType<typeof shardCeiling>>;
+    try {
+      ceiling = await shardCeiling(stack);
+      await stack.appendFsync(fsync);
+    } catch (err) {
+      await stack.close();
+      throw err;
+    }
+    const onsale = await onsaleBench(stack); // closes the stack
+    const loadAfter = loadavg();
+    console.log(
+      `\nload average (1 min) on this machine: ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after`,
+    );
+    return {
+      rows: [...(ceiling.rows as Measurement[]), ...onsale.rows],
+      summary: {
+        apiProcesses: apis,
+        appendfsync: fsync,
+        loadAverageBefore: loadBefore[0],
+        loadAverageAfter: loadAfter[0],
+        shard: ceiling.summary,
+        ...onsale.summary,
+      },
+      timeline: onsale.timeline,
+    };
   };
-};

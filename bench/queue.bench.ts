@@ -14,10 +14,16 @@ export async function queueBench(): Promise<{ rows: WrkResult[]; summary: Record
   const stack = await benchStack();
   try {
     // capacity 1: admission barely moves, so the queue stays 20,000 long while it is polled
-    const event = await createEvent(stack.db.pool, 10, 100, { highDemand: true, queueRatePerSecond: 1, queueCapacity: 1 });
+    const event = await createEvent(stack.db.pool, 10, 100, {
+      highDemand: true,
+      queueRatePerSecond: 1,
+      queueCapacity: 1,
+    });
     const tokens = await createBuyers(stack.db.pool, stack.sessions, BUYERS);
     const [api, bare, evalsha] = await Promise.all([
-      stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'off' }), stack.startBaseline('bare'), stack.startBaseline('evalsha'),
+      stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: 'off' }),
+      stack.startBaseline('bare'),
+      stack.startBaseline('evalsha'),
     ]);
     const asBuyers = (method: string, path: string): WrkRequest[] =>
       tokens.map((token) => ({ method, path, headers: { Authorization: `Bearer ${token}` } }));
@@ -28,7 +34,11 @@ export async function queueBench(): Promise<{ rows: WrkResult[]; summary: Record
     const bareRow = await run('bare Hono GET /ping (baseline)', `${bare.url}/ping`);
     const evalshaRow = await run('Hono + one EVALSHA (baseline)', `${evalsha.url}/evalsha`);
     // each buyer joins once (a list that runs out starts again: joining again keeps the place)
-    const joins = await run(`POST /api/queue/:id/join (${BUYERS} buyers)`, api.url, asBuyers('POST', `/api/queue/${event.id}/join`));
+    const joins = await run(
+      `POST /api/queue/:id/join (${BUYERS} buyers)`,
+      api.url,
+      asBuyers('POST', `/api/queue/${event.id}/join`),
+    );
     const polls = await run('GET /api/queue/:id/position', api.url, asBuyers('GET', `/api/queue/${event.id}/position`));
 
     const rows = [bareRow, evalshaRow, joins, polls];
@@ -41,7 +51,9 @@ export async function queueBench(): Promise<{ rows: WrkResult[]; summary: Record
       pollsVsEvalsha: polls.requestsPerSecond / evalshaRow.requestsPerSecond,
       errors: rows.reduce((n, r) => n + r.errors, 0),
     };
-    console.log(`\njoins ${(summary.joinsVsEvalsha * 100).toFixed(0)}% and position polls ${(summary.pollsVsEvalsha * 100).toFixed(0)}% of Hono + one EVALSHA`);
+    console.log(
+      `\njoins ${(summary.joinsVsEvalsha * 100).toFixed(0)}% and position polls ${(summary.pollsVsEvalsha * 100).toFixed(0)}% of Hono + one EVALSHA`,
+    );
     return { rows, summary };
   } finally {
     await stack.close();

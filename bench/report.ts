@@ -6,7 +6,8 @@ export interface BenchResult {
   timeline?: unknown[];
 }
 
-const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
+const cell = (v: unknown) =>
+  typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? '');
 
 function markdownTable(rows: Row[]): string {
   if (rows.length === 0) return '';
@@ -30,11 +31,20 @@ export function markdownReport(machine: Record<string, unknown>, results: Record
   const parts = [
     `# Benchmark report, ${new Date().toISOString()}`,
     '',
-    `Machine: ${Object.entries(machine).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Machine: ${Object.entries(machine)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
   ];
   for (const [name, r] of Object.entries(results)) {
-    parts.push(`## ${name}`, '', markdownTable(r.rows as Row[]), '', ...flatten(r.summary).map(([k, v]) => `- ${k}: ${cell(v)}`), '');
+    parts.push(
+      `## ${name}`,
+      '',
+      markdownTable(r.rows as Row[]),
+      '',
+      ...flatten(r.summary).map(([k, v]) => `- ${k}: ${cell(v)}`),
+      '',
+    );
   }
   return parts.join('\n');
 }

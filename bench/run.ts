@@ -41,7 +41,13 @@ if (unknown.length > 0) {
 const results: Record<string, BenchResult> = {};
 for (const name of names) results[name] = await BENCHES[name]!();
 
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${release()}` };
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${platform()} ${release()}`,
+};
 mkdirSync('bench/results', { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const base = `bench/results/${stamp}-${names.join('-')}`;
@@ -50,10 +56,18 @@ const files: Record<string, string> = {
   md: markdownReport(machine, results),
 };
 const withTimeline = Object.entries(results).find(([, r]) => r.timeline && r.timeline.length > 0);
-if (withTimeline) files.svg = timelineChart(`${withTimeline[0]}: requests per second and latency over time`, withTimeline[1].timeline as Second[]);
+if (withTimeline)
+  files.svg = timelineChart(
+    `${withTimeline[0]}: requests per second and latency over time`,
+    withTimeline[1].timeline as Second[],
+  );
 for (const [ext, content] of Object.entries(files)) {
   writeFileSync(`${base}.${ext}`, content);
   writeFileSync(`bench/results/latest.${ext}`, content);
 }
-console.log(`\nwrote ${Object.keys(files).map((ext) => `${base}.${ext}`).join(', ')} (and bench/results/latest.*)`);
+console.log(
+  `\nwrote ${Object.keys(files)
+    .map((ext) => `${base}.${ext}`)
+    .join(', ')} (and bench/results/latest.*)`,
+);
 process.exit(0);

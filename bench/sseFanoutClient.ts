@@ -86,7 +86,9 @@ function open(): Socket {
     }
     carry = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
   });
-  socket.on('close', () => { closed += 1; });
+  socket.on('close', () => {
+    closed += 1;
+  });
   socket.on('error', () => {});
   return socket;
 }
@@ -105,13 +107,17 @@ const ready = setInterval(() => {
 
 process.on('message', (message: { type: string }) => {
   if (message.type !== 'report') return;
-  process.send!({
-    type: 'report', closed,
-    versions: Array.from(versions.subarray(0, records)),
-    fromVersions: Array.from(fromVersions.subarray(0, records)),
-    arrivals: Array.from(arrivals.subarray(0, records)),
-  }, () => {
-    for (const s of sockets) s.destroy();
-    process.exit(0);
-  });
+  process.send!(
+    {
+      type: 'report',
+      closed,
+      versions: Array.from(versions.subarray(0, records)),
+      fromVersions: Array.from(fromVersions.subarray(0, records)),
+      arrivals: Array.from(arrivals.subarray(0, records)),
+    },
+    () => {
+      for (const s of sockets) s.destroy();
+      process.exit(0);
+    },
+  );
 });

@@ -21,23 +21,44 @@ import { spawnServer, type ApiProcess } from '../tests/support/apiProcess.js';
 export const benchAdminUrl = () => process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A new migrated database, dropped afterwards. */
-export const scratchDatabase = (adminUrl: string, poolSize = 10) => createScratchDatabase(adminUrl, 'tk_bench', poolSize);
+export const scratchDatabase = (adminUrl: string, poolSize = 10) =>
+  createScratchDatabase(adminUrl, 'tk_bench', poolSize);
 
 /** An on-sale event of rows x seatsPerRow seats in Postgres (the API loads its actor at start). */
 export async function createEvent(
-  pool: Pool, rows: number, seatsPerRow: number,
+  pool: Pool,
+  rows: number,
+  seatsPerRow: number,
   options: { highDemand?: boolean; queueRatePerSecond?: number; queueCapacity?: number } = {},
 ): Promise<{ id: string; seatIds: string[] }> {
   const sections: Section[] = [{ name: 'Floor', rows, seatsPerRow }];
-  const venue = await insertVenue(pool, { id: randomUUID(), name: `Hall ${rows * seatsPerRow}`, address: '', city: 'Bench', sections });
+  const venue = await insertVenue(pool, {
+    id: randomUUID(),
+    name: `Hall ${rows * seatsPerRow}`,
+    address: '',
+    city: 'Bench',
+    sections,
+  });
   const seats = expandLayout(sections, { Floor: 5000 });
   const seatIds = seats.map(() => randomUUID());
   const id = randomUUID();
-  await insertEventWithSeats(pool, {
-    id, name: 'Bench Night', artist: 'Bench', venue_id: venue.id, event_date: new Date(Date.now() + 86_400_000),
-    on_sale_date: new Date(Date.now() - 60_000), high_demand: options.highDemand ?? false, prices: { Floor: 5000 },
-    queue_rate_per_second: options.queueRatePerSecond ?? null, queue_capacity: options.queueCapacity ?? null,
-  }, seats, seatIds);
+  await insertEventWithSeats(
+    pool,
+    {
+      id,
+      name: 'Bench Night',
+      artist: 'Bench',
+      venue_id: venue.id,
+      event_date: new Date(Date.now() + 86_400_000),
+      on_sale_date: new Date(Date.now() - 60_000),
+      high_demand: options.highDemand ?? false,
+      prices: { Floor: 5000 },
+      queue_rate_per_second: options.queueRatePerSecond ?? null,
+      queue_capacity: options.queueCapacity ?? null,
+    },
+    seats,
+    seatIds,
+  );
   return { id, seatIds };
 }
 
@@ -47,7 +68,11 @@ export async function createBuyers(pool: Pool, sessions: SessionStore, count: nu
 }
 
 /** The same, with each buyer's user id next to its session token. */
-export async function createBuyerAccounts(pool: Pool, sessions: SessionStore, count: number): Promise<{ id: string; token: string }[]> {
+export async function createBuyerAccounts(
+  pool: Pool,
+  sessions: SessionStore,
+  count: number,
+): Promise<{ id: string; token: string }[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
   await pool.query(
     `INSERT INTO users (id, email, name, password_hash) SELECT id, id || '@bench.test', 'Buyer', 'x' FROM unnest($1::uuid[]) AS id`,
@@ -55,8 +80,13 @@ export async function createBuyerAccounts(pool: Pool, sessions: SessionStore, co
   );
   const tokens: string[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    tokens.push(...(await Promise.all(ids.slice(i, i + 500).map((id) =>
-      sessions.create({ id, email: `${id}@bench.test`, name: 'Buyer', role: 'user' })))));
+    tokens.push(
+      ...(await Promise.all(
+        ids
+          .slice(i, i + 500)
+          .map((id) => sessions.create({ id, email: `${id}@bench.test`, name: 'Buyer', role: 'user' })),
+      )),
+    );
   }
   return ids.map((id, i) => ({ id, token: tokens[i]! }));
 }
@@ -71,10 +101,18 @@ export async function clusterBenchStack(apis: number) {
   const db = await scratchDatabase(benchAdminUrl());
   const dir = mkdtempSync(join(tmpdir(), 'tk-bench-cluster-'));
   const stack = await startLocalStack({
-    dir, databaseUrl: db.url, apis, env: { REDIS_PREFIX: BENCH_PREFIX, RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
+    dir,
+    databaseUrl: db.url,
+    apis,
+    env: { REDIS_PREFIX: BENCH_PREFIX, RATE_LIMITS: 'off', LOG_LEVEL: 'warn' },
   });
   const redis: RedisClient = createRedisClient({ clusterNodes: stack.redis.spec });
-  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), { redis, pool: db.pool, log: silentLogger, persister: false });
+  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), {
+    redis,
+    pool: db.pool,
+    log: silentLogger,
+    persister: false,
+  });
   return {
     redis,
     db,
@@ -85,14 +123,16 @@ export async function clusterBenchStack(apis: number) {
     masterOf: (key: string) => stack.redis.masterOf(key),
     /** sets every node's AOF fsync policy (the benchmark puts it back) */
     async appendFsync(policy: 'always' | 'everysec') {
-      await Promise.all(stack.redis.nodes.map(async (node) => {
-        const admin = new Redis({ port: node.port, host: '127.0.0.1' });
-        try {
-          await admin.config('SET', 'appendfsync', policy);
-        } finally {
-          admin.disconnect();
-        }
-      }));
+      await Promise.all(
+        stack.redis.nodes.map(async (node) => {
+          const admin = new Redis({ port: node.port, host: '127.0.0.1' });
+          try {
+            await admin.config('SET', 'appendfsync', policy);
+          } finally {
+            admin.disconnect();
+          }
+        }),
+      );
     },
     async close() {
       redis.disconnect();
@@ -112,7 +152,12 @@ export async function benchStack() {
   const redis = new Redis(redisServer.url);
   const db = await scratchDatabase(benchAdminUrl());
   // The benchmark's own in-process view of the same Redis and database (never started: the API process serves).
-  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), { redis, pool: db.pool, log: silentLogger, persister: false });
+  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), {
+    redis,
+    pool: db.pool,
+    log: silentLogger,
+    persister: false,
+  });
   const children: ApiProcess[] = [];
   const track = async (started: Promise<ApiProcess>) => {
     const child = await started;
@@ -125,9 +170,22 @@ export async function benchStack() {
     engine: runtime.engine,
     sessions: runtime.sessions,
     /** the API as `npm start` runs it (rate limits off); BENCH_CPU_PROF=<dir> profiles it */
-    startApi: (env: Record<string, string> = {}) => track(spawnServer(['src/main.ts'], {
-      DATABASE_URL: db.url, REDIS_URL: redisServer.url, REDIS_PREFIX: BENCH_PREFIX, PORT: '0', RATE_LIMITS: 'off', LOG_LEVEL: 'info', ...env,
-    }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])),
+    startApi: (env: Record<string, string> = {}) =>
+      track(
+        spawnServer(
+          ['src/main.ts'],
+          {
+            DATABASE_URL: db.url,
+            REDIS_URL: redisServer.url,
+            REDIS_PREFIX: BENCH_PREFIX,
+            PORT: '0',
+            RATE_LIMITS: 'off',
+            LOG_LEVEL: 'info',
+            ...env,
+          },
+          process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+        ),
+      ),
     startBaseline: (mode: 'bare' | 'evalsha' | 'pglock') =>
       track(spawnServer(['bench/baselines.ts', mode], { DATABASE_URL: db.url, REDIS_URL: redisServer.url })),
     async close() {

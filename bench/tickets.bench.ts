@@ -28,8 +28,14 @@ function signatureOnly(codes: TicketCodes, sample: string[]): Measurement {
   const seconds = (performance.now() - started) / 1000;
   const perOpMs = (seconds * 1000) / SIGNATURE_CHECKS;
   return {
-    name: 'code check, signature only', ops: SIGNATURE_CHECKS, errors, seconds, opsPerSecond: SIGNATURE_CHECKS / seconds,
-    p50Ms: perOpMs, p95Ms: perOpMs, p99Ms: perOpMs,
+    name: 'code check, signature only',
+    ops: SIGNATURE_CHECKS,
+    errors,
+    seconds,
+    opsPerSecond: SIGNATURE_CHECKS / seconds,
+    p50Ms: perOpMs,
+    p95Ms: perOpMs,
+    p99Ms: perOpMs,
   };
 }
 
@@ -44,26 +50,51 @@ export async function ticketsBench() {
   const db = await scratchDatabase(benchAdminUrl(), 20);
   const secret = randomBytes(32).toString('base64url');
   const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX, TICKET_SECRET: secret }), {
-    redis, pool: db.pool, log: silentLogger, persister: false, background: false,
+    redis,
+    pool: db.pool,
+    log: silentLogger,
+    persister: false,
+    background: false,
   });
   try {
     // Tickets: one buyer, one order, a ticket per seat of a 5,000-seat event.
     const event = await createEvent(db.pool, 50, TICKETS / 50);
     const buyer = randomUUID();
     const orderId = randomUUID();
-    await db.pool.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Buyer', 'x')`, [buyer, `${buyer}@bench.test`]);
-    await db.pool.query(`INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
-      VALUES ($1, $2, $3, 'completed', 0, $4, 'p', $4, now())`, [orderId, buyer, event.id, orderId]);
+    await db.pool.query(`INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Buyer', 'x')`, [
+      buyer,
+      `${buyer}@bench.test`,
+    ]);
+    await db.pool.query(
+      `INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
+      VALUES ($1, $2, $3, 'completed', 0, $4, 'p', $4, now())`,
+      [orderId, buyer, event.id, orderId],
+    );
     const { rows: tickets } = await db.pool.query<{ id: string }>(
       `INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
-       SELECT $1, $2, id, 5000, $3 FROM seats WHERE event_id = $2 ORDER BY seat_index RETURNING id`, [orderId, event.id, buyer]);
+       SELECT $1, $2, id, 5000, $3 FROM seats WHERE event_id = $2 ORDER BY seat_index RETURNING id`,
+      [orderId, event.id, buyer],
+    );
     const codes = new TicketCodes(secret, systemClock);
-    const signature = signatureOnly(codes, tickets.map((t) => codes.issue(t.id, 1).code));
+    const signature = signatureOnly(
+      codes,
+      tickets.map((t) => codes.issue(t.id, 1).code),
+    );
     // Codes live 30 s: each scan signs its code just before (one HMAC, as a phone would show it).
-    const checkIn = await measure('check-in: signature + conditional UPDATE', tickets.length, CHECKIN_CONCURRENCY, async (i) =>
-      (await runtime.tickets.checkIn(codes.issue(tickets[i]!.id, 1).code, { scannerId: null, gate: 'bench' })).ok);
-    const replay = await measure('check-in replayed (already checked in)', tickets.length, CHECKIN_CONCURRENCY, async (i) =>
-      (await runtime.tickets.checkIn(codes.issue(tickets[i]!.id, 1).code, { scannerId: null })).ok === false);
+    const checkIn = await measure(
+      'check-in: signature + conditional UPDATE',
+      tickets.length,
+      CHECKIN_CONCURRENCY,
+      async (i) =>
+        (await runtime.tickets.checkIn(codes.issue(tickets[i]!.id, 1).code, { scannerId: null, gate: 'bench' })).ok,
+    );
+    const replay = await measure(
+      'check-in replayed (already checked in)',
+      tickets.length,
+      CHECKIN_CONCURRENCY,
+      async (i) =>
+        (await runtime.tickets.checkIn(codes.issue(tickets[i]!.id, 1).code, { scannerId: null })).ok === false,
+    );
 
     // Holds: the same number of 2-seat holds on two fresh 10,000-seat events.
     const engine = runtime.engine;
@@ -72,10 +103,18 @@ export async function ticketsBench() {
     for (const id of [plainEvent.id, bestEvent.id]) await runtime.catalog.ensureActor(id);
     const layout = (await runtime.catalog.layout(bestEvent.id))!;
     const areas = bestAreas(layout, {})!;
-    const plain = await measure('reserve, 2 chosen seats (baseline)', HOLDS, CONCURRENCY, async (i) =>
-      (await engine.reserveSeats(plainEvent.id, `buyer-${i}`, [2 * i, 2 * i + 1])).ok);
-    const best = await measure('best available, 2 seats', HOLDS, CONCURRENCY, async (i) =>
-      (await engine.reserveBestSeats(bestEvent.id, `buyer-${i}`, 2, areas)).ok);
+    const plain = await measure(
+      'reserve, 2 chosen seats (baseline)',
+      HOLDS,
+      CONCURRENCY,
+      async (i) => (await engine.reserveSeats(plainEvent.id, `buyer-${i}`, [2 * i, 2 * i + 1])).ok,
+    );
+    const best = await measure(
+      'best available, 2 seats',
+      HOLDS,
+      CONCURRENCY,
+      async (i) => (await engine.reserveBestSeats(bestEvent.id, `buyer-${i}`, 2, areas)).ok,
+    );
 
     const rows = [signature, checkIn, replay, plain, best];
     console.log(`\n## tickets (Postgres scratch database, private redis-server)\n`);

@@ -49,14 +49,27 @@ export class Timeline {
   steps(): StepSummary[] {
     return [...this.byStep.entries()].map(([step, { latencies, errors }]) => {
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { step, count: sorted.length, errors, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
+      return {
+        step,
+        count: sorted.length,
+        errors,
+        p50Ms: percentile(sorted, 50),
+        p95Ms: percentile(sorted, 95),
+        p99Ms: percentile(sorted, 99),
+      };
     });
   }
 
   seconds(): Second[] {
     return Array.from(this.bySecond, (latencies = [], t) => {
       const sorted = [...latencies].sort((a, b) => a - b);
-      return { t, requests: sorted.length, p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), p99Ms: percentile(sorted, 99) };
+      return {
+        t,
+        requests: sorted.length,
+        p50Ms: percentile(sorted, 50),
+        p95Ms: percentile(sorted, 95),
+        p99Ms: percentile(sorted, 99),
+      };
     });
   }
 }

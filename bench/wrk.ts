@@ -99,8 +99,12 @@ export function parseWrk(name: string, output: string): WrkResult {
 /** Runs wrk against `url` and returns what it measured. */
 export async function runWrk(name: string, url: string, options: WrkOptions = {}): Promise<WrkResult> {
   const args = [
-    `-t${options.threads ?? 1}`, `-c${options.connections ?? 64}`, `-d${options.durationSeconds ?? 10}s`,
-    `--timeout`, `${options.timeoutSeconds ?? 10}s`, '--latency',
+    `-t${options.threads ?? 1}`,
+    `-c${options.connections ?? 64}`,
+    `-d${options.durationSeconds ?? 10}s`,
+    `--timeout`,
+    `${options.timeoutSeconds ?? 10}s`,
+    '--latency',
   ];
   for (const [header, value] of Object.entries(options.headers ?? {})) args.push('-H', `${header}: ${value}`);
   const list = options.requests ? requestFile(options.requests) : undefined;
@@ -123,7 +127,13 @@ function requestFile(requests: readonly WrkRequest[]) {
   const lines = requests.map((r) => {
     const headers = Object.entries(r.headers ?? {}).map(([name, value]) => `${name}: ${value}`);
     if (headers.length > 2) throw new Error('requests.lua takes at most two headers per request');
-    return [r.method, r.path, headers[0] ?? '', headers[1] ?? '', r.body === undefined ? '' : JSON.stringify(r.body)].join('\t');
+    return [
+      r.method,
+      r.path,
+      headers[0] ?? '',
+      headers[1] ?? '',
+      r.body === undefined ? '' : JSON.stringify(r.body),
+    ].join('\t');
   });
   writeFileSync(file, `${lines.join('\n')}\n`);
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -135,6 +145,9 @@ export function wrkTable(rows: WrkResult[], baseline?: WrkResult): string {
   return [
     '| endpoint | requests | errors | req/s | p50 ms | p90 ms | p99 ms | MiB/s | vs baseline |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${r.requests} | ${r.errors} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p90Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${mb(r.bytesPerSecond)} | ${baseline ? `${((r.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}%` : ''} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.requests} | ${r.errors} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p90Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${mb(r.bytesPerSecond)} | ${baseline ? `${((r.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(0)}%` : ''} |`,
+    ),
   ].join('\n');
 }

@@ -10,15 +10,17 @@ import { summarize } from './lib/summary.ts';
 
 export const options = {
   scenarios: {
-    browse: SMOKE ? { executor: 'constant-vus', vus: 2, duration: '15s' } : {
-      executor: 'ramping-vus',
-      startVUs: 10,
-      stages: [
-        { target: 200, duration: '30s' },
-        { target: 500, duration: '1m' },
-        { target: 0, duration: '20s' },
-      ],
-    },
+    browse: SMOKE
+      ? { executor: 'constant-vus', vus: 2, duration: '15s' }
+      : {
+          executor: 'ramping-vus',
+          startVUs: 10,
+          stages: [
+            { target: 200, duration: '30s' },
+            { target: 500, duration: '1m' },
+            { target: 0, duration: '20s' },
+          ],
+        },
   },
   thresholds: {
     'http_req_duration{step:search}': ['p(95)<150'],

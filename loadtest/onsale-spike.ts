@@ -43,19 +43,21 @@ const smoke = {
 
 export const options = {
   scenarios: {
-    onsale: SMOKE ? smoke : {
-      executor: 'ramping-arrival-rate',
-      startRate: perSecond(200),
-      timeUnit: '1s',
-      preAllocatedVUs: 2_000,
-      maxVUs: 20_000,
-      stages: [
-        { target: perSecond(2_000), duration: '30s' },
-        { target: perSecond(20_000), duration: '1m' },
-        { target: perSecond(20_000), duration: '2m' },
-        { target: 0, duration: '30s' },
-      ],
-    },
+    onsale: SMOKE
+      ? smoke
+      : {
+          executor: 'ramping-arrival-rate',
+          startRate: perSecond(200),
+          timeUnit: '1s',
+          preAllocatedVUs: 2_000,
+          maxVUs: 20_000,
+          stages: [
+            { target: perSecond(2_000), duration: '30s' },
+            { target: perSecond(20_000), duration: '1m' },
+            { target: perSecond(20_000), duration: '2m' },
+            { target: 0, duration: '30s' },
+          ],
+        },
   },
   thresholds: {
     'http_req_duration{step:seatmap}': ['p(95)<200'],

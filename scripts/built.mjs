@@ -27,7 +27,9 @@ export function distIsStale() {
 export function ensureBuilt() {
   if (!distIsStale()) return;
   if (!existsSync(`${root}node_modules/typescript`)) {
-    console.error('dist/ is missing or older than src/, and TypeScript is not installed: run `npm ci` then `npm run build`.');
+    console.error(
+      'dist/ is missing or older than src/, and TypeScript is not installed: run `npm ci` then `npm run build`.',
+    );
     process.exit(2);
   }
   console.error('> building (npm run build:server)');

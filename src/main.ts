@@ -6,7 +6,13 @@ import { redisReady } from './infra/availability.js';
 import { createLogger } from './infra/logger.js';
 import { createRuntime, type Runtime } from './runtime.js';
 import {
-  AlreadyRunning, localServices, migrateDatabase, checkActors, seedAdmin, seedSampleEvent, startupLog,
+  AlreadyRunning,
+  localServices,
+  migrateDatabase,
+  checkActors,
+  seedAdmin,
+  seedSampleEvent,
+  startupLog,
 } from './startup.js';
 
 const config = loadConfig();
@@ -47,7 +53,14 @@ try {
   await checkActors(runtime, say);
   await runtime.start();
   // Readiness follows the server's drain: a balancer stops sending before connections close.
-  const app = createApp({ ...runtime.deps, shutdown: { get draining() { return server?.draining ?? false; } } });
+  const app = createApp({
+    ...runtime.deps,
+    shutdown: {
+      get draining() {
+        return server?.draining ?? false;
+      },
+    },
+  });
   server = await startHttpServer(app.fetch, { port: config.PORT, hostname: config.HOST, log });
 } catch (err) {
   say({ event: 'start_failed', err: String(err) }, `could not start: ${String(err)}`);

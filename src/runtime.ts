@@ -71,7 +71,9 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const prefix = config.REDIS_PREFIX;
 
   const engine = createEngine({
-    redis, prefix, clock: options.clock,
+    redis,
+    prefix,
+    clock: options.clock,
     limits: {
       holdTtlMs: config.HOLD_TTL_SECONDS * 1000,
       holdExtensionMs: config.HOLD_EXTENSION_SECONDS * 1000,
@@ -88,61 +90,121 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const runsPersister = options.persister ?? config.PERSISTER === 'embedded';
   const persister = runsPersister
     ? new Persister({
-      redis, pool, log, prefix, announce: config.NOTIFICATIONS !== 'off',
-      ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}),
-    })
+        redis,
+        pool,
+        log,
+        prefix,
+        announce: config.NOTIFICATIONS !== 'off',
+        ...(options.persisterPollMs ? { pollMs: options.persisterPollMs } : {}),
+      })
     : undefined;
   const durable = new DurableWaiter(redis, pool, prefix, () => persister?.nextAttemptInMs());
   const metrics = createMetrics();
-  metrics.observe({ engine, pool, persister, redisUp: () => redisHealth.isUp, activeSessions: () => sessions.activeCount() });
+  metrics.observe({
+    engine,
+    pool,
+    persister,
+    redisUp: () => redisHealth.isUp,
+    activeSessions: () => sessions.activeCount(),
+  });
   // Without TICKET_SECRET (tests, benchmarks) codes are signed with a secret of this process only.
   const tickets = new TicketService({
-    pool, clock: engine.clock, log, metrics, secret: config.TICKET_SECRET ?? randomBytes(32).toString('base64url'),
+    pool,
+    clock: engine.clock,
+    log,
+    metrics,
+    secret: config.TICKET_SECRET ?? randomBytes(32).toString('base64url'),
   });
   const admission = new AdmissionDriver(engine, log, (_eventId, step) => {
     metrics.queueAdmitted.inc(step.admitted);
     for (const waitMs of step.waitsMs) metrics.queueWait.observe(waitMs / 1000);
   });
-  const live = new LiveHub({ engine, log, metrics, restore: (eventId) => catalog.ensureActor(eventId) }, {
-    ...DEFAULT_LIVE_SETTINGS, tickMs: config.LIVE_TICK_MS, maxConnections: config.LIVE_MAX_CONNECTIONS,
-    maxBufferedBytes: config.LIVE_CLIENT_BUFFER_BYTES, ...options.live,
-  });
+  const live = new LiveHub(
+    { engine, log, metrics, restore: (eventId) => catalog.ensureActor(eventId) },
+    {
+      ...DEFAULT_LIVE_SETTINGS,
+      tickMs: config.LIVE_TICK_MS,
+      maxConnections: config.LIVE_MAX_CONNECTIONS,
+      maxBufferedBytes: config.LIVE_CLIENT_BUFFER_BYTES,
+      ...options.live,
+    },
+  );
   // at start and after a Redis restart or failover, actors that lost writes are rebuilt from Postgres
   const failoverRepair = new FailoverRepair({
-    engine, pool, log, onFailover: () => persister?.recheckPending(),
+    engine,
+    pool,
+    log,
+    onFailover: () => persister?.recheckPending(),
     onRepaired: (eventId) => {
       metrics.actorRepairs.inc();
       void catalog.invalidate(eventId).catch(() => {});
     },
   });
   const background = options.background ?? true;
-  const notifications = (options.notifications ?? background) && (config.NOTIFICATIONS === 'on' || config.NOTIFICATIONS === 'relay')
-    ? createNotifications(config, {
-      pool, log, clock: options.clock ?? systemClock, consumers: config.NOTIFICATIONS === 'on',
-      onRelayed: (n) => metrics.outboxRelayed.inc(n),
-      onDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
-      ...(options.notificationPollMs ? { pollMs: options.notificationPollMs } : {}),
-    })
-    : undefined;
+  const notifications =
+    (options.notifications ?? background) && (config.NOTIFICATIONS === 'on' || config.NOTIFICATIONS === 'relay')
+      ? createNotifications(config, {
+          pool,
+          log,
+          clock: options.clock ?? systemClock,
+          consumers: config.NOTIFICATIONS === 'on',
+          onRelayed: (n) => metrics.outboxRelayed.inc(n),
+          onDelivery: (result) => metrics.webhookDeliveries.inc({ result }),
+          ...(options.notificationPollMs ? { pollMs: options.notificationPollMs } : {}),
+        })
+      : undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
   const durableTimeoutMs = options.durableTimeoutMs ?? 2_000;
   const checkout = new CheckoutService({
-    engine, pool, catalog, durable, metrics, records: new IdempotencyStore(redis, prefix), durableTimeoutMs,
+    engine,
+    pool,
+    catalog,
+    durable,
+    metrics,
+    records: new IdempotencyStore(redis, prefix),
+    durableTimeoutMs,
   });
 
   const deps: AppDeps = {
-    engine, pool, log, metrics, catalog, durable, checkout, sessions, redisHealth, tickets, live,
+    engine,
+    pool,
+    log,
+    metrics,
+    catalog,
+    durable,
+    checkout,
+    sessions,
+    redisHealth,
+    tickets,
+    live,
     cookieSecure: config.COOKIE_SECURE,
     durableTimeoutMs,
     requestDeadlineMs: config.REQUEST_DEADLINE_MS,
     rateLimits: config.RATE_LIMITS === 'on',
-    trustedProxies: config.TRUSTED_PROXIES.split(',').map((a) => a.trim()).filter(Boolean),
+    trustedProxies: config.TRUSTED_PROXIES.split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     webhooksAllowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
   };
 
   return {
-    config, log, redis, pool, engine, catalog, durable, checkout, sessions, persister, metrics, redisHealth, admission, notifications, tickets, live,
+    config,
+    log,
+    redis,
+    pool,
+    engine,
+    catalog,
+    durable,
+    checkout,
+    sessions,
+    persister,
+    metrics,
+    redisHealth,
+    admission,
+    notifications,
+    tickets,
+    live,
     /** compares actors with Postgres and rebuilds those that lost writes (at start; by itself after a Redis restart) */
     actorRepair: failoverRepair,
     /** what `createApp` is built from */

@@ -29,9 +29,14 @@ export function startupLog(log: Logger): StartupLog {
 
 /** Another `npm start` holds the data directory: who it is and where it listens. */
 export class AlreadyRunning extends Error {
-  constructor(readonly running: RuntimeRecord, dataDir: string) {
-    super(`npm start is already running in ${dataDir}: pid ${running.pid}, ${running.url ?? `port ${running.port}`}. `
-      + `Stop it first (kill ${running.pid}), or give this one its own DATA_DIR and PORT.`);
+  constructor(
+    readonly running: RuntimeRecord,
+    dataDir: string,
+  ) {
+    super(
+      `npm start is already running in ${dataDir}: pid ${running.pid}, ${running.url ?? `port ${running.port}`}. ` +
+        `Stop it first (kill ${running.pid}), or give this one its own DATA_DIR and PORT.`,
+    );
     this.name = 'AlreadyRunning';
   }
 }
@@ -67,7 +72,10 @@ export async function localServices(config: Config, say: StartupLog) {
       const pg = await startPrivatePostgres({ dir: join(dataDir, 'postgres'), persistent: true, port });
       stops.push(() => pg.stop());
       databaseUrl = pg.url;
-      say({ event: 'embedded_postgres_started', url: pg.url }, `started an embedded Postgres in ${join(dataDir, 'postgres')}`);
+      say(
+        { event: 'embedded_postgres_started', url: pg.url },
+        `started an embedded Postgres in ${join(dataDir, 'postgres')}`,
+      );
     }
     if (needsRedis) {
       const { startPrivateRedis } = await import('./infra/redisServer.js');
@@ -75,7 +83,10 @@ export async function localServices(config: Config, say: StartupLog) {
       const redisServer = await startPrivateRedis({ appendOnly: true, dir });
       stops.push(() => redisServer.stop());
       redisUrl = redisServer.url;
-      say({ event: 'private_redis_started', url: redisServer.url, dir }, `started a private redis-server in ${dir} (AOF on, fsync always)`);
+      say(
+        { event: 'private_redis_started', url: redisServer.url, dir },
+        `started a private redis-server in ${dir} (AOF on, fsync always)`,
+      );
     }
   } catch (err) {
     await stop();
@@ -84,12 +95,15 @@ export async function localServices(config: Config, say: StartupLog) {
   return {
     /** the configuration with the services' addresses filled in */
     config: {
-      ...config, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl,
+      ...config,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
       TICKET_SECRET: config.TICKET_SECRET ?? keptTicketSecret(dataDir, { create: true }),
     },
     /** tells `ticketctl` (and a second `npm start`) where this process and its services are */
     record(url: string): void {
-      if (started) writeRuntime(dataDir, { pid: process.pid, port: Number(new URL(url).port), url, databaseUrl, redisUrl });
+      if (started)
+        writeRuntime(dataDir, { pid: process.pid, port: Number(new URL(url).port), url, databaseUrl, redisUrl });
     },
     stop,
   };
@@ -127,11 +141,22 @@ export async function seedSampleEvent(rt: Runtime, say: StartupLog): Promise<voi
     { name: 'Floor', rows: 10, seatsPerRow: 20 },
     { name: 'Balcony', rows: 8, seatsPerRow: 25 },
   ];
-  const venue = await insertVenue(rt.pool, { id: randomUUID(), name: 'Sample Arena', address: '1 Main St', city: 'Springfield', sections });
+  const venue = await insertVenue(rt.pool, {
+    id: randomUUID(),
+    name: 'Sample Arena',
+    address: '1 Main St',
+    city: 'Springfield',
+    sections,
+  });
   await rt.catalog.createEvent({
-    name: 'Sample Night', artist: 'The Samples', venueId: venue.id, sections,
-    eventDate: new Date(Date.now() + 30 * 86_400_000), onSaleDate: new Date(Date.now() - 60_000),
-    highDemand: false, prices: { Floor: 12_500, Balcony: 6_500 },
+    name: 'Sample Night',
+    artist: 'The Samples',
+    venueId: venue.id,
+    sections,
+    eventDate: new Date(Date.now() + 30 * 86_400_000),
+    onSaleDate: new Date(Date.now() - 60_000),
+    highDemand: false,
+    prices: { Floor: 12_500, Balcony: 6_500 },
   });
   say({ event: 'sample_data_created' }, 'created a sample venue and an on-sale event');
 }
@@ -143,8 +168,12 @@ export async function seedSampleEvent(rt: Runtime, say: StartupLog): Promise<voi
  * background repair, which retries once the persister has drained them.
  */
 export async function checkActors(rt: Runtime, say: StartupLog): Promise<void> {
-  for (const { id } of (await rt.pool.query<{ id: string }>('SELECT id FROM events')).rows) await rt.catalog.ensureActor(id);
+  for (const { id } of (await rt.pool.query<{ id: string }>('SELECT id FROM events')).rows)
+    await rt.catalog.ensureActor(id);
   const counts = await rt.actorRepair.repairAll();
   if (counts.busy > 0) rt.actorRepair.recheck();
-  say({ event: 'actors_checked', ...counts }, `actors checked against Postgres: ${counts.rebuilt} rebuilt, ${counts.busy} left until their sales are persisted`);
+  say(
+    { event: 'actors_checked', ...counts },
+    `actors checked against Postgres: ${counts.rebuilt} rebuilt, ${counts.busy} left until their sales are persisted`,
+  );
 }

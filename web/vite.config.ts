@@ -7,7 +7,9 @@ const forward = {
   target: api,
   changeOrigin: true,
   // The API refuses cookie-authenticated writes from a foreign Origin: present the API's own.
-  configure: (proxy: { on(event: 'proxyReq', listener: (req: { setHeader(name: string, value: string): void }) => void): void }) => {
+  configure: (proxy: {
+    on(event: 'proxyReq', listener: (req: { setHeader(name: string, value: string): void }) => void): void;
+  }) => {
     proxy.on('proxyReq', (req) => req.setHeader('origin', new URL(api).origin));
   },
 };

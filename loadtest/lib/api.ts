@@ -14,7 +14,14 @@ const EXPECTED: Partial<Record<Step, ReturnType<typeof http.expectedStatuses>>> 
 /** Every request is tagged with its step, so thresholds and summaries can be per step. */
 type Step = 'search' | 'event' | 'seatmap' | 'join' | 'position' | 'reserve' | 'release' | 'checkout' | 'stats';
 
-function request(step: Step, method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+function request(
+  step: Step,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   return http.request(method, `${BASE_URL}${path}`, body === undefined ? null : JSON.stringify(body), {
     headers: {
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
@@ -46,11 +53,21 @@ export const api = {
   seatMap: (eventId: string) => request('seatmap', 'GET', `/api/events/${eventId}/seats`),
   join: (eventId: string, token: string) => request('join', 'POST', `/api/queue/${eventId}/join`, token),
   position: (eventId: string, token: string) => request('position', 'GET', `/api/queue/${eventId}/position`, token),
-  reserve: (eventId: string, seatIds: string[], token: string) => request('reserve', 'POST', '/api/seats/reserve', token, { eventId, seatIds }),
-  release: (eventId: string, seatIds: string[], token: string) => request('release', 'DELETE', '/api/seats/release', token, { eventId, seatIds }),
+  reserve: (eventId: string, seatIds: string[], token: string) =>
+    request('reserve', 'POST', '/api/seats/reserve', token, { eventId, seatIds }),
+  release: (eventId: string, seatIds: string[], token: string) =>
+    request('release', 'DELETE', '/api/seats/release', token, { eventId, seatIds }),
   checkout: (eventId: string, token: string, idempotencyKey: string) =>
-    request('checkout', 'POST', '/api/checkout', token, { eventId, payment: { method: 'card', token: 'tok_visa' } }, { 'Idempotency-Key': idempotencyKey }),
-  stats: (eventId: string, adminToken: string) => request('stats', 'GET', `/api/admin/events/${eventId}/stats`, adminToken),
+    request(
+      'checkout',
+      'POST',
+      '/api/checkout',
+      token,
+      { eventId, payment: { method: 'card', token: 'tok_visa' } },
+      { 'Idempotency-Key': idempotencyKey },
+    ),
+  stats: (eventId: string, adminToken: string) =>
+    request('stats', 'GET', `/api/admin/events/${eventId}/stats`, adminToken),
 };
 
 /** Up to `n` seats picked at random among the available ones. */

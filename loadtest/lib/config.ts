@@ -19,7 +19,9 @@ export const SMOKE = (__ENV.PROFILE ?? 'full') === 'smoke';
  * run, and its array kept, by each VU: 20,000 VUs x a 900 KB token file is about 18 GB.
  */
 export const TOKENS = new SharedArray<string>('tokens', () =>
-  __ENV.TOKENS_FILE ? (JSON.parse(open(__ENV.TOKENS_FILE)) as string[]) : (JSON.parse(__ENV.TOKENS ?? '[]') as string[]),
+  __ENV.TOKENS_FILE
+    ? (JSON.parse(open(__ENV.TOKENS_FILE)) as string[])
+    : (JSON.parse(__ENV.TOKENS ?? '[]') as string[]),
 );
 
 export function requireSettings(...names: ('EVENT_ID' | 'ADMIN_TOKEN' | 'TOKENS')[]): void {

@@ -21,7 +21,8 @@ export function summarize(script: string) {
     lines.push('p95 by step (ms):');
     for (const [name, metric] of Object.entries(data.metrics)) {
       const step = /^http_req_duration\{step:(\w+)\}$/.exec(name);
-      if (step && metric.values['p(95)'] !== undefined) lines.push(`  ${step[1]}: ${metric.values['p(95)'].toFixed(1)}`);
+      if (step && metric.values['p(95)'] !== undefined)
+        lines.push(`  ${step[1]}: ${metric.values['p(95)'].toFixed(1)}`);
     }
     return {
       [__ENV.SUMMARY_FILE ?? `summary-${script}.json`]: JSON.stringify(data, null, 2),

@@ -34,8 +34,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const apis: ApiServer[] = [];
   let nginx: Nginx | undefined;
   const env = {
-    DATABASE_URL: options.databaseUrl, REDIS_CLUSTER_NODES: redis.spec,
-    TRUSTED_PROXIES: '127.0.0.1', LOG_LEVEL: 'warn', ...options.env,
+    DATABASE_URL: options.databaseUrl,
+    REDIS_CLUSTER_NODES: redis.spec,
+    TRUSTED_PROXIES: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    ...options.env,
   };
   const stop = async () => {
     if (nginx) await stopProcess(nginx.child, 'SIGQUIT');
@@ -54,9 +57,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw err;
   }
   return {
-    redis, apis, nginx, url: nginx.url, env,
-    pids: () => [nginx!.child, ...apis.map((a) => a.child), ...redis.nodes.map((n) => n.child)]
-      .map((c) => c.pid).filter((p): p is number => p !== undefined),
+    redis,
+    apis,
+    nginx,
+    url: nginx.url,
+    env,
+    pids: () =>
+      [nginx!.child, ...apis.map((a) => a.child), ...redis.nodes.map((n) => n.child)]
+        .map((c) => c.pid)
+        .filter((p): p is number => p !== undefined),
     stop,
   };
 }

@@ -29,12 +29,16 @@ const alive = (pid: number) => {
 async function up(apiCount: number): Promise<void> {
   if (existsSync(STATE)) {
     const state = JSON.parse(readFileSync(STATE, 'utf8')) as State;
-    if (alive(state.supervisor)) throw new Error(`a local cluster already runs (pid ${state.supervisor}): npm run cluster -- down`);
+    if (alive(state.supervisor))
+      throw new Error(`a local cluster already runs (pid ${state.supervisor}): npm run cluster -- down`);
   }
   for (const entry of existsSync(DIR) ? (await import('node:fs')).readdirSync(DIR) : []) {
-    if (entry.startsWith('redis-') || entry.startsWith('api-')) rmSync(join(DIR, entry), { recursive: true, force: true });
+    if (entry.startsWith('redis-') || entry.startsWith('api-'))
+      rmSync(join(DIR, entry), { recursive: true, force: true });
   }
-  const pg = process.env.DATABASE_URL ? undefined : await startPrivatePostgres({ dir: join(DIR, 'postgres'), persistent: true });
+  const pg = process.env.DATABASE_URL
+    ? undefined
+    : await startPrivatePostgres({ dir: join(DIR, 'postgres'), persistent: true });
   const stack = await startLocalStack({ dir: DIR, databaseUrl: process.env.DATABASE_URL ?? pg!.url, apis: apiCount });
   writeFileSync(STATE, JSON.stringify({ supervisor: process.pid, pids: stack.pids() } satisfies State));
   console.log(`cluster up: ${stack.url} (nginx) -> ${stack.apis.map((a) => a.url).join(', ')}`);

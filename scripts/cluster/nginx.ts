@@ -11,7 +11,8 @@ export function ensureNginx(): void {
   if (existsSync(NGINX)) return;
   if (process.getuid?.() !== 0) throw new Error('nginx is missing: install it (apt-get install nginx) and run again');
   execFileSync('apt-get', ['install', '-y', '-qq', 'nginx'], {
-    stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
 }
 
@@ -63,9 +64,16 @@ export async function startNginx(dir: string, listenPort: number, apiPorts: numb
   writeFileSync(conf, nginxConfig(dir, listenPort, apiPorts));
   const child = spawn(NGINX, ['-p', dir, '-c', conf, '-e', join(dir, 'error.log')], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${listenPort}`;
-  await pollUntil(async () => {
-    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}); see ${join(dir, 'error.log')}`);
-    return fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-  }, 30_000, 'nginx answers');
+  await pollUntil(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}); see ${join(dir, 'error.log')}`);
+      return fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    30_000,
+    'nginx answers',
+  );
   return { url, child };
 }

@@ -10,7 +10,11 @@ export function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Polls `condition` until it holds; throws naming `what` after `timeoutMs`. */
-export async function pollUntil(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+export async function pollUntil(
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
@@ -38,10 +42,18 @@ export async function startApiServer(port: number, env: Record<string, string>, 
   child.stderr!.pipe(log);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await pollUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`the API on port ${port} exited (${child.exitCode}); see ${logFile}`);
-      return fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    }, 120_000, `the API on port ${port} is ready`);
+    await pollUntil(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`the API on port ${port} exited (${child.exitCode}); see ${logFile}`);
+        return fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      120_000,
+      `the API on port ${port} is ready`,
+    );
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -49,7 +61,11 @@ export async function startApiServer(port: number, env: Record<string, string>, 
   return { url, port, child };
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

@@ -59,7 +59,13 @@ async function portFree(port: number): Promise<boolean> {
 }
 
 async function info(port: number, section: 'CLUSTER' | 'replication'): Promise<string> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -77,10 +83,12 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<L
   const taken = new Set<number>();
   const nodes: ClusterNode[] = [];
   const stop = async () => {
-    await Promise.all(nodes.map(async (n) => {
-      n.child.kill('SIGKILL');
-      await exited(n.child);
-    }));
+    await Promise.all(
+      nodes.map(async (n) => {
+        n.child.kill('SIGKILL');
+        await exited(n.child);
+      }),
+    );
   };
   try {
     for (let i = 0; i < total; i++) {
@@ -88,19 +96,53 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<L
       taken.add(port);
       const dir = join(options.dir, `redis-${port}`);
       mkdirSync(dir, { recursive: true });
-      const child = spawn('redis-server', [
-        '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', join(dir, 'redis.log'),
-        '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-        '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000),
-        '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction',
-      ], { stdio: 'ignore' });
+      const child = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--logfile',
+          join(dir, 'redis.log'),
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          String(options.nodeTimeoutMs ?? 2_000),
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--save',
+          '',
+          '--maxmemory-policy',
+          'noeviction',
+        ],
+        { stdio: 'ignore' },
+      );
       nodes.push({ port, dir, child });
     }
-    await pollUntil(async () => (await Promise.all(nodes.map((n) => info(n.port, 'CLUSTER')))).every(Boolean), 15_000, 'redis-server nodes answer');
-    await run('redis-cli', [
-      '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`),
-      '--cluster-replicas', String(options.replicasPerMaster ?? 1), '--cluster-yes',
-    ], { timeout: 60_000 });
+    await pollUntil(
+      async () => (await Promise.all(nodes.map((n) => info(n.port, 'CLUSTER')))).every(Boolean),
+      15_000,
+      'redis-server nodes answer',
+    );
+    await run(
+      'redis-cli',
+      [
+        '--cluster',
+        'create',
+        ...nodes.map((n) => `127.0.0.1:${n.port}`),
+        '--cluster-replicas',
+        String(options.replicasPerMaster ?? 1),
+        '--cluster-yes',
+      ],
+      { timeout: 60_000 },
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -131,14 +173,19 @@ export async function startRedisCluster(options: RedisClusterOptions): Promise<L
       await exited(node.child);
     },
     async waitHealthy(timeoutMs = 60_000) {
-      await pollUntil(async () => {
-        const live = alive();
-        const states = await Promise.all(live.map((n) => info(n.port, 'CLUSTER')));
-        if (!states.every((s) => s.includes('cluster_state:ok') && s.includes('cluster_slots_ok:16384'))) return false;
-        // every live replica has caught up with its master's stream of writes
-        const replication = await Promise.all(live.map((n) => info(n.port, 'replication')));
-        return replication.every((r) => !r.includes('role:slave') || r.includes('master_link_status:up'));
-      }, timeoutMs, 'the Redis Cluster is healthy');
+      await pollUntil(
+        async () => {
+          const live = alive();
+          const states = await Promise.all(live.map((n) => info(n.port, 'CLUSTER')));
+          if (!states.every((s) => s.includes('cluster_state:ok') && s.includes('cluster_slots_ok:16384')))
+            return false;
+          // every live replica has caught up with its master's stream of writes
+          const replication = await Promise.all(live.map((n) => info(n.port, 'replication')));
+          return replication.every((r) => !r.includes('role:slave') || r.includes('master_link_status:up'));
+        },
+        timeoutMs,
+        'the Redis Cluster is healthy',
+      );
     },
     stop,
   };

@@ -61,71 +61,134 @@ function action<A extends unknown[]>(work: (rt: Runtime, ...args: A) => Promise<
   };
 }
 
-program.command('status')
+program
+  .command('status')
   .description('Redis and Postgres reachable, persister lag and pending entries per event, dead letters')
-  .option('--max-lag <entries>', 'lag (entries not yet in Postgres) above which status is a finding', wholeNumber(0), 1000)
+  .option(
+    '--max-lag <entries>',
+    'lag (entries not yet in Postgres) above which status is a finding',
+    wholeNumber(0),
+    1000,
+  )
   .action(action((rt, opts: { maxLag: number }) => status(rt, opts)));
 
-program.command('outbox')
-  .description('notifications: outbox entries not yet published and the oldest one\'s age; webhooks and their failing deliveries')
-  .option('--max-age <seconds>', 'age of the oldest unpublished entry above which outbox is a finding', wholeNumber(0), 60)
+program
+  .command('outbox')
+  .description(
+    "notifications: outbox entries not yet published and the oldest one's age; webhooks and their failing deliveries",
+  )
+  .option(
+    '--max-age <seconds>',
+    'age of the oldest unpublished entry above which outbox is a finding',
+    wholeNumber(0),
+    60,
+  )
   .action(action((rt, opts: { maxAge: number }) => outbox(rt, { maxAgeSeconds: opts.maxAge })));
 
-program.command('events').description('every event with live counts from Redis and from Postgres')
+program
+  .command('events')
+  .description('every event with live counts from Redis and from Postgres')
   .action(action((rt) => listEvents(rt)));
 
-program.command('event').argument('<id>', 'event id')
+program
+  .command('event')
+  .argument('<id>', 'event id')
   .description('one event: version, counts, holds and when they expire, queue, stream backlog')
   .action(action((rt, id: string) => showEvent(rt, id)));
 
-program.command('holds').argument('<eventId>', 'event id').description("the event's holds: seat, holder and expiry")
+program
+  .command('holds')
+  .argument('<eventId>', 'event id')
+  .description("the event's holds: seat, holder and expiry")
   .action(action((rt, id: string) => listHolds(rt, id)));
 
-program.command('queue').argument('<eventId>', 'event id')
+program
+  .command('queue')
+  .argument('<eventId>', 'event id')
   .option('--limit <n>', 'how many waiting buyers to list', positiveInt, 20)
   .description("the event's waiting room: the head of the queue and who is admitted")
   .action(action((rt, id: string, opts: { limit: number }) => showQueue(rt, id, opts.limit)));
 
-program.command('orders').description("orders newest first: a buyer's (by email), an event's, by status")
-  .option('--email <email>', "the buyer's email (any case)").option('--event <eventId>', 'only this event')
+program
+  .command('orders')
+  .description("orders newest first: a buyer's (by email), an event's, by status")
+  .option('--email <email>', "the buyer's email (any case)")
+  .option('--event <eventId>', 'only this event')
   .addOption(new Option('--status <status>', 'only orders in this status').choices(ORDER_STATUSES))
   .option('--limit <n>', 'how many (at most 100)', positiveInt, 20)
   .option('--cursor <cursor>', 'the next page, as printed by the previous one')
   .action(action((rt, opts: OrderOptions) => listOrders(rt, opts)));
 
-program.command('verify').argument('[eventId]', 'event id (or --all)').option('--all', 'every event')
+program
+  .command('verify')
+  .argument('[eventId]', 'event id (or --all)')
+  .option('--all', 'every event')
   .description('reconcile Redis and Postgres seat by seat and explain each difference (exit 1 on any)')
-  .action(action(async (rt, id: string | undefined, opts: { all?: boolean }) => {
-    if (!id && !opts.all) throw new CliError('name an event or pass --all');
-    return verify(rt, id ? [id] : await allEventIds(rt));
-  }));
+  .action(
+    action(async (rt, id: string | undefined, opts: { all?: boolean }) => {
+      if (!id && !opts.all) throw new CliError('name an event or pass --all');
+      return verify(rt, id ? [id] : await allEventIds(rt));
+    }),
+  );
 
-program.command('rebuild').argument('<eventId>', 'event id').description("recreate the event's actor in Redis from Postgres")
+program
+  .command('rebuild')
+  .argument('<eventId>', 'event id')
+  .description("recreate the event's actor in Redis from Postgres")
   .action(action((rt, id: string) => rebuild(rt, id)));
 
-program.command('sweep').description('expire stale holds now').action(action((rt) => sweep(rt)));
+program
+  .command('sweep')
+  .description('expire stale holds now')
+  .action(action((rt) => sweep(rt)));
 
-program.command('seed').description('demo data: 5 venues, 50 events of 1,000 seats, 100 users (idempotent)')
+program
+  .command('seed')
+  .description('demo data: 5 venues, 50 events of 1,000 seats, 100 users (idempotent)')
   .action(action((rt) => seed(rt)));
 
-program.command('migrate').description('apply database migrations').action(action((rt) => runMigrations(rt)));
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .action(action((rt) => runMigrations(rt)));
 
-program.command('users').description('manage accounts')
-  .command('create').description('create a user; the password is read from a prompt or stdin, never from argv')
-  .requiredOption('--email <email>', "the account's email (an existing account is updated)").requiredOption('--name <name>', 'the name shown for the account').option('--admin', 'create (or promote to) an admin')
-  .addOption(new Option('--role <role>', 'user, admin, or scanner (checks tickets in at the door)').choices(['user', 'admin', 'scanner']))
-  .action(action(async (rt, opts: { email: string; name: string; admin?: boolean; role?: Role }) => createUser(rt, opts, await readPassword())));
+program
+  .command('users')
+  .description('manage accounts')
+  .command('create')
+  .description('create a user; the password is read from a prompt or stdin, never from argv')
+  .requiredOption('--email <email>', "the account's email (an existing account is updated)")
+  .requiredOption('--name <name>', 'the name shown for the account')
+  .option('--admin', 'create (or promote to) an admin')
+  .addOption(
+    new Option('--role <role>', 'user, admin, or scanner (checks tickets in at the door)').choices([
+      'user',
+      'admin',
+      'scanner',
+    ]),
+  )
+  .action(
+    action(async (rt, opts: { email: string; name: string; admin?: boolean; role?: Role }) =>
+      createUser(rt, opts, await readPassword()),
+    ),
+  );
 
-program.command('tickets').argument('<orderIdOrEmail>', 'an order id, or the email of an account')
+program
+  .command('tickets')
+  .argument('<orderIdOrEmail>', 'an order id, or the email of an account')
   .description("an order's tickets, or every ticket an account bought or holds: status, holder, check-in, transfers")
   .action(action((rt, key: string) => listTickets(rt, key)));
 
-program.command('checkin').argument('<code>', 'the code a ticket shows (its QR content)')
+program
+  .command('checkin')
+  .argument('<code>', 'the code a ticket shows (its QR content)')
   .option('--gate <name>', 'where the ticket is admitted', 'ticketctl')
   .description('admit a ticket by its code, as a scanner would (exit 1 when refused)')
   .action(action((rt, code: string, opts: { gate: string }) => checkInCode(rt, code, opts.gate)));
 
-program.command('tokens').argument('<count>', 'how many buyers', positiveInt)
+program
+  .command('tokens')
+  .argument('<count>', 'how many buyers', positiveInt)
   .description('create buyer accounts and print their session tokens as JSON (for load tests)')
   .action(action((rt, count: number) => tokens(rt, count)));
 

@@ -23,13 +23,16 @@ export async function openRuntime() {
     const stale = recorded?.stale
       ? ` (${runtimeFile(config.DATA_DIR)} is left over from npm start pid ${recorded.record.pid}, which is no longer running: its services are not used)`
       : '';
-    throw new CliError(`Set DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES), or run \`npm start\` in this directory first${stale}.`);
+    throw new CliError(
+      `Set DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES), or run \`npm start\` in this directory first${stale}.`,
+    );
   }
   const pool = createPool(databaseUrl, 5);
-  const redis = createRedisClient(
-    redisTarget({ ...config, REDIS_URL: redisUrl }),
-    { ...FAIL_FAST_REDIS, retryStrategy: () => null, lazyConnect: true },
-  );
+  const redis = createRedisClient(redisTarget({ ...config, REDIS_URL: redisUrl }), {
+    ...FAIL_FAST_REDIS,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
   redis.on('error', () => {});
   try {
     await Promise.all([redis.connect().then(() => redisReady(redis)), pool.query('SELECT 1')]);
@@ -40,7 +43,10 @@ export async function openRuntime() {
   }
   // The ticket secret the server uses: TICKET_SECRET, or the one `npm start` keeps.
   const ticketSecret = config.TICKET_SECRET ?? keptTicketSecret(config.DATA_DIR, { create: false });
-  const runtime = createRuntime({ ...config, TICKET_SECRET: ticketSecret }, { redis, pool, log: silentLogger, persister: false, background: false });
+  const runtime = createRuntime(
+    { ...config, TICKET_SECRET: ticketSecret },
+    { redis, pool, log: silentLogger, persister: false, background: false },
+  );
   return {
     ...runtime,
     async close() {

@@ -26,7 +26,13 @@ export function expandLayout(sections: readonly Section[], pricesCents: Readonly
     if (priceCents === undefined) throw new RangeError(`no price for section ${section.name}`);
     for (let row = 1; row <= section.rows; row++) {
       for (let number = 1; number <= section.seatsPerRow; number++) {
-        seats.push({ index: seats.length, section: section.name, row: String(row), number: String(number), priceCents });
+        seats.push({
+          index: seats.length,
+          section: section.name,
+          row: String(row),
+          number: String(number),
+          priceCents,
+        });
       }
     }
   }

@@ -16,7 +16,12 @@ import { snapshotEvent } from './operations/snapshotEvent.js';
 import { sweepHolds } from './operations/sweepHolds.js';
 import { trimSales } from './operations/trimSales.js';
 import {
-  admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition, type QueueSettings,
+  admitBuyers,
+  configureQueue,
+  joinQueue,
+  leaveQueue,
+  queuePosition,
+  type QueueSettings,
 } from './operations/queueScripts.js';
 import { actorState } from './actorState.js';
 import { ScriptRunner } from './scripts.js';
@@ -36,12 +41,10 @@ export interface EngineDeps {
 export function createEngine(deps: EngineDeps) {
   const prefix = deps.prefix ?? 'tk:';
   if (/[{}\s]/.test(prefix)) throw new TypeError('engine prefix must not contain braces or spaces');
-  const ctx = new EngineContext(
-    new ScriptRunner(deps.redis),
-    prefix,
-    deps.clock ?? systemClock,
-    { ...DEFAULT_LIMITS, ...deps.limits },
-  );
+  const ctx = new EngineContext(new ScriptRunner(deps.redis), prefix, deps.clock ?? systemClock, {
+    ...DEFAULT_LIMITS,
+    ...deps.limits,
+  });
   const { redis } = deps;
 
   return {
@@ -57,12 +60,18 @@ export function createEngine(deps: EngineDeps) {
     },
     reserveSeats: (eventId: string, userId: string, seats: readonly number[], rate?: RateLimit) =>
       reserveSeats(ctx, eventId, userId, seats, rate),
-    reserveBestSeats: (eventId: string, userId: string, quantity: number, areas: readonly SeatBlockArea[], rate?: RateLimit) =>
-      reserveBestSeats(ctx, eventId, userId, quantity, areas, rate),
+    reserveBestSeats: (
+      eventId: string,
+      userId: string,
+      quantity: number,
+      areas: readonly SeatBlockArea[],
+      rate?: RateLimit,
+    ) => reserveBestSeats(ctx, eventId, userId, quantity, areas, rate),
     extendHold: (eventId: string, userId: string) => extendHold(ctx, eventId, userId),
     releaseSeats: (eventId: string, userId: string, seats: readonly number[], rate?: RateLimit) =>
       releaseSeats(ctx, eventId, userId, seats, rate),
-    getHold: (eventId: string, userId: string, idempotencyKey?: string, rate?: RateLimit) => getHold(ctx, eventId, userId, idempotencyKey, rate),
+    getHold: (eventId: string, userId: string, idempotencyKey?: string, rate?: RateLimit) =>
+      getHold(ctx, eventId, userId, idempotencyKey, rate),
     confirmSale: (sale: SaleRequest) => confirmSale(ctx, sale),
     refundOrder: (eventId: string, orderId: string, reason: RefundReason = 'requested', recorded?: RecordedOrder) =>
       refundOrder(ctx, eventId, orderId, reason, recorded),

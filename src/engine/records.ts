@@ -40,7 +40,16 @@ export type SalesEntry =
       paymentRef: string;
       atMs: number;
     }
-  | { kind: 'refund'; streamKey: string; streamId: string; eventId: string; orderId: string; reason: string; atMs: number; seats: number[] }
+  | {
+      kind: 'refund';
+      streamKey: string;
+      streamId: string;
+      eventId: string;
+      orderId: string;
+      reason: string;
+      atMs: number;
+      seats: number[];
+    }
   | { kind: 'malformed'; streamKey: string; streamId: string; reason: string };
 
 export type RawEntry = [id: string, fields: string[]];
@@ -64,7 +73,16 @@ export function parseSalesEntry(streamKey: string, [streamId, fields]: RawEntry)
     return { kind: 'malformed', streamKey, streamId, reason: 'missing event, order or time' };
   }
   if (f.get('type') === 'refund') {
-    return { kind: 'refund', streamKey, streamId, eventId, orderId, reason: f.get('reason') ?? 'requested', atMs, seats: decodeNumbers(f.get('seats')) };
+    return {
+      kind: 'refund',
+      streamKey,
+      streamId,
+      eventId,
+      orderId,
+      reason: f.get('reason') ?? 'requested',
+      atMs,
+      seats: decodeNumbers(f.get('seats')),
+    };
   }
   const seats = decodeNumbers(f.get('seats'));
   const pricesCents = decodeNumbers(f.get('prices'));
@@ -72,7 +90,16 @@ export function parseSalesEntry(streamKey: string, [streamId, fields]: RawEntry)
     return { kind: 'malformed', streamKey, streamId, reason: 'not a sale or refund' };
   }
   return {
-    kind: 'sale', streamKey, streamId, eventId, orderId, userId: f.get('user') ?? '', seats, pricesCents,
-    idempotencyKey: f.get('idem') ?? '', paymentRef: f.get('payment') ?? '', atMs,
+    kind: 'sale',
+    streamKey,
+    streamId,
+    eventId,
+    orderId,
+    userId: f.get('user') ?? '',
+    seats,
+    pricesCents,
+    idempotencyKey: f.get('idem') ?? '',
+    paymentRef: f.get('payment') ?? '',
+    atMs,
   };
 }

@@ -10,14 +10,42 @@ export const SCRIPT_REPLIES = {
   admitBuyers: { statuses: ['ok', 'skipped'], errors: [] },
   closeEvent: { statuses: ['ok'], errors: ['event_not_found'] },
   configureQueue: { statuses: ['ok'], errors: ['event_not_found'] },
-  confirmSale: { statuses: ['ok', 'replay'], errors: ['event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'no_active_hold', 'hold_changed'] },
-  extendHold: { statuses: ['ok'], errors: ['event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'no_active_hold', 'hold_extension_used'] },
+  confirmSale: {
+    statuses: ['ok', 'replay'],
+    errors: [
+      'event_not_found',
+      'event_closed',
+      'sales_ended',
+      'not_on_sale',
+      'actor_outdated',
+      'no_active_hold',
+      'hold_changed',
+    ],
+  },
+  extendHold: {
+    statuses: ['ok'],
+    errors: [
+      'event_not_found',
+      'event_closed',
+      'sales_ended',
+      'not_on_sale',
+      'actor_outdated',
+      'no_active_hold',
+      'hold_extension_used',
+    ],
+  },
   getHold: { statuses: ['ok', 'bought'], errors: ['event_not_found', 'rate_limited'] },
-  joinQueue: { statuses: ['waiting', 'admitted'], errors: ['event_not_found', 'queue_not_enabled', 'event_closed', 'rate_limited'] },
+  joinQueue: {
+    statuses: ['waiting', 'admitted'],
+    errors: ['event_not_found', 'queue_not_enabled', 'event_closed', 'rate_limited'],
+  },
   leaveQueue: { statuses: ['ok'], errors: [] },
   limitRate: 'integers',
   loadEvent: { statuses: ['loaded', 'already_loaded'], errors: ['layout_mismatch', 'bad_layout'] },
-  queuePosition: { statuses: ['waiting', 'admitted', 'expired', 'not_queued'], errors: ['event_not_found', 'queue_not_enabled', 'rate_limited'] },
+  queuePosition: {
+    statuses: ['waiting', 'admitted', 'expired', 'not_queued'],
+    errors: ['event_not_found', 'queue_not_enabled', 'rate_limited'],
+  },
   refundOrder: { statuses: ['ok'], errors: ['event_not_found', 'order_not_found', 'order_not_refundable'] },
   releaseSeats: {
     statuses: ['ok'],
@@ -26,15 +54,36 @@ export const SCRIPT_REPLIES = {
   reserveBestSeats: {
     statuses: ['ok'],
     errors: [
-      'event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'admission_required',
-      'no_seats', 'too_many_seats', 'bad_layout', 'seats_unavailable', 'hold_limit_exceeded', 'rate_limited',
+      'event_not_found',
+      'event_closed',
+      'sales_ended',
+      'not_on_sale',
+      'actor_outdated',
+      'admission_required',
+      'no_seats',
+      'too_many_seats',
+      'bad_layout',
+      'seats_unavailable',
+      'hold_limit_exceeded',
+      'rate_limited',
     ],
   },
   reserveSeats: {
     statuses: ['ok'],
     errors: [
-      'event_not_found', 'event_closed', 'sales_ended', 'not_on_sale', 'actor_outdated', 'admission_required',
-      'no_seats', 'too_many_seats', 'invalid_seat', 'duplicate_seats', 'seats_unavailable', 'hold_limit_exceeded', 'rate_limited',
+      'event_not_found',
+      'event_closed',
+      'sales_ended',
+      'not_on_sale',
+      'actor_outdated',
+      'admission_required',
+      'no_seats',
+      'too_many_seats',
+      'invalid_seat',
+      'duplicate_seats',
+      'seats_unavailable',
+      'hold_limit_exceeded',
+      'rate_limited',
     ],
   },
   snapshotEvent: { statuses: ['ok'], errors: ['event_not_found'] },
@@ -63,7 +112,8 @@ export function readReply<S extends StatusScript>(
   if (!errors.includes(status)) throw new EngineProtocolError(script, reply);
   const code = status as ErrorOf<S>;
   const failure: EngineFailure<ErrorOf<S>> = { ok: false, code };
-  if (status === 'seats_unavailable' || status === 'duplicate_seats') failure.seats = rest.map(Number).filter((n) => Number.isInteger(n));
+  if (status === 'seats_unavailable' || status === 'duplicate_seats')
+    failure.seats = rest.map(Number).filter((n) => Number.isInteger(n));
   else if (rest.length > 0) failure.detail = String(rest[0]);
   return failure;
 }

@@ -61,7 +61,9 @@ export class ScriptRunner {
 
   /** Loads every script into the cache of every master up front (start-up, after a reconnect). */
   async preload(): Promise<void> {
-    const loads = masterNodes(this.redis).flatMap((node) => [...this.scripts.values()].map((s) => node.script('LOAD', s.source)));
+    const loads = masterNodes(this.redis).flatMap((node) =>
+      [...this.scripts.values()].map((s) => node.script('LOAD', s.source)),
+    );
     await Promise.all(loads);
   }
 }

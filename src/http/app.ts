@@ -24,14 +24,26 @@ import { ticketRoutes } from './routes/tickets.js';
 import { venueRoutes } from './routes/venues.js';
 import { serveWebApp } from './webApp.js';
 
-const metricsOp = operation({ operationId: 'metrics', tag: 'Operations', rateLimited: false }, {
-  method: 'get', path: '/metrics', summary: 'Prometheus metrics',
-  responses: { 200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: z.string() } } } },
-});
-const documentOp = operation({ operationId: 'openApiDocument', tag: 'Operations', rateLimited: false }, {
-  method: 'get', path: '/openapi.json', summary: 'This document: OpenAPI 3.1, generated from the route definitions',
-  responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI document') },
-});
+const metricsOp = operation(
+  { operationId: 'metrics', tag: 'Operations', rateLimited: false },
+  {
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    responses: {
+      200: { description: 'The Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+    },
+  },
+);
+const documentOp = operation(
+  { operationId: 'openApiDocument', tag: 'Operations', rateLimited: false },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document: OpenAPI 3.1, generated from the route definitions',
+    responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI document') },
+  },
+);
 
 /** The whole HTTP API, built from its dependencies; every route is an operation of /openapi.json. */
 export function createApp(deps: AppDeps) {
@@ -46,7 +58,9 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', rateLimit(deps));
 
   app.route('/', healthRoutes(deps));
-  app.openapi(metricsOp, async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
+  app.openapi(metricsOp, async (c) =>
+    c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }),
+  );
   app.openapi(documentOp, (c) => c.json(document, 200));
   app.route('/', docsRoutes());
   app.route('/api/auth', authRoutes(deps));
@@ -64,9 +78,16 @@ export function createApp(deps: AppDeps) {
   const allowed = allowedMethods(app.routes);
   app.notFound((c) => {
     const methods = allowed(c.req.path);
-    const err = methods.length > 0
-      ? new AppError(405, 'method_not_allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, {}, { Allow: methods.join(', ') })
-      : new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`);
+    const err =
+      methods.length > 0
+        ? new AppError(
+            405,
+            'method_not_allowed',
+            `${c.req.method} is not allowed here; use ${methods.join(', ')}.`,
+            {},
+            { Allow: methods.join(', ') },
+          )
+        : new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`);
     return problem(c, err);
   });
   app.onError((err, c) => problem(c, knownError(deps, err, c.get('log') ?? deps.log)));
@@ -94,13 +115,18 @@ function refuseWritesWithoutRedis(deps: AppDeps): MiddlewareHandler<AppEnv> {
 
 function problem(c: Context<AppEnv>, err: AppError) {
   for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-  return c.json(problemBody(err, c.req.path), err.status as ContentfulStatusCode, { 'Content-Type': 'application/problem+json' });
+  return c.json(problemBody(err, c.req.path), err.status as ContentfulStatusCode, {
+    'Content-Type': 'application/problem+json',
+  });
 }
 
 /** For a path no route answers with this method: the methods that do answer it (a 405 then). */
 function allowedMethods(routes: readonly { method: string; path: string }[]) {
   const patterns = routes
     .filter((r) => r.method !== 'ALL')
-    .map((r) => ({ method: r.method, regex: new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`) }));
+    .map((r) => ({
+      method: r.method,
+      regex: new RegExp(`^${r.path.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`),
+    }));
   return (path: string) => [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
 }

@@ -9,7 +9,10 @@ import type { Context } from 'hono';
 export function clientAddress(c: Context, trustedProxies: ReadonlySet<string>): string {
   const peer = normalize(getConnInfo(c).remote.address ?? 'unknown');
   if (!trustedProxies.has(peer)) return peer;
-  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((a) => normalize(a.trim())).filter(Boolean);
+  const chain = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((a) => normalize(a.trim()))
+    .filter(Boolean);
   for (let i = chain.length - 1; i >= 0; i--) if (!trustedProxies.has(chain[i]!)) return chain[i]!;
   return peer;
 }

@@ -41,24 +41,36 @@ const page = swaggerUI({
   title: 'Ticketing API',
   baseUrl: ASSETS,
   version: VERSION,
-  manuallySwaggerUIHtml: (asset) => [
-    '<div id="swagger-ui"></div>',
-    ...asset.css.map((href) => `<link rel="stylesheet" href="${href}" />`),
-    ...asset.js.map((src) => `<script src="${src}"></script>`),
-    `<script src="${ASSETS}/start.js"></script>`,
-  ].join('\n'),
+  manuallySwaggerUIHtml: (asset) =>
+    [
+      '<div id="swagger-ui"></div>',
+      ...asset.css.map((href) => `<link rel="stylesheet" href="${href}" />`),
+      ...asset.js.map((src) => `<script src="${src}"></script>`),
+      `<script src="${ASSETS}/start.js"></script>`,
+    ].join('\n'),
 });
 
-const docsPage = operation({ operationId: 'docs', tag: 'Operations', rateLimited: false }, {
-  method: 'get', path: '/docs', summary: 'This API, readable and tryable (Swagger UI)',
-  responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } } },
-});
+const docsPage = operation(
+  { operationId: 'docs', tag: 'Operations', rateLimited: false },
+  {
+    method: 'get',
+    path: '/docs',
+    summary: 'This API, readable and tryable (Swagger UI)',
+    responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } } },
+  },
+);
 
 /** The files under /docs/assets: Swagger UI's own (immutable under their versioned path) and the start script. */
 function docsAssets(): MiddlewareHandler<AppEnv> {
   const files: Record<string, { file?: string; text?: string; type: string }> = {
-    [`${ASSETS}/swagger-ui-dist@${VERSION}/swagger-ui.css`]: { file: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
-    [`${ASSETS}/swagger-ui-dist@${VERSION}/swagger-ui-bundle.js`]: { file: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
+    [`${ASSETS}/swagger-ui-dist@${VERSION}/swagger-ui.css`]: {
+      file: 'swagger-ui.css',
+      type: 'text/css; charset=utf-8',
+    },
+    [`${ASSETS}/swagger-ui-dist@${VERSION}/swagger-ui-bundle.js`]: {
+      file: 'swagger-ui-bundle.js',
+      type: 'text/javascript; charset=utf-8',
+    },
     [`${ASSETS}/start.js`]: { text: START, type: 'text/javascript; charset=utf-8' },
   };
   const loaded = new Map<string, Buffer>();

@@ -1,5 +1,10 @@
 import type { LineLog } from '../infra/logger.js';
-import { DeadlineExceeded, isDatabaseDataError, isDatabaseUnavailable, isRedisUnavailable } from '../infra/storeErrors.js';
+import {
+  DeadlineExceeded,
+  isDatabaseDataError,
+  isDatabaseUnavailable,
+  isRedisUnavailable,
+} from '../infra/storeErrors.js';
 import type { AppDeps } from './appDeps.js';
 import { AppError, unavailable } from './errors.js';
 
@@ -19,10 +24,10 @@ export function knownError(deps: Pick<AppDeps, 'redisHealth'>, err: Error, log: 
     log.warn({ event: 'postgres_unavailable', err: err.message }, 'Postgres is not answering');
     return unavailable('The database is not answering; retry shortly.', 2, 'database_unavailable');
   }
-  if (err instanceof DeadlineExceeded) return unavailable('The request ran out of time; retry shortly.', 2, 'deadline_exceeded');
+  if (err instanceof DeadlineExceeded)
+    return unavailable('The request ran out of time; retry shortly.', 2, 'deadline_exceeded');
   // Postgres refused the value itself (SQLSTATE class 22): the client's input, not our fault.
   if (isDatabaseDataError(err)) return new AppError(400, 'invalid_input', 'A value in the request is not acceptable.');
   log.error({ err }, 'unhandled error');
   return new AppError(500, 'internal', 'Something went wrong on our side.');
 }
-

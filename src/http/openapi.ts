@@ -30,9 +30,18 @@ type Tag = (typeof TAGS)[number]['name'];
 
 type Role = 'user' | 'admin' | 'scanner';
 const GUARDS: Record<Role, MiddlewareHandler<AppEnv>> = {
-  user: async (c, next) => { requireUser(c); await next(); },
-  admin: async (c, next) => { requireAdmin(c); await next(); },
-  scanner: async (c, next) => { requireScanner(c); await next(); },
+  user: async (c, next) => {
+    requireUser(c);
+    await next();
+  },
+  admin: async (c, next) => {
+    requireAdmin(c);
+    await next();
+  },
+  scanner: async (c, next) => {
+    requireScanner(c);
+    await next();
+  },
 };
 
 /** What each problem status means across the API; an operation may say more. */
@@ -57,13 +66,18 @@ type Problem = ReturnType<typeof problem>;
 
 /** Problem answers, by status: `true` for the usual meaning, or the codes this operation answers. */
 export function problems<S extends number>(statuses: Record<S, true | string>): Record<S, Problem> {
-  return Object.fromEntries(Object.entries<true | string>(statuses).map(([status, text]) =>
-    [status, problem(Number(status), text === true ? undefined : text)])) as Record<S, Problem>;
+  return Object.fromEntries(
+    Object.entries<true | string>(statuses).map(([status, text]) => [
+      status,
+      problem(Number(status), text === true ? undefined : text),
+    ]),
+  ) as Record<S, Problem>;
 }
 
 /** A JSON answer. */
 export const json = <S extends z.ZodType>(schema: S, description: string) => ({
-  description, content: { 'application/json': { schema } },
+  description,
+  content: { 'application/json': { schema } },
 });
 
 /** A required JSON request body. */
@@ -79,12 +93,19 @@ export const jsonRequest = <S extends z.ZodType>(schema: S) => ({
  */
 export const pathIds = (...names: string[]) => ({
   parameters: names.map((name) => ({
-    name, in: 'path' as const, required: true, description: 'a UUID (any other value names nothing: 404)',
+    name,
+    in: 'path' as const,
+    required: true,
+    description: 'a UUID (any other value names nothing: 404)',
     schema: { type: 'string' as const, format: 'uuid', example: '7c1d2e3f-4a5b-4c6d-8e7f-8a9b0c1d2e3f' },
   })),
 });
 export const optionalParameter = (where: 'header' | 'query', name: string, description: string, example: string) => ({
-  name, in: where, required: false, description, schema: { type: 'string' as const, example },
+  name,
+  in: where,
+  required: false,
+  description,
+  schema: { type: 'string' as const, example },
 });
 
 interface OperationOptions {
@@ -104,7 +125,10 @@ interface OperationOptions {
  * their order: 401/403, then 415/413/400); /api operations document 400, 429 and 503, operations with a body
  * 400, 413 and 415, guarded ones 401 (and 403 for a role).
  */
-export function operation<const R extends Omit<RouteConfig, 'middleware' | 'operationId' | 'tags' | 'security'>>(options: OperationOptions, def: R) {
+export function operation<const R extends Omit<RouteConfig, 'middleware' | 'operationId' | 'tags' | 'security'>>(
+  options: OperationOptions,
+  def: R,
+) {
   const { operationId, tag, role } = options;
   const middleware: MiddlewareHandler<AppEnv>[] = [];
   if (role) middleware.push(GUARDS[role]);
@@ -113,9 +137,13 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
   const implied = {
     // every /api request: its URL is checked for control characters, its caller's rate limit, and
     // it may find Redis or Postgres away (writes are refused at once while Redis is down)
-    ...(options.rateLimited === false ? {} : problems({ 400: 'validation_failed: control characters in the path or query', 429: true, 503: true })),
+    ...(options.rateLimited === false
+      ? {}
+      : problems({ 400: 'validation_failed: control characters in the path or query', 429: true, 503: true })),
     // an unsafe /api request that carries the session cookie from a foreign Origin (CSRF)
-    ...(options.rateLimited !== false && def.method !== 'get' ? problems({ 403: 'forbidden: a cookie-authenticated request from a foreign Origin' }) : {}),
+    ...(options.rateLimited !== false && def.method !== 'get'
+      ? problems({ 403: 'forbidden: a cookie-authenticated request from a foreign Origin' })
+      : {}),
     ...(role ? problems({ 401: true }) : {}),
     ...(role && role !== 'user' ? problems({ 403: true }) : {}),
     ...(def.request?.body ? problems({ 400: true, 413: true, 415: true }) : {}),
@@ -142,15 +170,20 @@ export const DOCUMENT_CONFIG = {
   info: {
     title: 'Ticketing API',
     version: '1.0.0',
-    description: 'Event ticketing: browse, hold, buy, refund, transfer and check in. Errors are RFC 9457 problems '
-      + '(`application/problem+json`) with a stable `code`. Interactive documentation: /docs.',
+    description:
+      'Event ticketing: browse, hold, buy, refund, transfer and check in. Errors are RFC 9457 problems ' +
+      '(`application/problem+json`) with a stable `code`. Interactive documentation: /docs.',
   },
   tags: [...TAGS],
 };
 
 /** The OpenAPI 3.1 document of an app whose routes were defined with `operation()`. */
 export function openApiDocument(app: OpenAPIHono<AppEnv>) {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'The token from login or register.' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The token from login or register.',
+  });
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'sid' });
   return app.getOpenAPI31Document(DOCUMENT_CONFIG);
 }

@@ -56,17 +56,20 @@ export function startHttpServer(
       // how often Node looks for connections past their header or request timeout (default 30 s)
       connectionsCheckingInterval: Math.min(1_000, Math.ceil(limits.headersTimeoutMs / 2)),
     };
-    const server = serve({ fetch, port: options.port, hostname: options.hostname, serverOptions }, (info: AddressInfo) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({
-        server,
-        url: `http://${host}:${info.port}`,
-        get draining() {
-          return draining;
-        },
-        drain: () => drain(server as Server),
-      });
-    }) as Server;
+    const server = serve(
+      { fetch, port: options.port, hostname: options.hostname, serverOptions },
+      (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolve({
+          server,
+          url: `http://${host}:${info.port}`,
+          get draining() {
+            return draining;
+          },
+          drain: () => drain(server as Server),
+        });
+      },
+    ) as Server;
     server.on('error', reject);
     server.maxConnections = limits.maxConnections;
     server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
@@ -75,7 +78,12 @@ export function startHttpServer(
       // Set before the app writes its head (it answers asynchronously): Node merges it in.
       if (draining) res.setHeader('Connection', 'close');
     });
-    server.on('drop', () => options.log?.warn({ event: 'connection_refused', maxConnections: limits.maxConnections }, 'connection cap reached'));
+    server.on('drop', () =>
+      options.log?.warn(
+        { event: 'connection_refused', maxConnections: limits.maxConnections },
+        'connection cap reached',
+      ),
+    );
 
     async function drain(s: Server): Promise<{ closedEarly: number }> {
       draining = true;
@@ -93,7 +101,10 @@ export function startHttpServer(
       clearInterval(idleSweep);
       const closedEarly = timedOut ? inFlight.size : 0;
       if (timedOut) {
-        options.log?.warn({ event: 'drain_timeout', inFlight: closedEarly }, 'requests still in flight at the drain deadline: closing them');
+        options.log?.warn(
+          { event: 'drain_timeout', inFlight: closedEarly },
+          'requests still in flight at the drain deadline: closing them',
+        );
         s.closeAllConnections();
         await closed;
       }

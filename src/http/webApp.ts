@@ -44,7 +44,11 @@ export const WEB_APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-interface StaticFile { body: Buffer; gzip: Buffer | undefined; type: string }
+interface StaticFile {
+  body: Buffer;
+  gzip: Buffer | undefined;
+  type: string;
+}
 
 /**
  * Serves the built web app for every GET/HEAD outside the API: files from the build, hashed
@@ -89,9 +93,13 @@ export function serveWebApp(dir: string = WEB_DIST_DIR): MiddlewareHandler<AppEn
     if (!asset && (decoded.startsWith('/assets/') || extname(decoded) !== '')) return next();
     const file = asset ?? (await load('/index.html', false));
     if (!file) {
-      return c.text('The web app is not built yet: run `npm run web:build` (npm start does it when it is missing).', 503, {
-        'Retry-After': '5',
-      });
+      return c.text(
+        'The web app is not built yet: run `npm run web:build` (npm start does it when it is missing).',
+        503,
+        {
+          'Retry-After': '5',
+        },
+      );
     }
     c.header('Content-Security-Policy', WEB_APP_CSP);
     c.header('Cache-Control', hashed && asset ? 'public, max-age=31536000, immutable' : 'no-cache');

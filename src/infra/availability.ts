@@ -53,7 +53,10 @@ export class RedisHealth {
   /** One ping: a success closes the breaker; two failures in a row open it. */
   async check(): Promise<boolean> {
     const answered = await Promise.race([
-      this.redis.ping().then(() => true, () => false),
+      this.redis.ping().then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), this.pingTimeoutMs).unref()),
     ]);
     this.failedPings = answered ? 0 : this.failedPings + 1;

@@ -44,7 +44,9 @@ export class RequestLog implements LineLog {
   }
 
   private get log(): Logger {
-    this.child ??= this.base.child(this.userId === undefined ? { requestId: this.requestId } : { requestId: this.requestId, userId: this.userId });
+    this.child ??= this.base.child(
+      this.userId === undefined ? { requestId: this.requestId } : { requestId: this.requestId, userId: this.userId },
+    );
     return this.child;
   }
 

@@ -19,7 +19,10 @@ async function guarded<T>(call: () => Promise<T>, onLate: (value: T) => void = (
     const finished = storeCallStarted();
     const work = call();
     work.then(finished, finished);
-    work.then((value) => late && onLate(value), () => {});
+    work.then(
+      (value) => late && onLate(value),
+      () => {},
+    );
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         late = true;
@@ -63,7 +66,10 @@ export function storePool(pool: pg.Pool): pg.Pool {
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   pool.connect = ((...args: unknown[]) => {
     if (args.length > 0) return connect(...args);
-    return guarded(() => connect() as Promise<pg.PoolClient>, (late) => late.release()).then(patchClient);
+    return guarded(
+      () => connect() as Promise<pg.PoolClient>,
+      (late) => late.release(),
+    ).then(patchClient);
   }) as typeof pool.connect;
   return pool;
 }

@@ -20,15 +20,17 @@ export interface PrivatePostgres {
 /** The postmaster's pid (first line of postmaster.pid) and its children's, read from /proc. */
 function serverPids(dir: string): number[] {
   const postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n', 1)[0]);
-  const children = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-    } catch {
-      return false;
-    }
-  });
+  const children = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
+      } catch {
+        return false;
+      }
+    });
   return [postmaster, ...children.map(Number)];
 }
 
@@ -45,14 +47,22 @@ async function loadEmbeddedPostgres() {
   }
 }
 
-export async function startPrivatePostgres(options: { dir?: string; port?: number; persistent?: boolean } = {}): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(
+  options: { dir?: string; port?: number; persistent?: boolean } = {},
+): Promise<PrivatePostgres> {
   const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tk-pg-'));
   const fresh = !(await import('node:fs')).existsSync(join(dir, 'PG_VERSION'));
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
-    createPostgresUser: true, onLog: () => {}, onError: () => {},
+    databaseDir: dir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: () => {},
   });
   if (fresh) await server.initialise();
   await server.start();

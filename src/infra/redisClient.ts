@@ -24,12 +24,16 @@ const NODE = /^\[?([A-Za-z0-9.:_-]+?)\]?:(\d{1,5})$/;
 
 /** Parses `host:port,host:port`; throws on anything else. */
 export function parseClusterNodes(spec: string): { host: string; port: number }[] {
-  const nodes = spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const match = NODE.exec(s);
-    const port = Number(match?.[2]);
-    if (!match || port < 1 || port > 65_535) throw new TypeError(`not a host:port: ${JSON.stringify(s)}`);
-    return { host: match[1]!, port };
-  });
+  const nodes = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const match = NODE.exec(s);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65_535) throw new TypeError(`not a host:port: ${JSON.stringify(s)}`);
+      return { host: match[1]!, port };
+    });
   if (nodes.length === 0) throw new TypeError('no cluster nodes given');
   return nodes;
 }
@@ -41,18 +45,22 @@ export function parseClusterNodes(spec: string): { host: string; port: number }[
  */
 export function createRedisClient(target: RedisTarget, options: RedisOptions = {}, log?: Logger): RedisClient {
   if (target.clusterNodes) {
-    return new StoreCluster(parseClusterNodes(target.clusterNodes), {
-      redisOptions: target.password ? { ...options, password: target.password } : options,
-      scaleReads: 'master',
-      enableOfflineQueue: options.enableOfflineQueue ?? true,
-      lazyConnect: options.lazyConnect ?? false,
-      // a failover takes a few seconds: refresh the slot map promptly and retry redirects
-      slotsRefreshInterval: 2_000,
-      retryDelayOnFailover: 200,
-      retryDelayOnClusterDown: 200,
-      retryDelayOnMoved: 50,
-      clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
-    }, log);
+    return new StoreCluster(
+      parseClusterNodes(target.clusterNodes),
+      {
+        redisOptions: target.password ? { ...options, password: target.password } : options,
+        scaleReads: 'master',
+        enableOfflineQueue: options.enableOfflineQueue ?? true,
+        lazyConnect: options.lazyConnect ?? false,
+        // a failover takes a few seconds: refresh the slot map promptly and retry redirects
+        slotsRefreshInterval: 2_000,
+        retryDelayOnFailover: 200,
+        retryDelayOnClusterDown: 200,
+        retryDelayOnMoved: 50,
+        clusterRetryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+      },
+      log,
+    );
   }
   if (!target.url) throw new TypeError('a Redis URL or cluster nodes are required');
   return new StoreRedis(target.url, options, log);
@@ -98,11 +106,13 @@ export async function pipelinePerNode(
   command: (pipeline: ChainableCommander, key: string) => void,
 ): Promise<Map<string, [Error | null, unknown]>> {
   const replies = new Map<string, [Error | null, unknown]>();
-  await Promise.all(groupByNode(client, keys).map(async (group) => {
-    const pipeline = client.pipeline();
-    for (const key of group) command(pipeline, key);
-    const results = (await pipeline.exec()) ?? [];
-    results.forEach((reply, i) => replies.set(group[i]!, reply));
-  }));
+  await Promise.all(
+    groupByNode(client, keys).map(async (group) => {
+      const pipeline = client.pipeline();
+      for (const key of group) command(pipeline, key);
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach((reply, i) => replies.set(group[i]!, reply));
+    }),
+  );
   return replies;
 }

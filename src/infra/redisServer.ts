@@ -43,7 +43,9 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -71,7 +73,8 @@ async function ownAllSlots(url: string, timeoutMs: number): Promise<void> {
   const client = new Redis(url, { maxRetriesPerRequest: 0 });
   try {
     const info = async () => String(await client.call('CLUSTER', 'INFO'));
-    if ((await info()).includes('cluster_slots_assigned:0')) await client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    if ((await info()).includes('cluster_slots_assigned:0'))
+      await client.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
     const deadline = Date.now() + timeoutMs;
     while (!(await info()).includes('cluster_state:ok')) {
       if (Date.now() > deadline) throw new Error('the one-node cluster did not reach cluster_state:ok');
@@ -95,9 +98,22 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tk-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
-    '--appendonly', options.appendOnly ? 'yes' : 'no', '--appendfsync', 'always',
-    '--maxmemory-policy', 'noeviction', '--logfile', join(dir, 'redis.log'),
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
+    '--maxmemory-policy',
+    'noeviction',
+    '--logfile',
+    join(dir, 'redis.log'),
     ...(options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : []),
   ];
   let child: ChildProcess;

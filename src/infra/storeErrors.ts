@@ -27,7 +27,15 @@ export function storeOf(err: unknown): Store | undefined {
 }
 
 /** Redis error replies that mean "cannot serve now" (the first word of a reply is its code). */
-const REDIS_UNAVAILABLE_REPLIES = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'TRYAGAIN', 'CLUSTERDOWN', 'NOREPLICAS', 'READONLY']);
+const REDIS_UNAVAILABLE_REPLIES = new Set([
+  'LOADING',
+  'BUSY',
+  'MASTERDOWN',
+  'TRYAGAIN',
+  'CLUSTERDOWN',
+  'NOREPLICAS',
+  'READONLY',
+]);
 
 /**
  * Redis cannot answer now: the Redis client raised it, and it is not an answer from Redis

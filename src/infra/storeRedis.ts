@@ -6,7 +6,8 @@ import { DeadlineExceeded, storeCallStarted, tagStore, timeLeftMs } from './stor
 function parseUrl(url: string): RedisOptions {
   const u = new URL(url);
   return {
-    host: u.hostname, port: Number(u.port || 6379),
+    host: u.hostname,
+    port: Number(u.port || 6379),
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
@@ -54,16 +55,30 @@ function summariseErrors(client: Redis | Cluster, log: Logger | undefined): void
     failures.last = err.message;
     if (failures.count > 1) return;
     failures.since = Date.now();
-    log?.warn({ event: 'redis_connection_error', err: err.message }, 'Redis connection failed; retrying (repeats are summarised)');
+    log?.warn(
+      { event: 'redis_connection_error', err: err.message },
+      'Redis connection failed; retrying (repeats are summarised)',
+    );
     summary = setInterval(() => {
-      log?.warn({ event: 'redis_connection_errors', count: failures.count, last: failures.last, sinceMs: Date.now() - failures.since }, 'Redis still unreachable');
+      log?.warn(
+        {
+          event: 'redis_connection_errors',
+          count: failures.count,
+          last: failures.last,
+          sinceMs: Date.now() - failures.since,
+        },
+        'Redis still unreachable',
+      );
     }, ERROR_SUMMARY_MS);
     summary.unref();
   });
   client.on('ready', () => {
     clearInterval(summary);
     if (failures.count > 0) {
-      log?.info({ event: 'redis_reconnected', failedAttempts: failures.count, downMs: Date.now() - failures.since }, 'Redis connection is back');
+      log?.info(
+        { event: 'redis_reconnected', failedAttempts: failures.count, downMs: Date.now() - failures.since },
+        'Redis connection is back',
+      );
     }
     failures = { count: 0, last: '', since: 0 };
   });
@@ -92,7 +107,11 @@ export class StoreRedis extends Redis {
 
 /** A Redis Cluster, with our command guard and error summaries; `duplicate()` keeps both. */
 export class StoreCluster extends Cluster {
-  constructor(private readonly startNodes: ClusterNode[], options: ClusterOptions = {}, private readonly log?: Logger) {
+  constructor(
+    private readonly startNodes: ClusterNode[],
+    options: ClusterOptions = {},
+    private readonly log?: Logger,
+  ) {
     super(startNodes, options);
     summariseErrors(this, log);
   }

@@ -8,13 +8,33 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  */
 const refused = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) refused.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  refused.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 127], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) refused.addSubnet(net, bits, 'ipv6');
+  ['::', 127],
+  ['64:ff9b::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  refused.addSubnet(net, bits, 'ipv6');
 
 /** The IPv4 address inside an IPv4-mapped or -compatible IPv6 address (::ffff:a.b.c.d), if any. */
 function embeddedIpv4(address: string): string | undefined {
@@ -38,7 +58,11 @@ export function isPublicAddress(address: string): boolean {
 }
 
 export class AddressRefused extends Error {
-  constructor(readonly host: string, readonly address: string | undefined, reason: string) {
+  constructor(
+    readonly host: string,
+    readonly address: string | undefined,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'AddressRefused';
   }
@@ -47,7 +71,9 @@ export class AddressRefused extends Error {
 type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
 
 export const systemResolver: Resolver = (host) =>
-  new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, list) => (err ? reject(err) : resolve(list))));
+  new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (err, list) => (err ? reject(err) : resolve(list))),
+  );
 
 /**
  * Resolves a host and checks every address it has (one private address is enough to
@@ -62,13 +88,22 @@ export async function resolveAllowed(host: string, allowPrivate: boolean, resolv
     try {
       addresses = await resolver(bare);
     } catch (err) {
-      throw new AddressRefused(host, undefined, `cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new AddressRefused(
+        host,
+        undefined,
+        `cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
   }
   if (addresses.length === 0) throw new AddressRefused(host, undefined, `${host} has no address`);
   if (!allowPrivate) {
     const bad = addresses.find((a) => !isPublicAddress(a.address));
-    if (bad) throw new AddressRefused(host, bad.address, `${host} resolves to ${bad.address}, a loopback, private or reserved address`);
+    if (bad)
+      throw new AddressRefused(
+        host,
+        bad.address,
+        `${host} resolves to ${bad.address}, a loopback, private or reserved address`,
+      );
   }
   return addresses;
 }
@@ -81,7 +116,11 @@ export function guardedLookup(allowPrivate: boolean, resolver: Resolver = system
   return (hostname, options, callback) => {
     resolveAllowed(hostname, allowPrivate, resolver).then(
       (list) => {
-        if (options.all) callback(null, list.map((a) => ({ address: a.address, family: a.family })));
+        if (options.all)
+          callback(
+            null,
+            list.map((a) => ({ address: a.address, family: a.family })),
+          );
         else callback(null, list[0]!.address, list[0]!.family);
       },
       (err: Error) => callback(Object.assign(err, { code: 'EADDRREFUSED' }) as NodeJS.ErrnoException, '', 4),

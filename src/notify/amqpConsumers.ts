@@ -6,7 +6,11 @@ import { backoffMs } from './backoff.js';
 import { Pause } from './pause.js';
 import { NOTIFICATION_TYPES, type OutboxConsumer, type OutboxEntry } from './types.js';
 
-const messageBody = z.object({ type: z.enum(NOTIFICATION_TYPES), timestamp: z.string().datetime(), data: z.record(z.string(), z.unknown()) });
+const messageBody = z.object({
+  type: z.enum(NOTIFICATION_TYPES),
+  timestamp: z.string().datetime(),
+  data: z.record(z.string(), z.unknown()),
+});
 
 /** The entry a message carries, or undefined for one that is not ours (it goes to the dead letters). */
 export function entryOf(message: ConsumeMessage): OutboxEntry | undefined {
@@ -20,7 +24,13 @@ export function entryOf(message: ConsumeMessage): OutboxEntry | undefined {
   }
   const parsed = messageBody.safeParse(body);
   if (!parsed.success || typeof id !== 'string' || typeof subjectId !== 'string') return undefined;
-  return { id, type: parsed.data.type, subjectId, payload: parsed.data.data, createdAt: new Date(parsed.data.timestamp) };
+  return {
+    id,
+    type: parsed.data.type,
+    subjectId,
+    payload: parsed.data.data,
+    createdAt: new Date(parsed.data.timestamp),
+  };
 }
 
 export interface AmqpConsumerOptions {
@@ -74,7 +84,10 @@ export class AmqpConsumers {
         await closed;
       } catch (err) {
         failures += 1;
-        this.opts.log.warn({ event: 'amqp_consumers_reconnect', err: String(err), failures }, 'RabbitMQ consumers reconnecting');
+        this.opts.log.warn(
+          { event: 'amqp_consumers_reconnect', err: String(err), failures },
+          'RabbitMQ consumers reconnecting',
+        );
         await this.pause.for(backoffMs(failures, { baseMs: 200, maxMs: 10_000 }));
       }
     }
@@ -93,9 +106,13 @@ export class AmqpConsumers {
     for (const { name, queue } of this.opts.topology.queues) {
       const consumer = this.opts.consumers.find((c) => c.name === name);
       if (!consumer) continue;
-      await channel.consume(queue, (message) => {
-        if (message) void this.onMessage(channel, consumer, message);
-      }, { noAck: false });
+      await channel.consume(
+        queue,
+        (message) => {
+          if (message) void this.onMessage(channel, consumer, message);
+        },
+        { noAck: false },
+      );
     }
     if (!this.running) await connection.close().catch(() => {});
     return closed;
@@ -104,8 +121,10 @@ export class AmqpConsumers {
   private async onMessage(channel: Channel, consumer: OutboxConsumer, message: ConsumeMessage): Promise<void> {
     const entry = entryOf(message);
     if (!entry) {
-      this.opts.log.error({ event: 'amqp_message_refused', consumer: consumer.name, messageId: message.properties.messageId },
-        'a message that is not an outbox entry went to the dead letters');
+      this.opts.log.error(
+        { event: 'amqp_message_refused', consumer: consumer.name, messageId: message.properties.messageId },
+        'a message that is not an outbox entry went to the dead letters',
+      );
       this.settle(() => channel.nack(message, false, false));
       this.stats.deadLettered += 1;
       return;
@@ -119,8 +138,17 @@ export class AmqpConsumers {
     } catch (err) {
       const failures = (this.failures.get(key) ?? 0) + 1;
       const giveUp = failures >= (this.opts.maxAttempts ?? 5);
-      this.opts.log.warn({ event: 'amqp_consumer_failed', consumer: consumer.name, entryId: entry.id, failures, giveUp, err: String(err) },
-        'a consumer could not handle a message');
+      this.opts.log.warn(
+        {
+          event: 'amqp_consumer_failed',
+          consumer: consumer.name,
+          entryId: entry.id,
+          failures,
+          giveUp,
+          err: String(err),
+        },
+        'a consumer could not handle a message',
+      );
       if (giveUp) {
         this.failures.delete(key);
         this.settle(() => channel.nack(message, false, false));
@@ -128,7 +156,9 @@ export class AmqpConsumers {
         return;
       }
       this.failures.set(key, failures);
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(failures, { baseMs: this.opts.retryBaseMs ?? 1_000, maxMs: 30_000 })));
+      await new Promise((resolve) =>
+        setTimeout(resolve, backoffMs(failures, { baseMs: this.opts.retryBaseMs ?? 1_000, maxMs: 30_000 })),
+      );
       this.settle(() => channel.nack(message, false, true));
       this.stats.redelivered += 1;
     }

@@ -16,7 +16,10 @@ export class AmqpPublisher implements Publisher {
   private connection: ChannelModel | undefined;
   private channel: Promise<ConfirmChannel> | undefined;
 
-  constructor(private readonly url: string, private readonly topology: Topology) {}
+  constructor(
+    private readonly url: string,
+    private readonly topology: Topology,
+  ) {}
 
   private open(): Promise<ConfirmChannel> {
     this.channel ??= (async () => {
@@ -48,8 +51,12 @@ export class AmqpPublisher implements Publisher {
     try {
       for (const entry of entries) {
         channel.publish(this.topology.exchange, entry.type, Buffer.from(JSON.stringify(toMessage(entry))), {
-          persistent: true, contentType: 'application/json', messageId: entry.id, type: entry.type,
-          timestamp: Math.floor(entry.createdAt.getTime() / 1000), headers: { 'subject-id': entry.subjectId },
+          persistent: true,
+          contentType: 'application/json',
+          messageId: entry.id,
+          type: entry.type,
+          timestamp: Math.floor(entry.createdAt.getTime() / 1000),
+          headers: { 'subject-id': entry.subjectId },
         });
       }
       await channel.waitForConfirms();

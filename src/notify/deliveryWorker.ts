@@ -77,25 +77,56 @@ export class DeliveryWorker {
   private async attempt(delivery: DueDelivery): Promise<void> {
     const send = this.opts.send ?? sendWebhook;
     const at = this.opts.clock.now();
-    const result: SendResult = await send({
-      url: delivery.url, secret: delivery.secret, messageId: delivery.entry.id,
-      body: JSON.stringify(toMessage(delivery.entry)), at: new Date(at),
-    }, this.opts.sender);
+    const result: SendResult = await send(
+      {
+        url: delivery.url,
+        secret: delivery.secret,
+        messageId: delivery.entry.id,
+        body: JSON.stringify(toMessage(delivery.entry)),
+        at: new Date(at),
+      },
+      this.opts.sender,
+    );
     const now = this.opts.clock.now();
     const statusCode = result.statusCode ?? null;
     if (result.ok) {
-      await recordAttempt(this.opts.pool, delivery.id, { status: 'succeeded', statusCode, error: null, nextAttemptAtMs: null, nowMs: now });
+      await recordAttempt(this.opts.pool, delivery.id, {
+        status: 'succeeded',
+        statusCode,
+        error: null,
+        nextAttemptAtMs: null,
+        nowMs: now,
+      });
       this.opts.onResult?.('succeeded');
       return;
     }
     const retry = delivery.attempts + 1;
-    const next = now + backoffMs(retry, { baseMs: this.opts.baseRetryDelayMs ?? 5_000, maxMs: this.opts.maxRetryDelayMs ?? 2 * 3_600_000 }, this.opts.random);
+    const next =
+      now +
+      backoffMs(
+        retry,
+        { baseMs: this.opts.baseRetryDelayMs ?? 5_000, maxMs: this.opts.maxRetryDelayMs ?? 2 * 3_600_000 },
+        this.opts.random,
+      );
     const giveUp = next > delivery.giveUpAt.getTime();
     await recordAttempt(this.opts.pool, delivery.id, {
-      status: giveUp ? 'failed' : 'pending', statusCode, error: result.error, nextAttemptAtMs: giveUp ? null : next, nowMs: now,
+      status: giveUp ? 'failed' : 'pending',
+      statusCode,
+      error: result.error,
+      nextAttemptAtMs: giveUp ? null : next,
+      nowMs: now,
     });
     this.opts.onResult?.(giveUp ? 'failed' : 'retrying');
-    this.opts.log.warn({ event: 'webhook_attempt_failed', deliveryId: delivery.id, attempt: retry, statusCode, error: result.error, gaveUp: giveUp },
-      'a webhook delivery attempt failed');
+    this.opts.log.warn(
+      {
+        event: 'webhook_attempt_failed',
+        deliveryId: delivery.id,
+        attempt: retry,
+        statusCode,
+        error: result.error,
+        gaveUp: giveUp,
+      },
+      'a webhook delivery attempt failed',
+    );
   }
 }

@@ -44,8 +44,10 @@ export class InProcessPublisher implements Publisher {
       const failures = (this.retryAt.get(entry.id)?.failures ?? 0) + 1;
       const delayMs = backoffMs(failures, { baseMs: 500, maxMs: this.maxBackoffMs });
       this.retryAt.set(entry.id, { failures, atMs: Date.now() + delayMs });
-      this.log.warn({ event: 'notification_consumer_failed', entryId: entry.id, type: entry.type, failures, err: String(err) },
-        'a consumer could not handle an outbox entry; it will be offered again');
+      this.log.warn(
+        { event: 'notification_consumer_failed', entryId: entry.id, type: entry.type, failures, err: String(err) },
+        'a consumer could not handle an outbox entry; it will be offered again',
+      );
       return false;
     }
   }

@@ -1,13 +1,27 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../infra/logger.js';
 import type { Mail, Mailer } from './mailer.js';
-import { confirmationMail, refundMail, transferReceivedMail, transferSentMail, type MailContext, type SeatLine } from './mailTemplates.js';
+import {
+  confirmationMail,
+  refundMail,
+  transferReceivedMail,
+  transferSentMail,
+  type MailContext,
+  type SeatLine,
+} from './mailTemplates.js';
 import { once } from './outbox.js';
 import { orderCompletedData, orderRefundedData, ticketTransferredData, type OrderData } from './payloads.js';
 import type { OutboxConsumer, OutboxEntry } from './types.js';
 
-interface Person { email: string; name: string }
-interface EventInfo { name: string; event_date: Date; venue: string }
+interface Person {
+  email: string;
+  name: string;
+}
+interface EventInfo {
+  name: string;
+  event_date: Date;
+  venue: string;
+}
 
 /**
  * Mails buyers: a confirmation for every completed order, a notice for every refund (with
@@ -18,7 +32,11 @@ export class MailConsumer implements OutboxConsumer {
   readonly name = 'mail';
   sent = 0;
 
-  constructor(private readonly pool: Pool, private readonly mailer: Mailer, private readonly log: Logger) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly mailer: Mailer,
+    private readonly log: Logger,
+  ) {}
 
   async handle(entry: OutboxEntry): Promise<void> {
     const mails = await this.compose(entry);
@@ -46,12 +64,21 @@ export class MailConsumer implements OutboxConsumer {
       }
       case 'ticket.transferred': {
         const { ticket, fromUserId, toUserId } = ticketTransferredData.parse(entry.payload);
-        const [from, to, event] = await Promise.all([this.person(fromUserId), this.person(toUserId), this.eventInfo(ticket.eventId)]);
+        const [from, to, event] = await Promise.all([
+          this.person(fromUserId),
+          this.person(toUserId),
+          this.eventInfo(ticket.eventId),
+        ]);
         const priceCents = await this.ticketPrice(ticket.id);
         const seats: SeatLine[] = [{ section: ticket.section, row: ticket.row, number: ticket.number, priceCents }];
         const context = (who: Person): MailContext => ({
-          recipientName: who.name, eventName: event.name, eventDate: event.event_date, venue: event.venue,
-          orderId: ticket.orderId, seats, totalCents: priceCents,
+          recipientName: who.name,
+          eventName: event.name,
+          eventDate: event.event_date,
+          venue: event.venue,
+          orderId: ticket.orderId,
+          seats,
+          totalCents: priceCents,
         });
         return [
           { key: `${entry.id}-to`, to: to.email, ...transferReceivedMail(context(to), from.name) },
@@ -65,7 +92,9 @@ export class MailConsumer implements OutboxConsumer {
   }
 
   private async ticketPrice(id: string): Promise<number> {
-    const { rows } = await this.pool.query<{ price_cents: number }>('SELECT price_cents FROM tickets WHERE id = $1', [id]);
+    const { rows } = await this.pool.query<{ price_cents: number }>('SELECT price_cents FROM tickets WHERE id = $1', [
+      id,
+    ]);
     return rows[0]?.price_cents ?? 0;
   }
 
@@ -77,7 +106,9 @@ export class MailConsumer implements OutboxConsumer {
 
   private async eventInfo(id: string): Promise<EventInfo> {
     const { rows } = await this.pool.query<EventInfo>(
-      `SELECT e.name, e.event_date, v.name || ', ' || v.city AS venue FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1`, [id]);
+      `SELECT e.name, e.event_date, v.name || ', ' || v.city AS venue FROM events e JOIN venues v ON v.id = e.venue_id WHERE e.id = $1`,
+      [id],
+    );
     if (!rows[0]) throw new Error(`no event ${id}`);
     return rows[0];
   }
@@ -85,8 +116,12 @@ export class MailConsumer implements OutboxConsumer {
 
 function orderContext(order: OrderData, buyer: Person, event: EventInfo): MailContext {
   return {
-    recipientName: buyer.name, eventName: event.name, eventDate: event.event_date, venue: event.venue,
-    orderId: order.id, totalCents: order.totalCents,
+    recipientName: buyer.name,
+    eventName: event.name,
+    eventDate: event.event_date,
+    venue: event.venue,
+    orderId: order.id,
+    totalCents: order.totalCents,
     seats: order.items.map((i) => ({ section: i.section, row: i.row, number: i.number, priceCents: i.priceCents })),
   };
 }

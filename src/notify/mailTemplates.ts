@@ -30,12 +30,25 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 function render(c: MailContext, subject: string, lead: string, closing: string): Body {
   const seatsText = c.seats.map((s) => `  - ${seatLabel(s)}: ${money(s.priceCents)}`).join('\n');
   const text = [
-    `Hello ${c.recipientName},`, '', lead, '',
-    `${c.eventName}`, `${when(c.eventDate)}, ${c.venue}`, '',
-    'Seats:', seatsText, `Total: ${money(c.totalCents)}`, '',
-    `Order ${c.orderId}`, '', closing, '',
+    `Hello ${c.recipientName},`,
+    '',
+    lead,
+    '',
+    `${c.eventName}`,
+    `${when(c.eventDate)}, ${c.venue}`,
+    '',
+    'Seats:',
+    seatsText,
+    `Total: ${money(c.totalCents)}`,
+    '',
+    `Order ${c.orderId}`,
+    '',
+    closing,
+    '',
   ].join('\n');
-  const rows = c.seats.map((s) => `<tr><td>${escapeHtml(seatLabel(s))}</td><td style="text-align:right">${money(s.priceCents)}</td></tr>`).join('');
+  const rows = c.seats
+    .map((s) => `<tr><td>${escapeHtml(seatLabel(s))}</td><td style="text-align:right">${money(s.priceCents)}</td></tr>`)
+    .join('');
   const html = `<!doctype html><html><body style="font-family:sans-serif">
 <p>Hello ${escapeHtml(c.recipientName)},</p>
 <p>${escapeHtml(lead)}</p>
@@ -50,20 +63,40 @@ function render(c: MailContext, subject: string, lead: string, closing: string):
 }
 
 export const confirmationMail = (c: MailContext): Body =>
-  render(c, `Your tickets for ${c.eventName}`, 'Thank you for your order. Your tickets are confirmed.',
-    'Your tickets are in your account under My tickets.');
+  render(
+    c,
+    `Your tickets for ${c.eventName}`,
+    'Thank you for your order. Your tickets are confirmed.',
+    'Your tickets are in your account under My tickets.',
+  );
 
 export const refundMail = (c: MailContext, reason: string): Body =>
   reason === 'event_cancelled'
-    ? render(c, `${c.eventName} is cancelled: your order is refunded`,
-      'We are sorry: this event has been cancelled. Your order is refunded in full.', 'The refund goes back to your card.')
-    : render(c, `Your order for ${c.eventName} is refunded`, 'Your order has been refunded as you asked.',
-      'The refund goes back to your card.');
+    ? render(
+        c,
+        `${c.eventName} is cancelled: your order is refunded`,
+        'We are sorry: this event has been cancelled. Your order is refunded in full.',
+        'The refund goes back to your card.',
+      )
+    : render(
+        c,
+        `Your order for ${c.eventName} is refunded`,
+        'Your order has been refunded as you asked.',
+        'The refund goes back to your card.',
+      );
 
 export const transferReceivedMail = (c: MailContext, fromName: string): Body =>
-  render(c, `${fromName} sent you a ticket for ${c.eventName}`, `${fromName} transferred a ticket to you.`,
-    'The ticket is in your account under My tickets.');
+  render(
+    c,
+    `${fromName} sent you a ticket for ${c.eventName}`,
+    `${fromName} transferred a ticket to you.`,
+    'The ticket is in your account under My tickets.',
+  );
 
 export const transferSentMail = (c: MailContext, toName: string): Body =>
-  render(c, `You transferred a ticket for ${c.eventName}`, `You transferred a ticket to ${toName}. Codes issued before are void.`,
-    'If you did not do this, contact us at once.');
+  render(
+    c,
+    `You transferred a ticket for ${c.eventName}`,
+    `You transferred a ticket to ${toName}. Codes issued before are void.`,
+    'If you did not do this, contact us at once.',
+  );

@@ -12,13 +12,21 @@ import { createNotifications } from './notifications.js';
 const role = process.argv[2] ?? 'all';
 const config = loadConfig();
 const log = createLogger(config.LOG_LEVEL);
-if (!config.DATABASE_URL || !['relay', 'consumers', 'all'].includes(role) || (role === 'consumers' && !config.AMQP_URL)) {
+if (
+  !config.DATABASE_URL ||
+  !['relay', 'consumers', 'all'].includes(role) ||
+  (role === 'consumers' && !config.AMQP_URL)
+) {
   log.fatal('usage: DATABASE_URL=... [AMQP_URL=...] notify [relay|consumers|all] (consumers alone need AMQP_URL)');
   process.exit(2);
 }
 const pool = createPool(config.DATABASE_URL, 5);
 const notifications = createNotifications(config, {
-  pool, log, clock: systemClock, relay: role !== 'consumers', consumers: role !== 'relay',
+  pool,
+  log,
+  clock: systemClock,
+  relay: role !== 'consumers',
+  consumers: role !== 'relay',
 });
 await notifications.start();
 console.log(`notifications running (${role}${config.AMQP_URL ? ', RabbitMQ' : ', in process'})`);

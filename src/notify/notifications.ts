@@ -12,8 +12,10 @@ import { createMailer } from './mailer.js';
 import { OutboxRelay } from './relay.js';
 import { WebhookConsumer } from './webhookConsumer.js';
 
-export type NotificationSettings = Pick<Config,
-  'AMQP_URL' | 'AMQP_EXCHANGE' | 'SMTP_URL' | 'MAIL_DIR' | 'MAIL_FROM' | 'WEBHOOKS_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'>;
+export type NotificationSettings = Pick<
+  Config,
+  'AMQP_URL' | 'AMQP_EXCHANGE' | 'SMTP_URL' | 'MAIL_DIR' | 'MAIL_FROM' | 'WEBHOOKS_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS'
+>;
 
 export interface NotificationDeps {
   pool: Pool;
@@ -40,22 +42,41 @@ export function createNotifications(settings: NotificationSettings, deps: Notifi
   const { pool, log, clock } = deps;
   const mailer = createMailer({ smtpUrl: settings.SMTP_URL, dir: settings.MAIL_DIR, from: settings.MAIL_FROM });
   const worker = new DeliveryWorker({
-    pool, clock, log, sender: { allowPrivate: settings.WEBHOOKS_ALLOW_PRIVATE, timeoutMs: settings.WEBHOOK_TIMEOUT_MS },
-    ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.onDelivery ? { onResult: deps.onDelivery } : {}),
+    pool,
+    clock,
+    log,
+    sender: { allowPrivate: settings.WEBHOOKS_ALLOW_PRIVATE, timeoutMs: settings.WEBHOOK_TIMEOUT_MS },
+    ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+    ...(deps.onDelivery ? { onResult: deps.onDelivery } : {}),
   });
   const mail = new MailConsumer(pool, mailer, log);
   const consumers = [mail, new WebhookConsumer(pool, clock, () => worker.nudge())];
-  const shape = topology(settings.AMQP_EXCHANGE, consumers.map((c) => c.name));
+  const shape = topology(
+    settings.AMQP_EXCHANGE,
+    consumers.map((c) => c.name),
+  );
   const amqpUrl = settings.AMQP_URL;
   const publisher = amqpUrl ? new AmqpPublisher(amqpUrl, shape) : new InProcessPublisher(consumers, log);
-  const relay = deps.relay === false ? undefined : new OutboxRelay({
-    pool, publisher, log, ...(deps.pollMs ? { pollMs: deps.pollMs } : {}), ...(deps.onRelayed ? { onRelayed: deps.onRelayed } : {}),
-  });
+  const relay =
+    deps.relay === false
+      ? undefined
+      : new OutboxRelay({
+          pool,
+          publisher,
+          log,
+          ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+          ...(deps.onRelayed ? { onRelayed: deps.onRelayed } : {}),
+        });
   const consuming = deps.consumers !== false;
-  const amqpConsumers = amqpUrl && consuming ? new AmqpConsumers({ url: amqpUrl, topology: shape, consumers, log }) : undefined;
+  const amqpConsumers =
+    amqpUrl && consuming ? new AmqpConsumers({ url: amqpUrl, topology: shape, consumers, log }) : undefined;
 
   return {
-    relay, worker, mail, amqpConsumers, topology: shape,
+    relay,
+    worker,
+    mail,
+    amqpConsumers,
+    topology: shape,
     async start(): Promise<void> {
       await amqpConsumers?.start();
       await relay?.start();

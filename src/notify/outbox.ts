@@ -13,15 +13,29 @@ export async function enqueue(
   entry: { type: NotificationType; subjectId: string; payload: Record<string, unknown> },
 ): Promise<string> {
   const id = randomUUID();
-  await client.query('INSERT INTO outbox (id, type, subject_id, payload) VALUES ($1, $2, $3, $4)',
-    [id, entry.type, entry.subjectId, JSON.stringify(entry.payload)]);
+  await client.query('INSERT INTO outbox (id, type, subject_id, payload) VALUES ($1, $2, $3, $4)', [
+    id,
+    entry.type,
+    entry.subjectId,
+    JSON.stringify(entry.payload),
+  ]);
   return id;
 }
 
-interface EntryRow { id: string; type: OutboxEntry['type']; subject_id: string; payload: Record<string, unknown>; created_at: Date }
+interface EntryRow {
+  id: string;
+  type: OutboxEntry['type'];
+  subject_id: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
 
 export const toEntry = (r: EntryRow): OutboxEntry => ({
-  id: r.id, type: r.type, subjectId: r.subject_id, payload: r.payload, createdAt: r.created_at,
+  id: r.id,
+  type: r.type,
+  subjectId: r.subject_id,
+  payload: r.payload,
+  createdAt: r.created_at,
 });
 
 /**
@@ -32,7 +46,9 @@ export const toEntry = (r: EntryRow): OutboxEntry => ({
 export async function lockUnpublished(client: PoolClient, limit: number): Promise<OutboxEntry[]> {
   const { rows } = await client.query<EntryRow>(
     `SELECT id, type, subject_id, payload, created_at FROM outbox WHERE published_at IS NULL
-     ORDER BY created_at, id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`, [limit]);
+     ORDER BY created_at, id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
+    [limit],
+  );
   return rows.map(toEntry);
 }
 
@@ -41,7 +57,10 @@ export async function markPublished(client: PoolClient, ids: string[]): Promise<
 }
 
 export async function findEntry(pool: Pool, id: string): Promise<OutboxEntry | undefined> {
-  const { rows } = await pool.query<EntryRow>('SELECT id, type, subject_id, payload, created_at FROM outbox WHERE id = $1', [id]);
+  const { rows } = await pool.query<EntryRow>(
+    'SELECT id, type, subject_id, payload, created_at FROM outbox WHERE id = $1',
+    [id],
+  );
   return rows[0] && toEntry(rows[0]);
 }
 
@@ -54,7 +73,8 @@ export interface OutboxBacklog {
 
 export async function outboxBacklog(pool: Pool, nowMs: number = Date.now()): Promise<OutboxBacklog> {
   const { rows } = await pool.query<{ n: number; oldest: Date | null }>(
-    'SELECT count(*)::int AS n, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL');
+    'SELECT count(*)::int AS n, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL',
+  );
   const oldest = rows[0]?.oldest;
   return { entries: rows[0]?.n ?? 0, oldestAgeSeconds: oldest ? Math.max(0, (nowMs - oldest.getTime()) / 1000) : 0 };
 }
@@ -67,7 +87,9 @@ export async function outboxBacklog(pool: Pool, nowMs: number = Date.now()): Pro
 export async function once(pool: Pool, consumer: string, entryId: string, work: () => Promise<void>): Promise<boolean> {
   return inTransaction(pool, async (client) => {
     const { rowCount } = await client.query(
-      'INSERT INTO outbox_consumed (consumer, entry_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [consumer, entryId]);
+      'INSERT INTO outbox_consumed (consumer, entry_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+      [consumer, entryId],
+    );
     if (rowCount === 0) return false;
     await work();
     return true;

@@ -17,8 +17,12 @@ const orderFields = (alias: string, items: string) => `jsonb_build_object(
   'items', ${items})`;
 
 /** The order document of the API (`order`), for a row of `orders` under `alias`. */
-export const orderDocument = (alias: string) => orderFields(alias, `(SELECT coalesce(jsonb_agg(${ITEM} ORDER BY s.seat_index), '[]'::jsonb)
-    FROM tickets t JOIN seats s ON s.id = t.seat_id WHERE t.order_id = ${alias}.id)`);
+export const orderDocument = (alias: string) =>
+  orderFields(
+    alias,
+    `(SELECT coalesce(jsonb_agg(${ITEM} ORDER BY s.seat_index), '[]'::jsonb)
+    FROM tickets t JOIN seats s ON s.id = t.seat_id WHERE t.order_id = ${alias}.id)`,
+  );
 
 /**
  * $1: ids of orders inserted by this transaction. One order.completed entry each. The items of

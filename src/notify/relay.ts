@@ -56,7 +56,9 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    await this.listen().catch((err) => this.opts.log.warn({ event: 'outbox_listen_failed', err: String(err) }, 'relay polls only'));
+    await this.listen().catch((err) =>
+      this.opts.log.warn({ event: 'outbox_listen_failed', err: String(err) }, 'relay polls only'),
+    );
     this.loop = this.run();
   }
 
@@ -96,7 +98,10 @@ export class OutboxRelay {
         failures += 1;
         this.stats.failedRounds += 1;
         const delay = Math.min(this.maxBackoffMs, 100 * 2 ** Math.min(failures, 10));
-        this.opts.log.warn({ event: 'outbox_relay_retry', err: String(err), delayMs: delay }, 'outbox relay round failed');
+        this.opts.log.warn(
+          { event: 'outbox_relay_retry', err: String(err), delayMs: delay },
+          'outbox relay round failed',
+        );
         await this.pause.for(delay);
       }
     }

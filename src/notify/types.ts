@@ -1,6 +1,10 @@
 /** What the platform announces, in the order the contract lists them. */
 export const NOTIFICATION_TYPES = [
-  'order.completed', 'order.refunded', 'event.cancelled', 'ticket.transferred', 'ticket.checked_in',
+  'order.completed',
+  'order.refunded',
+  'event.cancelled',
+  'ticket.transferred',
+  'ticket.checked_in',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -33,5 +37,7 @@ export interface EntryMessage {
 }
 
 export const toMessage = (entry: OutboxEntry): EntryMessage => ({
-  type: entry.type, timestamp: entry.createdAt.toISOString(), data: entry.payload,
+  type: entry.type,
+  timestamp: entry.createdAt.toISOString(),
+  data: entry.payload,
 });

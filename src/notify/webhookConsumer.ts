@@ -13,7 +13,11 @@ export const WEBHOOK_RETRY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export class WebhookConsumer implements OutboxConsumer {
   readonly name = 'webhooks';
 
-  constructor(private readonly pool: Pool, private readonly clock: Clock, private readonly onNewDeliveries: () => void = () => {}) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly clock: Clock,
+    private readonly onNewDeliveries: () => void = () => {},
+  ) {}
 
   async handle(entry: OutboxEntry): Promise<void> {
     const created = await fanOut(this.pool, entry, this.clock.now(), WEBHOOK_RETRY_WINDOW_MS);

@@ -13,7 +13,9 @@ export type RegisterResult =
  * The address is checked again at each delivery, since a name's answer can change.
  */
 export async function registerWebhook(
-  pool: Pool, hook: { url: string; events: NotificationType[] }, allowPrivate: boolean,
+  pool: Pool,
+  hook: { url: string; events: NotificationType[] },
+  allowPrivate: boolean,
 ): Promise<RegisterResult> {
   const url = new URL(hook.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

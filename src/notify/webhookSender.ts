@@ -13,9 +13,7 @@ export interface SendRequest {
   at: Date;
 }
 
-export type SendResult =
-  | { ok: true; statusCode: number }
-  | { ok: false; statusCode?: number; error: string };
+export type SendResult = { ok: true; statusCode: number } | { ok: false; statusCode?: number; error: string };
 
 export interface SenderOptions {
   allowPrivate: boolean;
@@ -51,31 +49,48 @@ export async function sendWebhook(req: SendRequest, options: SenderOptions): Pro
       request.destroy();
       resolve(result);
     };
-    const request = client.request(url, {
-      method: 'POST',
-      agent: false,
-      lookup: guardedLookup(options.allowPrivate),
-      headers: {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(req.body),
-        'user-agent': 'ticketing-webhooks/1',
-        'webhook-id': req.messageId,
-        'webhook-timestamp': String(Math.floor(req.at.getTime() / 1000)),
-        'webhook-signature': signature,
+    const request = client.request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        lookup: guardedLookup(options.allowPrivate),
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(req.body),
+          'user-agent': 'ticketing-webhooks/1',
+          'webhook-id': req.messageId,
+          'webhook-timestamp': String(Math.floor(req.at.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
       },
-    }, (response) => {
-      const statusCode = response.statusCode ?? 0;
-      let received = 0;
-      response.on('data', (chunk: Buffer) => {
-        received += chunk.length;
-        if (received > MAX_RESPONSE_BYTES) response.destroy();
-      });
-      response.on('end', () => finish(statusCode >= 200 && statusCode < 300
-        ? { ok: true, statusCode } : { ok: false, statusCode, error: `HTTP ${statusCode}` }));
-      response.on('error', () => finish(statusCode >= 200 && statusCode < 300
-        ? { ok: true, statusCode } : { ok: false, statusCode, error: `HTTP ${statusCode}` }));
-    });
-    const deadline = setTimeout(() => finish({ ok: false, error: `timeout after ${options.timeoutMs} ms` }), options.timeoutMs);
+      (response) => {
+        const statusCode = response.statusCode ?? 0;
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > MAX_RESPONSE_BYTES) response.destroy();
+        });
+        response.on('end', () =>
+          finish(
+            statusCode >= 200 && statusCode < 300
+              ? { ok: true, statusCode }
+              : { ok: false, statusCode, error: `HTTP ${statusCode}` },
+          ),
+        );
+        response.on('error', () =>
+          finish(
+            statusCode >= 200 && statusCode < 300
+              ? { ok: true, statusCode }
+              : { ok: false, statusCode, error: `HTTP ${statusCode}` },
+          ),
+        );
+      },
+    );
+    const deadline = setTimeout(
+      () => finish({ ok: false, error: `timeout after ${options.timeoutMs} ms` }),
+      options.timeoutMs,
+    );
     request.on('error', (err) => finish({ ok: false, error: err.message }));
     request.end(req.body);
   });

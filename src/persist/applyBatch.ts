@@ -102,7 +102,8 @@ async function insertSales(client: PoolClient, sales: Sale[], ctx: BatchContext)
   ]);
   for (const row of counted.rows) if (row.flipped) ctx.flipped.add(row.event_id);
   // Only orders this transaction inserted are announced: a replayed entry announces nothing again.
-  if (ctx.announce && inserted.rows.length > 0) await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);
+  if (ctx.announce && inserted.rows.length > 0)
+    await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);
 }
 
 /**
@@ -119,7 +120,9 @@ async function applyInOrder(client: PoolClient, entries: SalesEntry[], ctx: Batc
       await insertSales(client, run, ctx);
       run = [];
       const { rows } = await client.query<{ known: boolean; flipped: string[] }>(
-        ctx.announce ? REFUND_ANNOUNCED : REFUND, ctx.announce ? [entry.orderId, entry.atMs, entry.reason] : [entry.orderId, entry.atMs]);
+        ctx.announce ? REFUND_ANNOUNCED : REFUND,
+        ctx.announce ? [entry.orderId, entry.atMs, entry.reason] : [entry.orderId, entry.atMs],
+      );
       if (!rows[0]?.known) deferred.push(entry);
       for (const eventId of rows[0]?.flipped ?? []) ctx.flipped.add(eventId);
     }
@@ -159,7 +162,12 @@ export async function applyBatch(
       const deferred = await applyInOrder(client, valid, ctx);
       beforeCommit();
       await client.query('COMMIT');
-      return { persisted: valid.filter((e) => !deferred.includes(e as Refund)), dead: malformed, deferred, soldOutChanged: [...ctx.flipped] };
+      return {
+        persisted: valid.filter((e) => !deferred.includes(e as Refund)),
+        dead: malformed,
+        deferred,
+        soldOutChanged: [...ctx.flipped],
+      };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isDataError(err)) throw err;

@@ -13,7 +13,6 @@ import { redisReady } from '../infra/availability.js';
 import { processAlive } from '../infra/processes.js';
 import { pipelinePerNode, type RedisClient } from '../infra/redisClient.js';
 
-
 export interface PersisterOptions {
   redis: RedisClient;
   pool: Pool;
@@ -63,7 +62,14 @@ const crashAt = (name: 'before_commit' | 'after_commit') => failpoint('PERSISTER
  */
 export class Persister {
   readonly stats: PersisterStats = {
-    persisted: 0, batches: 0, deadLettered: 0, oversellsPrevented: 0, failures: 0, lastBatchMs: 0, lastBatchSize: 0, trimmed: 0,
+    persisted: 0,
+    batches: 0,
+    deadLettered: 0,
+    oversellsPrevented: 0,
+    failures: 0,
+    lastBatchMs: 0,
+    lastBatchSize: 0,
+    trimmed: 0,
   };
   private readonly engine: Engine;
   private lastTrimMs = 0;
@@ -189,7 +195,10 @@ export class Persister {
     try {
       await this.trimStreams();
     } catch (err) {
-      this.opts.log.warn({ event: 'stream_trim_failed', err: String(err) }, 'trimming the sales streams failed; next time');
+      this.opts.log.warn(
+        { event: 'stream_trim_failed', err: String(err) },
+        'trimming the sales streams failed; next time',
+      );
     }
   }
 
@@ -226,9 +235,13 @@ export class Persister {
     if (entries.length === 0) return 0;
     // an entry just claimed is also among this consumer's own pending ones: once in a batch
     const batch = [...new Map(entries.map((e) => [`${e.streamKey} ${e.streamId}`, e])).values()];
-    batch.sort((a, b) => (a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1));
+    batch.sort((a, b) =>
+      a.streamKey === b.streamKey ? compareIds(a.streamId, b.streamId) : a.streamKey < b.streamKey ? -1 : 1,
+    );
     const started = performance.now();
-    const outcome = await applyBatch(this.opts.pool, batch, () => crashAt('before_commit'), { announce: this.opts.announce ?? true });
+    const outcome = await applyBatch(this.opts.pool, batch, () => crashAt('before_commit'), {
+      announce: this.opts.announce ?? true,
+    });
     crashAt('after_commit');
     await this.acknowledge(outcome);
     this.stats.batches += 1;
@@ -243,8 +256,10 @@ export class Persister {
    * One XREADGROUP per stream (a cluster refuses one over several slots), one pipeline per node.
    */
   private async read(keys: string[], from: '>' | '0'): Promise<SalesEntry[]> {
-    const read = (streamKeys: string[]) => pipelinePerNode(this.redis, streamKeys, (pipeline, key) =>
-      pipeline.xreadgroup('GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', key, from));
+    const read = (streamKeys: string[]) =>
+      pipelinePerNode(this.redis, streamKeys, (pipeline, key) =>
+        pipeline.xreadgroup('GROUP', CONSUMER_GROUP, this.consumer, 'COUNT', this.batchSize, 'STREAMS', key, from),
+      );
     const replies = await read(keys);
     const lost = keys.filter((key) => isNoGroup(replies.get(key)?.[0]));
     if (lost.length > 0) {
@@ -282,7 +297,9 @@ export class Persister {
    * claimed now (XCLAIM, no idle time), and a consumer with none left is removed from the group.
    */
   private async claimFromGone(keys: string[]): Promise<SalesEntry[]> {
-    const consumers = await pipelinePerNode(this.redis, keys, (pipeline, key) => pipeline.xinfo('CONSUMERS', key, CONSUMER_GROUP));
+    const consumers = await pipelinePerNode(this.redis, keys, (pipeline, key) =>
+      pipeline.xinfo('CONSUMERS', key, CONSUMER_GROUP),
+    );
     const entries: SalesEntry[] = [];
     for (const [key, [err, reply]] of consumers) {
       if (err) continue; // NOGROUP: a stream not read yet
@@ -293,14 +310,24 @@ export class Persister {
           await this.redis.xgroup('DELCONSUMER', key, CONSUMER_GROUP, name);
           continue;
         }
-        const pending = (await this.redis.xpending(key, CONSUMER_GROUP, '-', '+', this.batchSize - entries.length, name)) as [string, ...unknown[]][];
+        const pending = (await this.redis.xpending(
+          key,
+          CONSUMER_GROUP,
+          '-',
+          '+',
+          this.batchSize - entries.length,
+          name,
+        )) as [string, ...unknown[]][];
         const ids = pending.map(([id]) => id);
         if (ids.length === 0) continue;
         const claimed = (await this.redis.xclaim(key, CONSUMER_GROUP, this.consumer, 0, ...ids)) as RawEntry[];
         for (const r of claimed) if (r[1] !== null) entries.push(parseSalesEntry(key, r));
         // all of them are this consumer's now: the gone one leaves the group
         if (ids.length === Number(consumer.pending)) await this.redis.xgroup('DELCONSUMER', key, CONSUMER_GROUP, name);
-        this.opts.log.warn({ event: 'persister_claimed', from: name, stream: key, entries: ids.length }, 'took over the entries of a persister that is gone');
+        this.opts.log.warn(
+          { event: 'persister_claimed', from: name, stream: key, entries: ids.length },
+          'took over the entries of a persister that is gone',
+        );
         if (entries.length >= this.batchSize) return entries;
       }
     }
@@ -310,12 +337,15 @@ export class Persister {
   /** Entries pending too long at another consumer (a dead persister), taken over: one pipeline per node. */
   private async claimIdle(keys: string[]): Promise<SalesEntry[]> {
     const replies = await pipelinePerNode(this.redis, keys, (pipeline, key) =>
-      pipeline.xautoclaim(key, CONSUMER_GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize));
+      pipeline.xautoclaim(key, CONSUMER_GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.batchSize),
+    );
     const entries: SalesEntry[] = [];
     for (const [key, [err, reply]] of replies) {
       if (isNoGroup(err)) this.groups.delete(key);
       else if (err) throw err;
-      else for (const r of (reply as [string, RawEntry[], string[]])[1]) if (r[1] !== null) entries.push(parseSalesEntry(key, r));
+      else
+        for (const r of (reply as [string, RawEntry[], string[]])[1])
+          if (r[1] !== null) entries.push(parseSalesEntry(key, r));
     }
     return entries;
   }
@@ -332,15 +362,25 @@ export class Persister {
       forStream(dead.entry.streamKey).ids.push(dead.entry.streamId);
     }
     for (const entry of outcome.persisted) forStream(entry.streamKey).ids.push(entry.streamId);
-    await Promise.all([...byStream].map(([streamKey, { dead, ids }]) => {
-      const tx = this.redis.multi();
-      for (const { entry, reason } of dead) {
-        tx.xadd(eventKeys(this.prefix, eventOf(entry)).deadLetter, '*', 'stream_id', entry.streamId, 'reason', reason,
-          'entry', JSON.stringify(entry));
-      }
-      tx.xack(streamKey, CONSUMER_GROUP, ...ids);
-      return tx.exec();
-    }));
+    await Promise.all(
+      [...byStream].map(([streamKey, { dead, ids }]) => {
+        const tx = this.redis.multi();
+        for (const { entry, reason } of dead) {
+          tx.xadd(
+            eventKeys(this.prefix, eventOf(entry)).deadLetter,
+            '*',
+            'stream_id',
+            entry.streamId,
+            'reason',
+            reason,
+            'entry',
+            JSON.stringify(entry),
+          );
+        }
+        tx.xack(streamKey, CONSUMER_GROUP, ...ids);
+        return tx.exec();
+      }),
+    );
     for (const dead of outcome.dead) this.logDead(dead);
     const orders = outcome.persisted.map((e) => (e.kind === 'malformed' ? '' : e.orderId)).filter(Boolean);
     if (orders.length > 0) await this.redis.publish(globalKeys(this.prefix).persistedChannel, orders.join(' '));
@@ -352,7 +392,10 @@ export class Persister {
     this.stats.deadLettered += 1;
     if (oversell) {
       this.stats.oversellsPrevented += 1;
-      this.opts.log.error({ event: 'oversell_prevented', entry }, 'a sale for an already sold seat was refused by Postgres');
+      this.opts.log.error(
+        { event: 'oversell_prevented', entry },
+        'a sale for an already sold seat was refused by Postgres',
+      );
     } else {
       this.opts.log.error({ event: 'sale_dead_lettered', entry, reason }, 'a sales entry was refused by Postgres');
     }

@@ -33,12 +33,19 @@ export async function rebuildActor(
   const { engine, pool } = deps;
   const keys = engine.keys(eventId);
   const event = keys
-    ? (await pool.query<EventRow>(`SELECT on_sale_date, high_demand, state, queue_rate_per_second, queue_capacity,
-         coalesce(sales_end_date, event_date) AS sales_end FROM events WHERE id = $1`, [eventId])).rows[0]
+    ? (
+        await pool.query<EventRow>(
+          `SELECT on_sale_date, high_demand, state, queue_rate_per_second, queue_capacity,
+         coalesce(sales_end_date, event_date) AS sales_end FROM events WHERE id = $1`,
+          [eventId],
+        )
+      ).rows[0]
     : undefined;
   if (!keys || !event) return { ok: false, code: 'event_not_found' };
   const [seats, orders] = await Promise.all([
-    pool.query<{ price_cents: number }>('SELECT price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [eventId]),
+    pool.query<{ price_cents: number }>('SELECT price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [
+      eventId,
+    ]),
     completedOrders(pool, eventId),
   ]);
   if (options.replace) {

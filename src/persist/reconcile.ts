@@ -16,7 +16,8 @@ export interface Reconciliation {
   consistent: boolean;
 }
 
-export type ReconcileResult = { ok: true; report: Reconciliation } | { ok: false; code: 'event_not_found' | 'actor_missing' };
+export type ReconcileResult =
+  { ok: true; report: Reconciliation } | { ok: false; code: 'event_not_found' | 'actor_missing' };
 
 /** Compares the sold seats of an event in Redis and Postgres, seat by seat. */
 export async function reconcileEvent(deps: { engine: Engine; pool: Pool }, eventId: string): Promise<ReconcileResult> {
@@ -35,7 +36,12 @@ export async function reconcileEvent(deps: { engine: Engine; pool: Pool }, event
   return {
     ok: true,
     report: {
-      eventId, backlog, redisSold: inRedis.size, postgresSold: inPostgres.size, onlyInRedis, onlyInPostgres,
+      eventId,
+      backlog,
+      redisSold: inRedis.size,
+      postgresSold: inPostgres.size,
+      onlyInRedis,
+      onlyInPostgres,
       consistent: onlyInRedis.length === 0 && onlyInPostgres.length === 0,
     },
   };

@@ -21,7 +21,11 @@ async function asAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise
 }
 
 /** A new, migrated database of its own on a server where `adminUrl` may CREATE DATABASE (tests, benchmarks). */
-export async function createScratchDatabase(adminUrl: string, namePrefix: string, poolSize: number): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  adminUrl: string,
+  namePrefix: string,
+  poolSize: number,
+): Promise<ScratchDatabase> {
   const name = `${namePrefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   await asAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);

@@ -12,7 +12,10 @@ export type Account = ReturnType<typeof publicUser>;
 const NO_SUCH_USER_HASH = bcrypt.hash('no such user, no such password', BCRYPT_COST);
 
 /** A new account with the role `user`; undefined when the email is taken (in any letter case). */
-export async function register(pool: Pool, input: { email: string; password: string; name: string }): Promise<Account | undefined> {
+export async function register(
+  pool: Pool,
+  input: { email: string; password: string; name: string },
+): Promise<Account | undefined> {
   const hash = await hashPassword(input.password);
   const user = await insertUser(pool, { id: randomUUID(), email: input.email, name: input.name, password_hash: hash });
   return user && publicUser(user);

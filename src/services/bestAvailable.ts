@@ -38,7 +38,10 @@ export function sectionAreas(layout: EventLayout): SectionArea[] {
  * Where a best-available request may look, best first: one named section or all of them,
  * without sections dearer than the buyer's limit. Undefined when the section does not exist.
  */
-export function bestAreas(layout: EventLayout, want: { section?: string; maxPriceCents?: number }): SectionArea[] | undefined {
+export function bestAreas(
+  layout: EventLayout,
+  want: { section?: string; maxPriceCents?: number },
+): SectionArea[] | undefined {
   const all = sectionAreas(layout);
   const named = want.section === undefined ? all : all.filter((a) => a.name === want.section);
   if (named.length === 0) return undefined;

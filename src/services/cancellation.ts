@@ -6,8 +6,7 @@ import type { DurableWaiter } from './durableWaiter.js';
 import { completedOrderIds, refundInEngine } from './refunds.js';
 
 export type CancelResult =
-  | { ok: true; refundedOrderIds: string[]; durable: boolean }
-  | { ok: false; code: 'event_not_found' };
+  { ok: true; refundedOrderIds: string[]; durable: boolean } | { ok: false; code: 'event_not_found' };
 
 /**
  * Cancels an event: the actor is closed first (no further holds or sales, so the set of

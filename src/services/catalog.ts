@@ -9,8 +9,14 @@ import { soldSeatCount } from '../persist/repositories/soldSeats.js';
 import type { CatalogCache } from './catalogCache.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import {
-  findEventWithVenue, insertEventWithSeats, searchEvents, updateEvent,
-  type EventFilters, type EventPatch, type EventRow, type EventWithVenue,
+  findEventWithVenue,
+  insertEventWithSeats,
+  searchEvents,
+  updateEvent,
+  type EventFilters,
+  type EventPatch,
+  type EventRow,
+  type EventWithVenue,
 } from '../persist/repositories/events.js';
 
 export type { EventWithVenue } from '../persist/repositories/events.js';
@@ -49,7 +55,8 @@ export interface EventView {
 }
 
 /** When the event stops selling: its chosen sales end, else its start. */
-export const salesEndOf = (row: Pick<EventRow, 'sales_end_date' | 'event_date'>): Date => row.sales_end_date ?? row.event_date;
+export const salesEndOf = (row: Pick<EventRow, 'sales_end_date' | 'event_date'>): Date =>
+  row.sales_end_date ?? row.event_date;
 
 /**
  * The event's status now. `completed` means its sales are over: from the sales end on (by
@@ -117,7 +124,9 @@ export class Catalog {
   async findEvent(eventId: string): Promise<EventWithVenue | undefined> {
     const recent = this.rows.get(eventId);
     if (recent) return recent;
-    const cached = await this.cached(this.cache.eventKey(eventId), EVENT_TTL_SECONDS, () => findEventWithVenue(this.pool, eventId));
+    const cached = await this.cached(this.cache.eventKey(eventId), EVENT_TTL_SECONDS, () =>
+      findEventWithVenue(this.pool, eventId),
+    );
     const row = cached && reviveRow(cached);
     if (row) this.rows.set(eventId, row);
     return row;
@@ -129,7 +138,8 @@ export class Catalog {
     const now = new Date(this.engine.clock.now());
     // Date-derived statuses move with the clock: a page is cached for one TTL window at most.
     const rows = await this.cached(this.cache.searchKey(generation, queryHash), SEARCH_TTL_SECONDS, () =>
-      searchEvents(this.pool, filters, now));
+      searchEvents(this.pool, filters, now),
+    );
     return (rows ?? []).map(reviveRow);
   }
 
@@ -194,9 +204,11 @@ export class Catalog {
       status: statusOf(row, counts, this.engine.clock.now()),
       highDemand: row.high_demand,
       counts,
-      ...(row.high_demand ? {
-        queue: queueRateAndCapacity({ ratePerSecond: row.queue_rate_per_second, capacity: row.queue_capacity }),
-      } : {}),
+      ...(row.high_demand
+        ? {
+            queue: queueRateAndCapacity({ ratePerSecond: row.queue_rate_per_second, capacity: row.queue_capacity }),
+          }
+        : {}),
     };
   }
 
@@ -211,8 +223,17 @@ export class Catalog {
 
   /** Writes the event and its whole seat inventory to Postgres, then loads its actor. */
   async createEvent(input: {
-    name: string; artist: string; venueId: string; sections: Section[]; eventDate: Date; onSaleDate: Date; salesEndDate?: Date | undefined;
-    highDemand: boolean; prices: Record<string, number>; queueRatePerSecond?: number | undefined; queueCapacity?: number | undefined;
+    name: string;
+    artist: string;
+    venueId: string;
+    sections: Section[];
+    eventDate: Date;
+    onSaleDate: Date;
+    salesEndDate?: Date | undefined;
+    highDemand: boolean;
+    prices: Record<string, number>;
+    queueRatePerSecond?: number | undefined;
+    queueCapacity?: number | undefined;
     /** a chosen id (seed data); a new one otherwise */
     id?: string;
   }): Promise<string> {
@@ -220,9 +241,19 @@ export class Catalog {
     const id = input.id ?? randomUUID();
     await insertEventWithSeats(
       this.pool,
-      { id, name: input.name, artist: input.artist, venue_id: input.venueId, event_date: input.eventDate,
-        on_sale_date: input.onSaleDate, sales_end_date: input.salesEndDate ?? null, high_demand: input.highDemand, prices: input.prices,
-        queue_rate_per_second: input.queueRatePerSecond ?? null, queue_capacity: input.queueCapacity ?? null },
+      {
+        id,
+        name: input.name,
+        artist: input.artist,
+        venue_id: input.venueId,
+        event_date: input.eventDate,
+        on_sale_date: input.onSaleDate,
+        sales_end_date: input.salesEndDate ?? null,
+        high_demand: input.highDemand,
+        prices: input.prices,
+        queue_rate_per_second: input.queueRatePerSecond ?? null,
+        queue_capacity: input.queueCapacity ?? null,
+      },
       seats,
       seats.map(() => randomUUID()),
     );
@@ -246,7 +277,9 @@ export class Catalog {
   async ensureActor(eventId: string): Promise<void> {
     let running = this.rebuilding.get(eventId);
     if (!running) {
-      running = rebuildActor({ engine: this.engine, pool: this.pool }, eventId).finally(() => this.rebuilding.delete(eventId));
+      running = rebuildActor({ engine: this.engine, pool: this.pool }, eventId).finally(() =>
+        this.rebuilding.delete(eventId),
+      );
       this.rebuilding.set(eventId, running);
     }
     await running;
@@ -254,11 +287,22 @@ export class Catalog {
 }
 
 async function loadLayout(pool: Pool, eventId: string): Promise<EventLayout | undefined> {
-  const { rows } = await pool.query<{ id: string; section: string; row_label: string; number: string; price_cents: number }>(
-    'SELECT id, section, row_label, number, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index',
-    [eventId],
-  );
+  const { rows } = await pool.query<{
+    id: string;
+    section: string;
+    row_label: string;
+    number: string;
+    price_cents: number;
+  }>('SELECT id, section, row_label, number, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [
+    eventId,
+  ]);
   if (rows.length === 0) return undefined;
-  const seats = rows.map((r) => ({ id: r.id, section: r.section, row: r.row_label, number: r.number, priceCents: r.price_cents }));
+  const seats = rows.map((r) => ({
+    id: r.id,
+    section: r.section,
+    row: r.row_label,
+    number: r.number,
+    priceCents: r.price_cents,
+  }));
   return { seats, indexOf: new Map(seats.map((s, i) => [s.id, i])) };
 }

@@ -34,10 +34,16 @@ export class CatalogCache {
    * current generation.
    */
   async readAnswer(requestHash: string): Promise<{ generation: string; body: string | undefined }> {
-    const [generation, stored] = await this.redis.mget(this.keys.catalogGeneration, this.keys.catalogAnswer(requestHash));
+    const [generation, stored] = await this.redis.mget(
+      this.keys.catalogGeneration,
+      this.keys.catalogAnswer(requestHash),
+    );
     const current = generation ?? '0';
     const cut = stored ? stored.indexOf('\n') : -1;
-    return { generation: current, body: cut > 0 && stored!.slice(0, cut) === current ? stored!.slice(cut + 1) : undefined };
+    return {
+      generation: current,
+      body: cut > 0 && stored!.slice(0, cut) === current ? stored!.slice(cut + 1) : undefined,
+    };
   }
 
   async writeAnswer(requestHash: string, generation: string, body: string, ttlMs: number): Promise<void> {

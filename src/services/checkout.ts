@@ -28,9 +28,17 @@ export type CheckoutAnswer = { status: number; body: unknown; replayed: boolean;
 
 /** Why a checkout did not sell: each is a definite answer, except `event_restoring` and `not_yet_durable` (retry). */
 export type CheckoutRefusal =
-  | 'event_not_found' | 'event_restoring' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'no_active_hold' | 'hold_changed'
+  | 'event_not_found'
+  | 'event_restoring'
+  | 'event_closed'
+  | 'not_on_sale'
+  | 'sales_ended'
+  | 'no_active_hold'
+  | 'hold_changed'
   | 'payment_declined'
-  | 'not_yet_durable' | 'idempotency_key_reused' | 'idempotency_in_progress'
+  | 'not_yet_durable'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress'
   /** over the caller's rate limit: nothing was done (the key is freed) */
   | 'rate_limited';
 
@@ -79,7 +87,10 @@ export class CheckoutService {
    * Runs the checkout for this key once. `answerToKeep` turns a failure into the answer
    * replays of the key get (definite refusals), or undefined to free the key (retryable).
    */
-  async checkout(req: CheckoutRequest, answerToKeep: (err: unknown) => { status: number; body: unknown } | undefined): Promise<CheckoutAnswer> {
+  async checkout(
+    req: CheckoutRequest,
+    answerToKeep: (err: unknown) => { status: number; body: unknown } | undefined,
+  ): Promise<CheckoutAnswer> {
     const { records } = this.deps;
     const fingerprint = fingerprintOf(req.body);
     const existing = await records.begin(req.userId, req.key, fingerprint);
@@ -137,11 +148,17 @@ export class CheckoutService {
       return { result: await this.sell(req, hold, layout), rate: hold.rate };
     } catch (err) {
       // a refusal after the hold was counted still answers with the limiter's headers
-      throw err instanceof CheckoutError && hold.rate ? new CheckoutError(err.code, hold.rate, err.retryAfterSeconds) : err;
+      throw err instanceof CheckoutError && hold.rate
+        ? new CheckoutError(err.code, hold.rate, err.retryAfterSeconds)
+        : err;
     }
   }
 
-  private async sell({ userId, key, body, log }: CheckoutRequest, hold: Extract<HoldResult, { ok: true }>, layout: EventLayout) {
+  private async sell(
+    { userId, key, body, log }: CheckoutRequest,
+    hold: Extract<HoldResult, { ok: true }>,
+    layout: EventLayout,
+  ) {
     const { engine, metrics } = this.deps;
     // A retry of a purchase that already went through (e.g. after a crash) returns that order.
     if (hold.boughtOrderId) return this.durableOrder(hold.boughtOrderId);
@@ -158,11 +175,16 @@ export class CheckoutService {
     const listening = this.deps.durable.listen(orderId);
     try {
       const sale = await engine.confirmSale({
-        eventId: body.eventId, userId, orderId, idempotencyKey: key,
-        paymentRef: payment.reference, seats: hold.held.map((h) => h.index),
+        eventId: body.eventId,
+        userId,
+        orderId,
+        idempotencyKey: key,
+        paymentRef: payment.reference,
+        seats: hold.held.map((h) => h.index),
       });
       if (!sale.ok) {
-        if (sale.code === 'event_not_found' || sale.code === 'actor_outdated') return await this.restoreActor(body.eventId);
+        if (sale.code === 'event_not_found' || sale.code === 'actor_outdated')
+          return await this.restoreActor(body.eventId);
         log.info({ event: 'checkout_failed', reason: sale.code, eventId: body.eventId });
         metrics.checkouts.inc({ result: 'failed', reason: sale.code });
         throw new CheckoutError(sale.code);

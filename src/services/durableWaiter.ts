@@ -60,7 +60,8 @@ export class DurableWaiter {
     this.subscriber = this.redis.duplicate();
     await redisReady(this.subscriber);
     this.subscriber.on('message', (_channel, message: string) => {
-      for (const orderId of message.split(' ')) for (const listener of this.listening.get(orderId) ?? []) listener.announce();
+      for (const orderId of message.split(' '))
+        for (const listener of this.listening.get(orderId) ?? []) listener.announce();
     });
     await this.subscriber.subscribe(globalKeys(this.prefix).persistedChannel);
   }
@@ -84,7 +85,9 @@ export class DurableWaiter {
   async isDurable(orderId: string, what: Durably = 'sold'): Promise<boolean> {
     try {
       const { rowCount } = await this.pool.query(
-        `SELECT 1 FROM orders WHERE id = $1 AND ($2 = 'sold' OR status = 'refunded')`, [orderId, what]);
+        `SELECT 1 FROM orders WHERE id = $1 AND ($2 = 'sold' OR status = 'refunded')`,
+        [orderId, what],
+      );
       this.postgresSilent = false;
       return rowCount === 1;
     } catch (err) {

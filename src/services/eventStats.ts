@@ -15,7 +15,10 @@ export interface EventStats {
 }
 
 /** Live counts from the actor, money from Postgres, and what lies between them. */
-export async function eventStats(deps: { engine: Engine; pool: Pool; catalog: Catalog }, eventId: string): Promise<EventStats> {
+export async function eventStats(
+  deps: { engine: Engine; pool: Pool; catalog: Catalog },
+  eventId: string,
+): Promise<EventStats> {
   const [counts, money, backlog, queue] = await Promise.all([
     deps.catalog.counts(eventId),
     deps.pool.query<{ orders: number; revenue: string | null }>(
@@ -27,7 +30,11 @@ export async function eventStats(deps: { engine: Engine; pool: Pool; catalog: Ca
   ]);
   const row = money.rows[0]!;
   return {
-    eventId, counts, revenueCents: Number(row.revenue ?? 0), orders: row.orders,
-    persisterBacklog: backlogTotal(backlog), queue,
+    eventId,
+    counts,
+    revenueCents: Number(row.revenue ?? 0),
+    orders: row.orders,
+    persisterBacklog: backlogTotal(backlog),
+    queue,
   };
 }

@@ -25,7 +25,8 @@ export async function repairActor(deps: { engine: Engine; pool: Pool }, eventId:
   }
   const { report } = result;
   // Sold in Redis and not yet in Postgres is the persister's backlog, not a loss.
-  if (report.onlyInPostgres.length === 0 && (report.onlyInRedis.length === 0 || report.backlog > 0)) return 'consistent';
+  if (report.onlyInPostgres.length === 0 && (report.onlyInRedis.length === 0 || report.backlog > 0))
+    return 'consistent';
   if (report.backlog > 0) return 'busy';
   if (!(await deps.engine.tryLock(eventId, 'repair', LOCK_MS))) return 'busy';
   try {
@@ -50,7 +51,9 @@ export class FailoverRepair {
 
   constructor(
     private readonly deps: {
-      engine: Engine; pool: Pool; log: Logger;
+      engine: Engine;
+      pool: Pool;
+      log: Logger;
       /** Redis may have lost writes: what the persister acknowledged may be pending again */
       onFailover?: () => void;
       onRepaired?: (eventId: string) => void;
@@ -79,7 +82,10 @@ export class FailoverRepair {
     try {
       const identity = await this.deps.engine.redisIdentity().catch(() => undefined); // Redis down: next tick
       if (identity !== undefined && this.identity !== undefined && identity !== this.identity) {
-        this.deps.log.warn({ event: 'redis_failover', servers: identity }, 'Redis restarted or failed over: checking every actor against Postgres');
+        this.deps.log.warn(
+          { event: 'redis_failover', servers: identity },
+          'Redis restarted or failed over: checking every actor against Postgres',
+        );
         this.pending = true;
         this.deps.onFailover?.();
       }
@@ -101,7 +107,10 @@ export class FailoverRepair {
       counts[outcome] += 1;
       if (outcome === 'rebuilt' || outcome === 'restored') {
         this.deps.onRepaired?.(id);
-        this.deps.log.warn({ event: 'actor_repaired', eventId: id, outcome }, 'an actor that disagreed with Postgres was rebuilt from it');
+        this.deps.log.warn(
+          { event: 'actor_repaired', eventId: id, outcome },
+          'an actor that disagreed with Postgres was rebuilt from it',
+        );
       }
     }
     return counts;

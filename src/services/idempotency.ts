@@ -4,8 +4,7 @@ import { globalKeys } from '../engine/keys.js';
 import { SALES_RECORD_LIFETIME_MS } from '../engine/operations/trimSales.js';
 
 export type IdempotencyRecord =
-  | { state: 'in_flight'; fingerprint: string }
-  | { state: 'done'; fingerprint: string; status: number; body: unknown };
+  { state: 'in_flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: unknown };
 
 /** As long as the actor keeps the sale's own records (its idempotency record answers a retry after a crash). */
 const DONE_TTL_SECONDS = SALES_RECORD_LIFETIME_MS / 1000;
@@ -29,13 +28,23 @@ export class IdempotencyStore {
   /** Claims the key for this request, or returns the record that holds it. */
   async begin(userId: string, idempotencyKey: string, fingerprint: string): Promise<IdempotencyRecord | undefined> {
     const key = this.key(userId, idempotencyKey);
-    const claimed = await this.redis.set(key, JSON.stringify({ state: 'in_flight', fingerprint }), 'EX', IN_FLIGHT_TTL_SECONDS, 'NX');
+    const claimed = await this.redis.set(
+      key,
+      JSON.stringify({ state: 'in_flight', fingerprint }),
+      'EX',
+      IN_FLIGHT_TTL_SECONDS,
+      'NX',
+    );
     if (claimed) return undefined;
     const existing = await this.redis.get(key);
     return existing ? (JSON.parse(existing) as IdempotencyRecord) : this.begin(userId, idempotencyKey, fingerprint);
   }
 
-  async complete(userId: string, idempotencyKey: string, record: Extract<IdempotencyRecord, { state: 'done' }>): Promise<void> {
+  async complete(
+    userId: string,
+    idempotencyKey: string,
+    record: Extract<IdempotencyRecord, { state: 'done' }>,
+  ): Promise<void> {
     await this.redis.set(this.key(userId, idempotencyKey), JSON.stringify(record), 'EX', DONE_TTL_SECONDS);
   }
 

@@ -33,7 +33,12 @@ export interface LiveSettings {
 }
 
 export const DEFAULT_LIVE_SETTINGS: LiveSettings = {
-  tickMs: 250, pingMs: 10_000, maxConnections: 10_000, maxBufferedBytes: 256 * 1024, resumeVersions: 4_096, redisGraceMs: 3_000,
+  tickMs: 250,
+  pingMs: 10_000,
+  maxConnections: 10_000,
+  maxBufferedBytes: 256 * 1024,
+  resumeVersions: 4_096,
+  redisGraceMs: 3_000,
 };
 
 export interface LiveClient {
@@ -165,7 +170,13 @@ export class LiveHub {
   private subscribe(eventId: string): Subscription {
     const channel = this.deps.engine.keys(eventId)!.changes;
     const sub: Subscription = {
-      eventId, channel, feed: new EventFeed(this.settings.resumeVersions), members: new Set(), pending: 0, buffered: [], ready: Promise.resolve(false),
+      eventId,
+      channel,
+      feed: new EventFeed(this.settings.resumeVersions),
+      members: new Set(),
+      pending: 0,
+      buffered: [],
+      ready: Promise.resolve(false),
     };
     this.subscriptions.set(eventId, sub);
     this.byChannel.set(channel, sub);
@@ -225,7 +236,10 @@ export class LiveHub {
         return found;
       } catch (err) {
         if (this.stopped || sub.members.size === 0 || Date.now() - sinceMs > this.settings.redisGraceMs) {
-          this.deps.log.warn({ event: 'live_resync_failed', eventId: sub.eventId, err: String(err) }, 'live feed could not read the actor');
+          this.deps.log.warn(
+            { event: 'live_resync_failed', eventId: sub.eventId, err: String(err) },
+            'live feed could not read the actor',
+          );
           for (const member of sub.members) this.close(sub, member, false);
           return false;
         }
@@ -239,7 +253,8 @@ export class LiveHub {
     for (const sub of this.subscriptions.values()) {
       const { feed } = sub;
       if (sub.buffered || feed.version === feed.flushedVersion) continue;
-      if (feed.pendingSinceMs !== undefined) this.deps.metrics?.liveFanoutLag.observe((Date.now() - feed.pendingSinceMs) / 1000);
+      if (feed.pendingSinceMs !== undefined)
+        this.deps.metrics?.liveFanoutLag.observe((Date.now() - feed.pendingSinceMs) / 1000);
       const events = new Map<number, Buffer>();
       for (const member of sub.members) {
         if (member.version === feed.version) continue;
@@ -297,16 +312,23 @@ export class LiveHub {
   }
 
   private endAll(): void {
-    for (const sub of [...this.subscriptions.values()]) for (const member of [...sub.members]) this.close(sub, member, false);
+    for (const sub of [...this.subscriptions.values()])
+      for (const member of [...sub.members]) this.close(sub, member, false);
   }
 
   /** Redis gone: streams stay open for a short grace (a restart), then end so clients retry elsewhere or later. */
   private onConnectionLost(): void {
     if (this.lostConnection || this.stopped) return;
     this.lostConnection = true;
-    this.deps.log.warn({ event: 'live_redis_lost', events: this.subscriptions.size }, 'live updates lost their Redis subscription');
+    this.deps.log.warn(
+      { event: 'live_redis_lost', events: this.subscriptions.size },
+      'live updates lost their Redis subscription',
+    );
     this.graceTimer = setTimeout(() => {
-      this.deps.log.warn({ event: 'live_streams_ended', connections: this.connections }, 'Redis still away: live streams ended');
+      this.deps.log.warn(
+        { event: 'live_streams_ended', connections: this.connections },
+        'Redis still away: live streams ended',
+      );
       this.endAll();
     }, this.settings.redisGraceMs);
   }

@@ -21,7 +21,8 @@ export interface OrderCursor {
   id: string;
 }
 
-const CURSOR = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CURSOR =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export const encodeOrderCursor = (c: OrderCursor) => Buffer.from(`${c.createdAt}|${c.id}`).toString('base64url');
 
@@ -47,7 +48,8 @@ export function orderPageQuery(f: OrderFilters): { text: string; values: unknown
   if (f.status) where.push(`o.status = ${param(f.status)}`);
   if (f.from) where.push(`o.created_at >= ${param(f.from)}`);
   if (f.to) where.push(`o.created_at <= ${param(f.to)}`);
-  if (f.before) where.push(`(o.created_at, o.id) < (${param(f.before.createdAt)}::timestamptz, ${param(f.before.id)}::uuid)`);
+  if (f.before)
+    where.push(`(o.created_at, o.id) < (${param(f.before.createdAt)}::timestamptz, ${param(f.before.id)}::uuid)`);
   return {
     text: `SELECT o.id, to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at_exact
       FROM orders o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -57,7 +59,10 @@ export function orderPageQuery(f: OrderFilters): { text: string; values: unknown
 }
 
 /** One page of every buyer's orders, newest first, and the cursor of the next page (null at the end). */
-export async function searchOrders(pool: Pool, f: OrderFilters): Promise<{ orders: OrderView[]; nextCursor: string | null }> {
+export async function searchOrders(
+  pool: Pool,
+  f: OrderFilters,
+): Promise<{ orders: OrderView[]; nextCursor: string | null }> {
   const page = orderPageQuery({ ...f, limit: f.limit + 1 });
   const { rows: ids } = await pool.query<{ id: string; created_at_exact: string }>(page.text, page.values);
   const shown = ids.slice(0, f.limit);

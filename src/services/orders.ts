@@ -21,13 +21,25 @@ export const ORDER_SELECT = `
   LEFT JOIN seats s ON s.id = t.seat_id`;
 
 export interface OrderRow {
-  id: string; user_id: string; event_id: string; status: OrderView['status']; total_cents: number;
-  currency: 'USD'; created_at: Date; items: OrderView['items'];
+  id: string;
+  user_id: string;
+  event_id: string;
+  status: OrderView['status'];
+  total_cents: number;
+  currency: 'USD';
+  created_at: Date;
+  items: OrderView['items'];
 }
 
 export const toView = (r: OrderRow): OrderView => ({
-  id: r.id, userId: r.user_id, eventId: r.event_id, status: r.status, totalCents: r.total_cents,
-  currency: r.currency, createdAt: r.created_at.toISOString(), items: r.items,
+  id: r.id,
+  userId: r.user_id,
+  eventId: r.event_id,
+  status: r.status,
+  totalCents: r.total_cents,
+  currency: r.currency,
+  createdAt: r.created_at.toISOString(),
+  items: r.items,
 });
 
 /**
@@ -35,13 +47,24 @@ export const toView = (r: OrderRow): OrderView => ({
  * persister writes (created_at is the sale's time), without reading it back.
  */
 export function soldOrderView(
-  sale: { orderId: string; userId: string; eventId: string; atMs: number; seats: { index: number; priceCents: number }[] },
+  sale: {
+    orderId: string;
+    userId: string;
+    eventId: string;
+    atMs: number;
+    seats: { index: number; priceCents: number }[];
+  },
   seatOf: (index: number) => { id: string; section: string; row: string; number: string },
 ): OrderView {
   const seats = [...sale.seats].sort((a, b) => a.index - b.index);
   return {
-    id: sale.orderId, userId: sale.userId, eventId: sale.eventId, status: 'completed',
-    totalCents: seats.reduce((sum, s) => sum + s.priceCents, 0), currency: 'USD', createdAt: new Date(sale.atMs).toISOString(),
+    id: sale.orderId,
+    userId: sale.userId,
+    eventId: sale.eventId,
+    status: 'completed',
+    totalCents: seats.reduce((sum, s) => sum + s.priceCents, 0),
+    currency: 'USD',
+    createdAt: new Date(sale.atMs).toISOString(),
     items: seats.map((s) => {
       const seat = seatOf(s.index);
       return { seatId: seat.id, section: seat.section, row: seat.row, number: seat.number, priceCents: s.priceCents };
@@ -56,6 +79,8 @@ export async function findOrder(pool: Pool, orderId: string): Promise<OrderView 
 
 export async function listOrders(pool: Pool, userId: string): Promise<OrderView[]> {
   const { rows } = await pool.query<OrderRow>(
-    `${ORDER_SELECT} WHERE o.user_id = $1 GROUP BY o.id ORDER BY o.created_at DESC, o.id`, [userId]);
+    `${ORDER_SELECT} WHERE o.user_id = $1 GROUP BY o.id ORDER BY o.created_at DESC, o.id`,
+    [userId],
+  );
   return rows.map(toView);
 }

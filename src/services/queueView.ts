@@ -18,5 +18,8 @@ export function estimatedWaitSeconds(s: QueueStanding, nowMs: number): number {
 }
 
 export const queueView = (s: QueueStanding, nowMs: number): QueueView => ({
-  status: s.status, position: s.position, queueLength: s.queueLength, estimatedWaitSeconds: estimatedWaitSeconds(s, nowMs),
+  status: s.status,
+  position: s.position,
+  queueLength: s.queueLength,
+  estimatedWaitSeconds: estimatedWaitSeconds(s, nowMs),
 });

@@ -28,5 +28,8 @@ export async function completedOrderIds(deps: { engine: Engine; pool: Pool }, ev
   const inActor = await deps.engine.orders(eventId);
   const known = new Set(inActor.map((o) => o.orderId));
   const onlyRecorded = (await completedOrders(deps.pool, eventId)).filter((o) => !known.has(o.orderId));
-  return [...inActor.filter((o) => o.status === 'completed').map((o) => o.orderId), ...onlyRecorded.map((o) => o.orderId)];
+  return [
+    ...inActor.filter((o) => o.status === 'completed').map((o) => o.orderId),
+    ...onlyRecorded.map((o) => o.orderId),
+  ];
 }

@@ -39,11 +39,17 @@ function sectionsOf(layout: EventLayout) {
   const sections = new Map<string, { name: string; rows: Set<string>; seats: number; priceCents: number }>();
   for (const seat of layout.seats) {
     let s = sections.get(seat.section);
-    if (!s) sections.set(seat.section, (s = { name: seat.section, rows: new Set(), seats: 0, priceCents: seat.priceCents }));
+    if (!s)
+      sections.set(seat.section, (s = { name: seat.section, rows: new Set(), seats: 0, priceCents: seat.priceCents }));
     s.rows.add(seat.row);
     s.seats += 1;
   }
-  return [...sections.values()].map((s) => ({ name: s.name, rows: s.rows.size, seatsPerRow: s.seats / s.rows.size, priceCents: s.priceCents }));
+  return [...sections.values()].map((s) => ({
+    name: s.name,
+    rows: s.rows.size,
+    seatsPerRow: s.seats / s.rows.size,
+    priceCents: s.priceCents,
+  }));
 }
 
 /**
@@ -60,7 +66,10 @@ export class SeatAvailability {
   private readonly reading = new Map<string, Promise<(CachedBody & { version: number }) | undefined>>();
   private readonly versions: TurnSharedReads<number | undefined>;
 
-  constructor(private readonly engine: Engine, private readonly catalog: Catalog) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly catalog: Catalog,
+  ) {
     this.versions = new TurnSharedReads((eventId) => engine.seatVersion(eventId));
   }
 
@@ -70,15 +79,29 @@ export class SeatAvailability {
     if (!layout) return undefined;
     let cached = this.layouts.get(layout);
     if (!cached) {
-      const seats = layout.seats.map((s) => ({ id: s.id, section: s.section, row: s.row, number: s.number, priceCents: s.priceCents }));
+      const seats = layout.seats.map((s) => ({
+        id: s.id,
+        section: s.section,
+        row: s.row,
+        number: s.number,
+        priceCents: s.priceCents,
+      }));
       const sections = sectionsOf(layout);
       // A number named by the content (48 bits of its hash): it changes only when the layout does.
-      const layoutVersion = Number.parseInt(createHash('sha256').update(JSON.stringify([sections, seats])).digest('hex').slice(0, 12), 16);
+      const layoutVersion = Number.parseInt(
+        createHash('sha256')
+          .update(JSON.stringify([sections, seats]))
+          .digest('hex')
+          .slice(0, 12),
+        16,
+      );
       const body = Buffer.from(JSON.stringify({ eventId, layoutVersion, sections, seats }));
       cached = { etag: `"${layoutVersion}"`, body };
       this.layouts.set(layout, cached);
     }
-    return etagMatches(ifNoneMatch, cached.etag) ? { notModified: true, etag: cached.etag } : answer(cached, acceptsGzip);
+    return etagMatches(ifNoneMatch, cached.etag)
+      ? { notModified: true, etag: cached.etag }
+      : answer(cached, acceptsGzip);
   }
 
   /** The states document, or undefined when the event has no actor in Redis. */
@@ -98,13 +121,18 @@ export class SeatAvailability {
   private read(eventId: string) {
     let running = this.reading.get(eventId);
     if (!running) {
-      running = this.engine.seatStates(eventId).then((read) => {
-        if (!read) return undefined;
-        const body = Buffer.from(JSON.stringify({ eventId, version: read.version, counts: countStates(read.states), states: read.states }));
-        const cached = { version: read.version, etag: `"${read.version}"`, body };
-        this.states.set(eventId, cached);
-        return cached;
-      }).finally(() => this.reading.delete(eventId));
+      running = this.engine
+        .seatStates(eventId)
+        .then((read) => {
+          if (!read) return undefined;
+          const body = Buffer.from(
+            JSON.stringify({ eventId, version: read.version, counts: countStates(read.states), states: read.states }),
+          );
+          const cached = { version: read.version, etag: `"${read.version}"`, body };
+          this.states.set(eventId, cached);
+          return cached;
+        })
+        .finally(() => this.reading.delete(eventId));
       this.reading.set(eventId, running);
     }
     return running;

@@ -23,7 +23,8 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff]);
 const FINAL_BLOCK = Buffer.from([0x03, 0x00]);
 
 /** A raw deflate of `bytes` that ends on a byte boundary and is not final, so pieces concatenate. */
-const deflatePiece = (bytes: Uint8Array) => deflateRawSync(bytes, { level: GZIP_LEVEL, finishFlush: 2 /* Z_SYNC_FLUSH */ });
+const deflatePiece = (bytes: Uint8Array) =>
+  deflateRawSync(bytes, { level: GZIP_LEVEL, finishFlush: 2 /* Z_SYNC_FLUSH */ });
 
 interface Piece {
   /** the states of its seats when it was compressed */
@@ -66,7 +67,8 @@ const STATUS_OFFSET_MARK = '"status":"';
 
 function buildView(layout: EventLayout, section: string | undefined): View {
   const indices: number[] = [];
-  for (let i = 0; i < layout.seats.length; i++) if (section === undefined || layout.seats[i]!.section === section) indices.push(i);
+  for (let i = 0; i < layout.seats.length; i++)
+    if (section === undefined || layout.seats[i]!.section === section) indices.push(i);
   const parts: Buffer[] = [Buffer.from('[')];
   const statusAt = new Int32Array(indices.length);
   const pieceEnds: number[] = [];
@@ -88,7 +90,14 @@ function buildView(layout: EventLayout, section: string | undefined): View {
     if (pieceEnds.at(-1) === offset - 2) pieceEnds[pieceEnds.length - 1] = offset;
     else pieceEnds.push(offset);
   }
-  return { indices, template: Buffer.concat(parts), statusAt, pieceEnds, pieces: pieceEnds.map(() => undefined), last: undefined };
+  return {
+    indices,
+    template: Buffer.concat(parts),
+    statusAt,
+    pieceEnds,
+    pieces: pieceEnds.map(() => undefined),
+    last: undefined,
+  };
 }
 
 /**
@@ -107,13 +116,24 @@ export class SeatMapRenderer {
   }
 
   /** The body of a state rendered already, if `state` is still the current one. */
-  cached(layout: EventLayout, section: string | undefined, state: string, acceptsGzip: boolean): SeatMapBody | undefined {
+  cached(
+    layout: EventLayout,
+    section: string | undefined,
+    state: string,
+    acceptsGzip: boolean,
+  ): SeatMapBody | undefined {
     const last = this.views.get(layout)?.get(section ?? '')?.last;
     if (last?.state !== state) return undefined;
     return this.encode(this.views.get(layout)!.get(section ?? '')!, last, acceptsGzip);
   }
 
-  render(eventId: string, layout: EventLayout, snap: Snapshot, section: string | undefined, acceptsGzip = false): SeatMapBody {
+  render(
+    eventId: string,
+    layout: EventLayout,
+    snap: Snapshot,
+    section: string | undefined,
+    acceptsGzip = false,
+  ): SeatMapBody {
     const view = this.view(layout, section);
     const state = SeatMapRenderer.stateOf({ version: snap.version, heldNow: snap.counts.held });
     if (view.last?.state !== state) view.last = this.fill(view, eventId, snap, state);
@@ -133,7 +153,9 @@ export class SeatMapRenderer {
   }
 
   private fill(view: View, eventId: string, snap: Snapshot, state: string): Body {
-    const head = Buffer.from(`{"eventId":${JSON.stringify(eventId)},"version":${snap.version},"counts":${JSON.stringify(snap.counts)},"seats":`);
+    const head = Buffer.from(
+      `{"eventId":${JSON.stringify(eventId)},"version":${snap.version},"counts":${JSON.stringify(snap.counts)},"seats":`,
+    );
     const raw = Buffer.allocUnsafe(head.length + view.template.length);
     head.copy(raw, 0);
     view.template.copy(raw, head.length);

@@ -90,15 +90,20 @@ export class SessionStore {
     this.cache?.delete(hash);
     // The session is gone before the announcement goes out; the gauge's set may lag.
     await this.redis.del(this.keys.session(hash));
-    await Promise.all([this.redis.publish(this.keys.sessionRevoked, hash), this.redis.zrem(this.keys.activeSessions, hash)]);
+    await Promise.all([
+      this.redis.publish(this.keys.sessionRevoked, hash),
+      this.redis.zrem(this.keys.activeSessions, hash),
+    ]);
   }
 
   /** Sessions not yet expired or destroyed (for the active-sessions gauge). */
   async activeCount(): Promise<number> {
-    const [, count] = (await this.redis.multi()
-      .zremrangebyscore(this.keys.activeSessions, '-inf', Date.now())
-      .zcard(this.keys.activeSessions)
-      .exec()) ?? [];
+    const [, count] =
+      (await this.redis
+        .multi()
+        .zremrangebyscore(this.keys.activeSessions, '-inf', Date.now())
+        .zcard(this.keys.activeSessions)
+        .exec()) ?? [];
     return Number(count?.[1] ?? 0);
   }
 }

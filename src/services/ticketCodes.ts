@@ -5,7 +5,8 @@ import type { Clock } from '../engine/clock.js';
 export const CODE_LIFETIME_SECONDS = 30;
 
 /** `ticketId.version.expiry.signature`: a UUID, a version (1..), unix seconds, base64url HMAC-SHA256. */
-const CODE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([1-9]\d{0,9})\.(\d{10})\.([A-Za-z0-9_-]{43})$/;
+const CODE =
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([1-9]\d{0,9})\.(\d{10})\.([A-Za-z0-9_-]{43})$/;
 
 export interface TicketCode {
   code: string;
@@ -13,8 +14,7 @@ export interface TicketCode {
 }
 
 export type CodeCheck =
-  | { ok: true; ticketId: string; version: number }
-  | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+  { ok: true; ticketId: string; version: number } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
 /**
  * Signs and checks ticket codes with TICKET_SECRET. A check is offline (signature and
@@ -23,7 +23,10 @@ export type CodeCheck =
 export class TicketCodes {
   private readonly key: Buffer;
 
-  constructor(secret: string, private readonly clock: Clock) {
+  constructor(
+    secret: string,
+    private readonly clock: Clock,
+  ) {
     if (Buffer.byteLength(secret) < 32) throw new RangeError('TICKET_SECRET must be at least 32 bytes');
     this.key = Buffer.from(secret);
   }
@@ -42,7 +45,8 @@ export class TicketCodes {
     if (!timingSafeEqual(expected, Buffer.from(signature))) return { ok: false, reason: 'forged' };
     const nowSeconds = this.clock.now() / 1000;
     // Signed codes never claim more than the lifetime; the upper bound is belt and braces.
-    if (Number(expiry) <= nowSeconds || Number(expiry) > nowSeconds + CODE_LIFETIME_SECONDS + 1) return { ok: false, reason: 'expired' };
+    if (Number(expiry) <= nowSeconds || Number(expiry) > nowSeconds + CODE_LIFETIME_SECONDS + 1)
+      return { ok: false, reason: 'expired' };
     return { ok: true, ticketId, version: Number(version) };
   }
 

@@ -7,8 +7,14 @@ import type { Metrics } from '../infra/metrics.js';
 import { enqueue } from '../notify/outbox.js';
 import { inTransaction } from '../persist/db.js';
 import {
-  admitTicket, findTicket, moveTicket, ticketsHeldBy, ticketsOfOrder, transfersOf,
-  type TicketRow, type TicketStatus,
+  admitTicket,
+  findTicket,
+  moveTicket,
+  ticketsHeldBy,
+  ticketsOfOrder,
+  transfersOf,
+  type TicketRow,
+  type TicketStatus,
 } from '../persist/repositories/tickets.js';
 import { findUserByEmail } from '../persist/repositories/users.js';
 import { TicketCodes, type TicketCode } from './ticketCodes.js';
@@ -26,8 +32,15 @@ export interface TicketView {
 }
 
 export const ticketView = (t: TicketRow): TicketView => ({
-  id: t.id, orderId: t.order_id, eventId: t.event_id, seatId: t.seat_id, section: t.section, row: t.row_label,
-  number: t.number, status: t.status, checkedInAt: t.checked_in_at?.toISOString() ?? null,
+  id: t.id,
+  orderId: t.order_id,
+  eventId: t.event_id,
+  seatId: t.seat_id,
+  section: t.section,
+  row: t.row_label,
+  number: t.number,
+  status: t.status,
+  checkedInAt: t.checked_in_at?.toISOString() ?? null,
 });
 
 export interface TransferView {
@@ -104,15 +117,32 @@ export class TicketService {
       if (!recipient) return { ok: false, code: 'recipient_not_found' };
       if (recipient.id === fromUserId) return { ok: false, code: 'transfer_to_self' };
       const at = new Date(clock.now());
-      const version = await moveTicket(client, { ticketId, fromUserId, toUserId: recipient.id, transferId: randomUUID(), at });
-      if (version === undefined) return { ok: false, code: 'ticket_not_transferable', reason: notTransferable(ticket, at) };
+      const version = await moveTicket(client, {
+        ticketId,
+        fromUserId,
+        toUserId: recipient.id,
+        transferId: randomUUID(),
+        at,
+      });
+      if (version === undefined)
+        return { ok: false, code: 'ticket_not_transferable', reason: notTransferable(ticket, at) };
       const moved = ticketView({ ...ticket, holder_id: recipient.id, version });
-      await enqueue(client, { type: 'ticket.transferred', subjectId: ticketId, payload: { ticket: moved, fromUserId, toUserId: recipient.id } });
+      await enqueue(client, {
+        type: 'ticket.transferred',
+        subjectId: ticketId,
+        payload: { ticket: moved, fromUserId, toUserId: recipient.id },
+      });
       return { ok: true, ticket: moved };
     });
     if (result.ok) {
       metrics.ticketsTransferred.inc();
-      log.info({ event: 'ticket_transferred', ticketId, eventId: result.ticket.eventId, from: fromUserId, to: recipient!.id });
+      log.info({
+        event: 'ticket_transferred',
+        ticketId,
+        eventId: result.ticket.eventId,
+        from: fromUserId,
+        to: recipient!.id,
+      });
     }
     return result;
   }
@@ -121,40 +151,67 @@ export class TicketService {
    * Checks a code in: the signature and expiry offline, then one conditional UPDATE at the
    * code's version. `scannerId` is null for an operator's check-in with ticketctl.
    */
-  async checkIn(code: string, by: { scannerId: string | null; gate?: string; eventId?: string }): Promise<CheckInResult> {
+  async checkIn(
+    code: string,
+    by: { scannerId: string | null; gate?: string; eventId?: string },
+  ): Promise<CheckInResult> {
     const { pool, clock, log, metrics } = this.deps;
     const checked = this.codes.check(code);
     const result: CheckInResult = !checked.ok
       ? { ok: false, code: 'invalid_code', reason: checked.reason }
       : await inTransaction(pool, async (client): Promise<CheckInResult> => {
-        const at = new Date(clock.now());
-        const admitted = await admitTicket(client, {
-          ticketId: checked.ticketId, version: checked.version, at, scannerId: by.scannerId, gate: by.gate ?? null, eventId: by.eventId ?? null,
+          const at = new Date(clock.now());
+          const admitted = await admitTicket(client, {
+            ticketId: checked.ticketId,
+            version: checked.version,
+            at,
+            scannerId: by.scannerId,
+            gate: by.gate ?? null,
+            eventId: by.eventId ?? null,
+          });
+          const ticket = await findTicket(client, checked.ticketId);
+          if (!ticket || ticket.version !== checked.version) return { ok: false, code: 'invalid_code', reason: 'void' };
+          if (admitted) {
+            const view = ticketView(ticket);
+            await enqueue(client, { type: 'ticket.checked_in', subjectId: ticket.id, payload: { ticket: view } });
+            return { ok: true, ticket: view };
+          }
+          if (by.eventId && ticket.event_id !== by.eventId)
+            return { ok: false, code: 'wrong_event', ticket: ticketView(ticket) };
+          if (ticket.status === 'checked_in') {
+            return {
+              ok: false,
+              code: 'already_checked_in',
+              checkedInAt: ticket.checked_in_at!.toISOString(),
+              gate: ticket.checked_in_gate,
+              ticket: ticketView(ticket),
+            };
+          }
+          return { ok: false, code: 'ticket_refunded', ticket: ticketView(ticket) };
         });
-        const ticket = await findTicket(client, checked.ticketId);
-        if (!ticket || ticket.version !== checked.version) return { ok: false, code: 'invalid_code', reason: 'void' };
-        if (admitted) {
-          const view = ticketView(ticket);
-          await enqueue(client, { type: 'ticket.checked_in', subjectId: ticket.id, payload: { ticket: view } });
-          return { ok: true, ticket: view };
-        }
-        if (by.eventId && ticket.event_id !== by.eventId) return { ok: false, code: 'wrong_event', ticket: ticketView(ticket) };
-        if (ticket.status === 'checked_in') {
-          return { ok: false, code: 'already_checked_in', checkedInAt: ticket.checked_in_at!.toISOString(), gate: ticket.checked_in_gate, ticket: ticketView(ticket) };
-        }
-        return { ok: false, code: 'ticket_refunded', ticket: ticketView(ticket) };
-      });
     metrics.ticketCheckIns.inc({ result: result.ok ? 'admitted' : result.code });
-    if (result.ok) log.info({ event: 'ticket_checked_in', ticketId: result.ticket.id, eventId: result.ticket.eventId, gate: by.gate });
-    else log.info({ event: 'ticket_refused', code: result.code, reason: 'reason' in result ? result.reason : undefined });
+    if (result.ok)
+      log.info({
+        event: 'ticket_checked_in',
+        ticketId: result.ticket.id,
+        eventId: result.ticket.eventId,
+        gate: by.gate,
+      });
+    else
+      log.info({ event: 'ticket_refused', code: result.code, reason: 'reason' in result ? result.reason : undefined });
     return result;
   }
 
   /** Transfers the account sent and received, newest first. */
   async transfers(userId: string): Promise<TransferView[]> {
     return (await transfersOf(this.deps.pool, userId)).map((x) => ({
-      id: x.id, ticketId: x.ticket_id, eventId: x.event_id, seat: { section: x.section, row: x.row_label, number: x.number },
-      direction: x.from_user_id === userId ? 'sent' : 'received', fromEmail: x.from_email, toEmail: x.to_email,
+      id: x.id,
+      ticketId: x.ticket_id,
+      eventId: x.event_id,
+      seat: { section: x.section, row: x.row_label, number: x.number },
+      direction: x.from_user_id === userId ? 'sent' : 'received',
+      fromEmail: x.from_email,
+      toEmail: x.to_email,
       transferredAt: x.transferred_at.toISOString(),
     }));
   }

@@ -9,7 +9,10 @@ export type { Venue } from '../persist/repositories/venues.js';
 export const listVenues = (pool: Pool) => repo.listVenues(pool);
 export const findVenue = (pool: Pool, id: string) => repo.findVenue(pool, id);
 
-export function createVenue(pool: Pool, input: { name: string; address?: string | undefined; city: string; sections: Section[] }) {
+export function createVenue(
+  pool: Pool,
+  input: { name: string; address?: string | undefined; city: string; sections: Section[] },
+) {
   return repo.insertVenue(pool, { id: randomUUID(), ...input, address: input.address ?? '' });
 }
 
@@ -19,7 +22,11 @@ export type VenueChange = { ok: true; venue: repo.Venue } | { ok: false; code: '
  * Changes a venue (its sections only while no event uses it) and drops the cached copies of its
  * events, which carry its name and city.
  */
-export async function changeVenue(deps: { pool: Pool; catalog: Pick<Catalog, 'invalidate'> }, id: string, patch: repo.VenuePatch): Promise<VenueChange> {
+export async function changeVenue(
+  deps: { pool: Pool; catalog: Pick<Catalog, 'invalidate'> },
+  id: string,
+  patch: repo.VenuePatch,
+): Promise<VenueChange> {
   const result = await repo.updateVenue(deps.pool, id, patch);
   if (!result.ok) return result;
   await Promise.all(result.eventIds.map((eventId) => deps.catalog.invalidate(eventId)));

@@ -38,7 +38,13 @@ function ticketctl(args: string[], options: { stdin?: string; env?: Record<strin
 function run(command: string, args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(command, args, {
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix, ...options.env },
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        REDIS_URL: inject('redisUrl'),
+        REDIS_PREFIX: prefix,
+        ...options.env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -62,7 +68,14 @@ async function drain() {
 async function sell(eventId: string, userId: string, seats: number[]) {
   const held = await engine.reserveSeats(eventId, userId, seats);
   if (!held.ok) throw new Error(held.code);
-  const sale = await engine.confirmSale({ eventId, userId, orderId: randomUUID(), idempotencyKey: randomUUID(), paymentRef: 'p', seats });
+  const sale = await engine.confirmSale({
+    eventId,
+    userId,
+    orderId: randomUUID(),
+    idempotencyKey: randomUUID(),
+    paymentRef: 'p',
+    seats,
+  });
   if (!sale.ok) throw new Error(sale.code);
   return sale.orderId;
 }
@@ -72,18 +85,45 @@ describe('ticketctl', () => {
   let highDemand: string;
 
   it('has --help on every command (exit 0) and exits 2 on bad usage', async () => {
-    for (const cmd of ['status', 'events', 'event', 'holds', 'queue', 'orders', 'verify', 'rebuild', 'sweep', 'seed', 'migrate', 'tokens']) {
+    for (const cmd of [
+      'status',
+      'events',
+      'event',
+      'holds',
+      'queue',
+      'orders',
+      'verify',
+      'rebuild',
+      'sweep',
+      'seed',
+      'migrate',
+      'tokens',
+    ]) {
       const r = await ticketctl([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout).toContain(`Usage: ticketctl ${cmd}`);
     }
     expect((await ticketctl(['users', 'create', '--help'])).stdout).toContain('--email');
     // help text on every option and argument: each listed one has words after its flags
-    for (const cmd of [[], ['status'], ['queue'], ['orders'], ['verify'], ['checkin'], ['tokens'], ['users', 'create']]) {
+    for (const cmd of [
+      [],
+      ['status'],
+      ['queue'],
+      ['orders'],
+      ['verify'],
+      ['checkin'],
+      ['tokens'],
+      ['users', 'create'],
+    ]) {
       const help = (await ticketctl([...cmd, '--help'])).stdout;
-      const listed = help.split(/\n(?:Arguments|Options):\n/).slice(1).flatMap((section) => section.split('\n\n')[0]!.split('\n')).filter(Boolean);
+      const listed = help
+        .split(/\n(?:Arguments|Options):\n/)
+        .slice(1)
+        .flatMap((section) => section.split('\n\n')[0]!.split('\n'))
+        .filter(Boolean);
       // (a line indented further continues the description above it)
-      for (const line of listed.filter((l) => /^ {2}\S/.test(l))) expect(line, `${cmd.join(' ')}: ${line}`).toMatch(/^ {2}\S.*\S {2,}\S/);
+      for (const line of listed.filter((l) => /^ {2}\S/.test(l)))
+        expect(line, `${cmd.join(' ')}: ${line}`).toMatch(/^ {2}\S.*\S {2,}\S/);
       expect(listed.length, cmd.join(' ')).toBeGreaterThan(0);
     }
     expect((await ticketctl(['nonsense'])).code).toBe(2);
@@ -100,13 +140,22 @@ describe('ticketctl', () => {
   it('reports an error as JSON under --json, and prints its version', async () => {
     const r = await ticketctl(['status', '--json'], { env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stderr)).toMatchObject({ exitCode: 2, error: expect.stringContaining('cannot reach Redis or Postgres') });
+    expect(JSON.parse(r.stderr)).toMatchObject({
+      exitCode: 2,
+      error: expect.stringContaining('cannot reach Redis or Postgres'),
+    });
     expect(await ticketctl(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
     // usage errors too: no help text, one JSON line on stderr, nothing on stdout
     const usage = await ticketctl(['tokens', 'many', '--json']);
     expect(usage).toMatchObject({ code: 2, stdout: '' });
-    expect(JSON.parse(usage.stderr)).toEqual({ exitCode: 2, error: expect.stringContaining("invalid for argument 'count'") });
-    expect(JSON.parse((await ticketctl(['nonsense', '--json'])).stderr)).toEqual({ exitCode: 2, error: "unknown command 'nonsense'" });
+    expect(JSON.parse(usage.stderr)).toEqual({
+      exitCode: 2,
+      error: expect.stringContaining("invalid for argument 'count'"),
+    });
+    expect(JSON.parse((await ticketctl(['nonsense', '--json'])).stderr)).toEqual({
+      exitCode: 2,
+      error: "unknown command 'nonsense'",
+    });
   });
 
   it('migrates (nothing to do on a migrated database) and seeds idempotently', async () => {
@@ -116,7 +165,8 @@ describe('ticketctl', () => {
     expect(first.data).toMatchObject({ venuesCreated: 5, eventsCreated: 50, usersCreated: 100 });
     const again = await json(['seed']);
     expect(again.data).toMatchObject({ venuesCreated: 0, eventsCreated: 0, usersCreated: 0 });
-    const counts = await db.pool.query(`SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM seats) AS seats,
+    const counts = await db.pool
+      .query(`SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM seats) AS seats,
       (SELECT count(DISTINCT city)::int FROM venues) AS cities, (SELECT count(*)::int FROM users) AS users`);
     expect(counts.rows[0]).toEqual({ events: 50, seats: 50_000, cities: 5, users: 100 });
   }, 120_000);
@@ -125,8 +175,11 @@ describe('ticketctl', () => {
     const { code, data } = await json(['events']);
     expect(code).toBe(0);
     expect(data.events).toHaveLength(50);
-    expect(data.events.every((e: { total: number; actor: string }) => e.total === 1000 && e.actor === 'open')).toBe(true);
-    onSale = (await db.pool.query(`SELECT id FROM events WHERE on_sale_date < now() AND NOT high_demand LIMIT 1`)).rows[0].id;
+    expect(data.events.every((e: { total: number; actor: string }) => e.total === 1000 && e.actor === 'open')).toBe(
+      true,
+    );
+    onSale = (await db.pool.query(`SELECT id FROM events WHERE on_sale_date < now() AND NOT high_demand LIMIT 1`))
+      .rows[0].id;
     highDemand = (await db.pool.query(`SELECT id FROM events WHERE high_demand LIMIT 1`)).rows[0].id;
     const text = await ticketctl(['events']);
     expect(text.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+DATE/);
@@ -139,10 +192,17 @@ describe('ticketctl', () => {
     expect(event.code).toBe(0);
     expect(event.stdout).toContain('seats 1000: 998 available, 2 held, 0 sold');
     const holds = await json(['holds', onSale]);
-    expect(holds.data.holds.map((h: { seat: string; userId: string }) => [h.seat, h.userId])).toEqual([['Floor 1-1', buyer], ['Floor 1-2', buyer]]);
+    expect(holds.data.holds.map((h: { seat: string; userId: string }) => [h.seat, h.userId])).toEqual([
+      ['Floor 1-1', buyer],
+      ['Floor 1-2', buyer],
+    ]);
     await engine.joinQueue(highDemand, 'queued-buyer');
     const queue = await json(['queue', highDemand]);
-    expect(queue.data).toMatchObject({ waiting: 1, admitted: 0, waitingHead: [{ position: 1, userId: 'queued-buyer' }] });
+    expect(queue.data).toMatchObject({
+      waiting: 1,
+      admitted: 0,
+      waitingHead: [{ position: 1, userId: 'queued-buyer' }],
+    });
     expect((await ticketctl(['event', randomUUID()])).code).toBe(2);
   });
 
@@ -170,10 +230,16 @@ describe('ticketctl', () => {
     expect((await ticketctl(['verify', onSale])).code).toBe(0);
     // Postgres: a ticket Redis knows nothing about
     const forged = randomUUID();
-    await db.pool.query(`INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
-      VALUES ($1, $2, $3, 'completed', 1, 'forged', 'p', 'forged-1', now())`, [forged, b, onSale]);
-    await db.pool.query(`INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
-      SELECT $1, $2, id, 1, $3 FROM seats WHERE event_id = $2 AND seat_index = 30`, [forged, onSale, b]);
+    await db.pool.query(
+      `INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
+      VALUES ($1, $2, $3, 'completed', 1, 'forged', 'p', 'forged-1', now())`,
+      [forged, b, onSale],
+    );
+    await db.pool.query(
+      `INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
+      SELECT $1, $2, id, 1, $3 FROM seats WHERE event_id = $2 AND seat_index = 30`,
+      [forged, onSale, b],
+    );
     const pgSide = await json(['verify', '--all']);
     expect(pgSide.code).toBe(1);
     const report = pgSide.data.events.find((e: { eventId: string }) => e.eventId === onSale);
@@ -210,7 +276,10 @@ describe('ticketctl', () => {
     const all = await json(['orders', '--email', email.toUpperCase()]);
     expect(all.code).toBe(0);
     expect(all.data.orders.map((o: { id: string }) => o.id)).toEqual([second, first]);
-    expect(all.data.orders[0].items.map((i: { row: string; number: string }) => `${i.row}-${i.number}`)).toEqual(['3-2', '3-3']);
+    expect(all.data.orders[0].items.map((i: { row: string; number: string }) => `${i.row}-${i.number}`)).toEqual([
+      '3-2',
+      '3-3',
+    ]);
     const page = await json(['orders', '--email', email, '--limit', '1']);
     expect(page.data.orders.map((o: { id: string }) => o.id)).toEqual([second]);
     const next = await json(['orders', '--email', email, '--limit', '1', '--cursor', page.data.nextCursor]);
@@ -232,15 +301,23 @@ describe('ticketctl', () => {
     const none = await ticketctl(['users', 'create', '--email', 'ops@example.test', '--name', 'Ops', '--admin']);
     expect(none.code).toBe(2); // no password on stdin
     expect(none.stderr).toContain('the password must be 8 to 72 bytes');
-    const ok = await ticketctl(['users', 'create', '--email', 'ops@example.test', '--name', 'Ops', '--admin', '--json'], { stdin: 'a long password\n' });
+    const ok = await ticketctl(
+      ['users', 'create', '--email', 'ops@example.test', '--name', 'Ops', '--admin', '--json'],
+      { stdin: 'a long password\n' },
+    );
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout).user).toMatchObject({ email: 'ops@example.test', role: 'admin' });
-    const dup = await ticketctl(['users', 'create', '--email', 'ops@example.test', '--name', 'Ops'], { stdin: 'a long password\n' });
+    const dup = await ticketctl(['users', 'create', '--email', 'ops@example.test', '--name', 'Ops'], {
+      stdin: 'a long password\n',
+    });
     expect(dup.code).toBe(1);
   }, 30_000);
 
   it('creates a scanner, lists tickets by order and by email, and checks a code in once', async () => {
-    const made = await ticketctl(['users', 'create', '--email', 'door@example.test', '--name', 'Door', '--role', 'scanner', '--json'], { stdin: 'a long password\n' });
+    const made = await ticketctl(
+      ['users', 'create', '--email', 'door@example.test', '--name', 'Door', '--role', 'scanner', '--json'],
+      { stdin: 'a long password\n' },
+    );
     expect(JSON.parse(made.stdout).user).toMatchObject({ email: 'door@example.test', role: 'scanner' });
 
     const [buyer] = await seedUsers(db.pool, 1);
@@ -248,8 +325,12 @@ describe('ticketctl', () => {
     await drain();
     const byOrder = await json(['tickets', orderId]);
     expect(byOrder.code).toBe(0);
-    expect(byOrder.data.map((t: { status: string; holderId: string; version: number }) => [t.status, t.holderId, t.version]))
-      .toEqual([['valid', buyer, 1], ['valid', buyer, 1]]);
+    expect(
+      byOrder.data.map((t: { status: string; holderId: string; version: number }) => [t.status, t.holderId, t.version]),
+    ).toEqual([
+      ['valid', buyer, 1],
+      ['valid', buyer, 1],
+    ]);
     const byEmail = await json(['tickets', `buyer-${buyer}@example.test`]);
     expect(byEmail.data.map((t: { id: string }) => t.id)).toEqual(byOrder.data.map((t: { id: string }) => t.id));
     expect((await ticketctl(['tickets', 'nobody@example.test'])).code).toBe(1);
@@ -260,7 +341,10 @@ describe('ticketctl', () => {
     const admitted = await ticketctl(['checkin', code, '--gate', 'East'], { env });
     expect(admitted).toMatchObject({ code: 0, stdout: expect.stringMatching(/^admitted: ticket /) });
     const again = await ticketctl(['checkin', code], { env });
-    expect(again).toMatchObject({ code: 1, stdout: expect.stringMatching(/^refused: already checked in at .* \(East\)/) });
+    expect(again).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/^refused: already checked in at .* \(East\)/),
+    });
     const forged = await ticketctl(['checkin', code.replace(/.$/, code.endsWith('A') ? 'B' : 'A')], { env });
     expect(forged).toMatchObject({ code: 1, stdout: 'refused: invalid code (forged)\n' });
     const after = await json(['tickets', orderId]);
@@ -283,7 +367,11 @@ describe('ticketctl', () => {
     try {
       const out = join(dir, 'tokens.json');
       // script(1) gives the command a terminal; stdout goes to a file, stderr to the terminal
-      const r = await run('script', ['-qec', `${process.execPath} --import tsx src/cli/main.ts tokens 3 --json > ${out}`, '/dev/null']);
+      const r = await run('script', [
+        '-qec',
+        `${process.execPath} --import tsx src/cli/main.ts tokens 3 --json > ${out}`,
+        '/dev/null',
+      ]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/buyers \[#{30}\] 3\/3/);
       expect(JSON.parse(readFileSync(out, 'utf8'))).toHaveLength(3);
@@ -298,7 +386,11 @@ describe('ticketctl', () => {
     const tick = progress('events', 4, terminal);
     tick(2);
     tick(4);
-    expect(written).toEqual([`\revents [${'#'.repeat(15)}${' '.repeat(15)}] 2/4`, `\revents [${'#'.repeat(30)}] 4/4`, '\n']);
+    expect(written).toEqual([
+      `\revents [${'#'.repeat(15)}${' '.repeat(15)}] 2/4`,
+      `\revents [${'#'.repeat(30)}] 4/4`,
+      '\n',
+    ]);
     const piped: string[] = [];
     progress('events', 4, { isTTY: false, write: (s: string) => piped.push(s) > 0 })(4);
     expect(piped).toEqual([]);

@@ -47,7 +47,9 @@ afterAll(async () => {
 
 async function buyers(count: number): Promise<string[]> {
   const ids = await seedUsers(db.pool, count);
-  return Promise.all(ids.map((id) => sessions.create({ id, email: `buyer-${id}@example.test`, name: 'Buyer', role: 'user' })));
+  return Promise.all(
+    ids.map((id) => sessions.create({ id, email: `buyer-${id}@example.test`, name: 'Buyer', role: 'user' })),
+  );
 }
 
 function call(method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -58,7 +60,10 @@ function call(method: string, path: string, token: string, body?: unknown, heade
   });
 }
 
-type Outcome = { kind: 'bought'; orderId: string; seatId: string } | { kind: 'refused'; status: number; code: string } | { kind: 'gave_up'; last: string };
+type Outcome =
+  | { kind: 'bought'; orderId: string; seatId: string }
+  | { kind: 'refused'; status: number; code: string }
+  | { kind: 'gave_up'; last: string };
 
 /**
  * A buyer as a client behaves: a 503 (a shard failing over) is retried, a checkout with the
@@ -76,7 +81,13 @@ async function buy(token: string, eventId: string, seatId: string, key: string, 
     if (reserve.status !== 201) return { kind: 'refused', status: reserve.status, code: (await reserve.json()).code };
     await reserve.body?.cancel();
     while (Date.now() < deadlineMs) {
-      const checkout = await call('POST', '/api/checkout', token, { eventId, payment: { method: 'card', token: 'tok_visa' } }, { 'idempotency-key': `${key}-${attempt}` });
+      const checkout = await call(
+        'POST',
+        '/api/checkout',
+        token,
+        { eventId, payment: { method: 'card', token: 'tok_visa' } },
+        { 'idempotency-key': `${key}-${attempt}` },
+      );
       if (checkout.status === 201) return { kind: 'bought', orderId: (await checkout.json()).order.id, seatId };
       last = `checkout ${checkout.status} ${await checkout.text()}`;
       if (checkout.status < 500) break; // the hold is gone: reserve again, a new attempt with a new key
@@ -95,7 +106,10 @@ async function soldInPostgres(eventId: string) {
 }
 
 async function ordersInPostgres(ids: string[]): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'completed'`, [ids]);
+  const { rows } = await db.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'completed'`,
+    [ids],
+  );
   return rows[0]!.n;
 }
 
@@ -106,15 +120,21 @@ function withoutRedisUrl(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 async function ticketctl(...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...withoutRedisUrl(process.env), ...stack.env, LOG_LEVEL: 'silent' }, timeout: 120_000,
-  }).then(({ stdout }) => ({ code: 0, stdout }), (err: { code?: number; stdout?: string }) => ({ code: err.code ?? 1, stdout: err.stdout ?? '' }));
+    env: { ...withoutRedisUrl(process.env), ...stack.env, LOG_LEVEL: 'silent' },
+    timeout: 120_000,
+  }).then(
+    ({ stdout }) => ({ code: 0, stdout }),
+    (err: { code?: number; stdout?: string }) => ({ code: err.code ?? 1, stdout: err.stdout ?? '' }),
+  );
 }
 
 async function metricPerApi(name: string): Promise<number[]> {
-  return Promise.all(stack.apis.map(async (api) => {
-    const text = await (await fetch(`${api.url}/metrics`)).text();
-    return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  }));
+  return Promise.all(
+    stack.apis.map(async (api) => {
+      const text = await (await fetch(`${api.url}/metrics`)).text();
+      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    }),
+  );
 }
 const metricSum = async (name: string) => (await metricPerApi(name)).reduce((a, b) => a + b, 0);
 
@@ -123,12 +143,15 @@ describe('on a Redis Cluster behind nginx', () => {
     const { eventId, seatIds } = await seedEvent(db.pool, engine, { rows: 5, seatsPerRow: 10 });
     const tokens = await buyers(BUYERS);
     const deadline = Date.now() + 120_000;
-    const outcomes = await Promise.all(tokens.map((token, i) => buy(token, eventId, seatIds[i % SEATS]!, `race-${i}`, deadline)));
+    const outcomes = await Promise.all(
+      tokens.map((token, i) => buy(token, eventId, seatIds[i % SEATS]!, `race-${i}`, deadline)),
+    );
     const bought = outcomes.filter((o) => o.kind === 'bought');
     expect(bought).toHaveLength(SEATS);
     expect(new Set(bought.map((o) => o.seatId)).size).toBe(SEATS);
-    expect(new Set(outcomes.filter((o) => o.kind === 'refused').map((o) => o.kind === 'refused' && `${o.status} ${o.code}`)))
-      .toEqual(new Set(['409 seats_unavailable']));
+    expect(
+      new Set(outcomes.filter((o) => o.kind === 'refused').map((o) => o.kind === 'refused' && `${o.status} ${o.code}`)),
+    ).toEqual(new Set(['409 seats_unavailable']));
     expect(await soldInPostgres(eventId)).toEqual({ tickets: SEATS, seats: SEATS });
     // every API process served part of the sale
     for (const sold of await metricPerApi('ticketing_seats_sold_total')) expect(sold).toBeGreaterThan(0);
@@ -137,17 +160,22 @@ describe('on a Redis Cluster behind nginx', () => {
   it('shows a /live client on one API process the changes made through another (and through nginx)', async () => {
     const { eventId, seatIds } = await seedEvent(db.pool, engine, { rows: 1, seatsPerRow: 8 });
     const [token] = await buyers(1);
-    const [first, second] = stack.apis as [typeof stack.apis[0], typeof stack.apis[0]];
+    const [first, second] = stack.apis as [(typeof stack.apis)[0], (typeof stack.apis)[0]];
     const direct = await SseClient.open(`${first.url}/api/events/${eventId}/live`);
     const viaNginx = await SseClient.open(`${stack.url}/api/events/${eventId}/live`);
     try {
       await direct.until(() => direct.events.length === 1);
       await viaNginx.until(() => viaNginx.events.length === 1);
       const start = Number(direct.events[0]!.id);
-      const through = (path: string, method: string, body: unknown) => fetch(`${second.url}${path}`, {
-        method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-      });
-      expect((await through('/api/seats/reserve', 'POST', { eventId, seatIds: [seatIds[2], seatIds[5]] })).status).toBe(201);
+      const through = (path: string, method: string, body: unknown) =>
+        fetch(`${second.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect((await through('/api/seats/reserve', 'POST', { eventId, seatIds: [seatIds[2], seatIds[5]] })).status).toBe(
+        201,
+      );
       expect((await through('/api/seats/release', 'DELETE', { eventId, seatIds: [seatIds[2]] })).status).toBe(200);
       const actor = (await engine.seatStates(eventId))!;
       expect(actor).toEqual({ version: start + 2, states: 'aaaaahaa' });
@@ -198,8 +226,16 @@ describe('on a Redis Cluster behind nginx', () => {
     expect(outcomes.filter((o) => o.kind === 'gave_up')).toEqual([]);
 
     // The promoted replica lacked the last sales; an API process rebuilt the actor from Postgres.
-    await pollUntil(async () => (await metricSum('ticketing_actor_repairs_total')) >= 1, 60_000, 'an API process rebuilds the actor');
-    await pollUntil(async () => (await ticketctl('verify', '--all')).code === 0, 120_000, 'ticketctl verify --all is clean');
+    await pollUntil(
+      async () => (await metricSum('ticketing_actor_repairs_total')) >= 1,
+      60_000,
+      'an API process rebuilds the actor',
+    );
+    await pollUntil(
+      async () => (await ticketctl('verify', '--all')).code === 0,
+      120_000,
+      'ticketctl verify --all is clean',
+    );
     const verify = await ticketctl('verify', '--all');
     expect(verify.stdout).toContain(`${eventId}: consistent (sold: Redis ${sold.tickets}, Postgres ${sold.tickets}`);
   }, 400_000);

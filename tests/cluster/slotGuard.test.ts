@@ -23,8 +23,12 @@ describe.skipIf(process.env.TEST_REDIS_URL)('the test Redis refuses cross-slot o
 
   it('refuses a multi-key command, a MULTI and a script over two slots', async () => {
     await expect(redis.del(a.state, b.state)).rejects.toThrow(/CROSSSLOT/);
-    await expect(redis.multi().del(global.session('x')).zrem(global.activeSessions, 'x').exec()).rejects.toThrow(/CROSSSLOT|EXECABORT/);
-    await expect(redis.eval("return redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])", 2, a.state, b.state)).rejects.toThrow(/CROSSSLOT|same slot/);
+    await expect(redis.multi().del(global.session('x')).zrem(global.activeSessions, 'x').exec()).rejects.toThrow(
+      /CROSSSLOT|EXECABORT/,
+    );
+    await expect(
+      redis.eval("return redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])", 2, a.state, b.state),
+    ).rejects.toThrow(/CROSSSLOT|same slot/);
     await redis.xadd(a.sales, '*', 'k', 'v');
     await redis.xadd(b.sales, '*', 'k', 'v');
     await expect(redis.xread('COUNT', 1, 'STREAMS', a.sales, b.sales, '0', '0')).rejects.toThrow(/CROSSSLOT/);
@@ -34,7 +38,10 @@ describe.skipIf(process.env.TEST_REDIS_URL)('the test Redis refuses cross-slot o
     const c = eventKeys(prefix, 'slot-c');
     await redis.xadd(c.sales, '*', 'k', 'v');
     await redis.hset(c.state, 'n', '1');
-    expect(await redis.multi().hget(c.state, 'n').xlen(c.sales).exec()).toEqual([[null, '1'], [null, 1]]);
+    expect(await redis.multi().hget(c.state, 'n').xlen(c.sales).exec()).toEqual([
+      [null, '1'],
+      [null, 1],
+    ]);
     expect(await redis.del(c.state, c.seats, c.sales, c.orders)).toBe(2);
     await redis.del(a.sales);
     await redis.del(b.sales);

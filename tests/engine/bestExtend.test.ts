@@ -26,7 +26,10 @@ describe('extendHold', () => {
     const t0 = fx.clock.now() - 5_000;
     expect(await fx.engine.extendHold(eventId, 'alice')).toEqual({
       ok: true,
-      held: [{ index: 1, deadlineMs: t0 + TTL + EXTENSION }, { index: 2, deadlineMs: t0 + 5_000 + TTL + EXTENSION }],
+      held: [
+        { index: 1, deadlineMs: t0 + TTL + EXTENSION },
+        { index: 2, deadlineMs: t0 + 5_000 + TTL + EXTENSION },
+      ],
     });
     const hold = await fx.engine.getHold(eventId, 'alice');
     expect(hold.ok && hold.held.map((h) => h.deadlineMs)).toEqual([t0 + TTL + EXTENSION, t0 + 5_000 + TTL + EXTENSION]);
@@ -46,7 +49,11 @@ describe('extendHold', () => {
     await fx.engine.extendHold(eventId, 'alice');
     fx.clock.advance(TTL + 1);
     expect(await fx.engine.sweepHolds(eventId)).toBe(0);
-    expect(await fx.engine.reserveSeats(eventId, 'bob', [4])).toEqual({ ok: false, code: 'seats_unavailable', seats: [4] });
+    expect(await fx.engine.reserveSeats(eventId, 'bob', [4])).toEqual({
+      ok: false,
+      code: 'seats_unavailable',
+      seats: [4],
+    });
     fx.clock.advance(EXTENSION);
     expect(indices(await fx.engine.reserveSeats(eventId, 'bob', [4]))).toEqual([4]);
   });
@@ -58,7 +65,14 @@ describe('extendHold', () => {
     await fx.engine.releaseSeats(eventId, 'alice', [0]);
     await fx.engine.reserveSeats(eventId, 'alice', [1]);
     expect((await fx.engine.extendHold(eventId, 'alice')).ok).toBe(true);
-    const sale = await fx.engine.confirmSale({ eventId, userId: 'alice', orderId: 'o1', idempotencyKey: 'k1', paymentRef: 'p', seats: [1] });
+    const sale = await fx.engine.confirmSale({
+      eventId,
+      userId: 'alice',
+      orderId: 'o1',
+      idempotencyKey: 'k1',
+      paymentRef: 'p',
+      seats: [1],
+    });
     expect(sale.ok).toBe(true);
     await fx.engine.reserveSeats(eventId, 'alice', [2]);
     expect((await fx.engine.extendHold(eventId, 'alice')).ok).toBe(true);
@@ -79,7 +93,10 @@ describe('extendHold', () => {
     await fx.engine.reserveSeats(eventId, 'bob', [1]);
     await fx.engine.closeEvent(eventId);
     expect(await fx.engine.extendHold(eventId, 'bob')).toEqual({ ok: false, code: 'event_closed' });
-    expect(await fx.engine.extendHold('9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', 'bob')).toEqual({ ok: false, code: 'event_not_found' });
+    expect(await fx.engine.extendHold('9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', 'bob')).toEqual({
+      ok: false,
+      code: 'event_not_found',
+    });
   });
 });
 
@@ -100,7 +117,10 @@ describe('reserveBest', () => {
   it('searches sections in the order given and never spans two rows', async () => {
     const eventId = await loadedEvent(fx, 20);
     // section A: seats 0..7 as 2 rows of 4; section B: seats 8..19 as 2 rows of 6
-    const areas = [{ firstIndex: 0, rows: 2, seatsPerRow: 4 }, { firstIndex: 8, rows: 2, seatsPerRow: 6 }];
+    const areas = [
+      { firstIndex: 0, rows: 2, seatsPerRow: 4 },
+      { firstIndex: 8, rows: 2, seatsPerRow: 6 },
+    ];
     await fx.engine.reserveSeats(eventId, 'x', [1, 6]); // A row 1: 0100, row 2: 0010
     // 3 free seats run from seat 2 of row 1 into row 2 (indices 2,3,4): not a block
     expect(indices(await fx.engine.reserveBestSeats(eventId, 'a', 3, areas))).toEqual([9, 10, 11]);
@@ -115,7 +135,11 @@ describe('reserveBest', () => {
     const best = await fx.engine.reserveBestSeats(eventId, 'a', 3, grid(3, 10));
     expect(best.ok && best.held.map((h) => h.index)).toEqual([29, 3, 4, 5]);
     const before = await rawState(fx, eventId);
-    expect(await fx.engine.reserveBestSeats(eventId, 'a', 3, grid(3, 10))).toEqual({ ok: false, code: 'hold_limit_exceeded', detail: '4' });
+    expect(await fx.engine.reserveBestSeats(eventId, 'a', 3, grid(3, 10))).toEqual({
+      ok: false,
+      code: 'hold_limit_exceeded',
+      detail: '4',
+    });
     expect(await rawState(fx, eventId)).toEqual(before);
   });
 
@@ -123,7 +147,11 @@ describe('reserveBest', () => {
     const eventId = await loadedEvent(fx, 6);
     expect(indices(await fx.engine.reserveBestSeats(eventId, 'a', 6, grid(1, 6)))).toEqual([0, 1, 2, 3, 4, 5]);
     const full = await rawState(fx, eventId);
-    expect(await fx.engine.reserveBestSeats(eventId, 'b', 1, grid(1, 6))).toEqual({ ok: false, code: 'seats_unavailable', seats: [] });
+    expect(await fx.engine.reserveBestSeats(eventId, 'b', 1, grid(1, 6))).toEqual({
+      ok: false,
+      code: 'seats_unavailable',
+      seats: [],
+    });
     expect(await rawState(fx, eventId)).toEqual(full);
     fx.clock.advance(TTL);
     expect(indices(await fx.engine.reserveBestSeats(eventId, 'b', 4, grid(1, 6)))).toEqual([1, 2, 3, 4]);
@@ -149,7 +177,10 @@ describe('reserveBest', () => {
     const later = await loadedEvent(fx, 5, { onSaleMs: fx.clock.now() + 1000 });
     expect(await fx.engine.reserveBestSeats(later, 'a', 1, grid(1, 5))).toEqual({ ok: false, code: 'not_on_sale' });
     const hot = await loadedEvent(fx, 5, { highDemand: true });
-    expect(await fx.engine.reserveBestSeats(hot, 'a', 1, grid(1, 5))).toEqual({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveBestSeats(hot, 'a', 1, grid(1, 5))).toEqual({
+      ok: false,
+      code: 'admission_required',
+    });
     await fx.redis.zadd(fx.engine.keys(hot)!.admitted, fx.clock.now() + 1000, 'a');
     expect(indices(await fx.engine.reserveBestSeats(hot, 'a', 1, grid(1, 5)))).toEqual([2]);
     await fx.engine.closeEvent(hot);
@@ -169,13 +200,18 @@ describe('200 concurrent best-available buyers on 20 connections', () => {
   });
 
   it('every hold is one contiguous block in one row, no seat is held twice, counts add up', async () => {
-    engines = connections.map((redis) => createEngine({ redis, prefix: fx.prefix, clock: fx.clock, limits: { holdTtlMs: TTL } }));
+    engines = connections.map((redis) =>
+      createEngine({ redis, prefix: fx.prefix, clock: fx.clock, limits: { holdTtlMs: TTL } }),
+    );
     const ROWS = 20;
     const PER_ROW = 25; // 500 seats; the buyers want 1..6 each (about 700): some are refused
     const eventId = await loadedEvent(fx, ROWS * PER_ROW);
     const wants = (buyer: number) => 1 + (buyer % 6);
-    const results = await Promise.all(Array.from({ length: BUYERS }, (_, buyer) =>
-      engines[buyer % engines.length]!.reserveBestSeats(eventId, `buyer-${buyer}`, wants(buyer), grid(ROWS, PER_ROW))));
+    const results = await Promise.all(
+      Array.from({ length: BUYERS }, (_, buyer) =>
+        engines[buyer % engines.length]!.reserveBestSeats(eventId, `buyer-${buyer}`, wants(buyer), grid(ROWS, PER_ROW)),
+      ),
+    );
     const owner = new Map<number, number>();
     let held = 0;
     results.forEach((r, buyer) => {

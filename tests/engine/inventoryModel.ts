@@ -3,9 +3,7 @@
  * Deliberately simple (arrays and loops), so it is easy to trust.
  */
 export type ModelSeat =
-  | { state: 'available' }
-  | { state: 'held'; holder: string; deadlineMs: number }
-  | { state: 'sold'; orderId: string };
+  { state: 'available' } | { state: 'held'; holder: string; deadlineMs: number } | { state: 'sold'; orderId: string };
 
 export class InventoryModel {
   seats: ModelSeat[];
@@ -31,7 +29,11 @@ export class InventoryModel {
     });
   }
 
-  reserve(userId: string, wanted: number[], nowMs: number): { ok: true } | { ok: false; code: string; seats?: number[] } {
+  reserve(
+    userId: string,
+    wanted: number[],
+    nowMs: number,
+  ): { ok: true } | { ok: false; code: string; seats?: number[] } {
     const mine = this.activeHold(userId, nowMs);
     const unavailable = wanted.filter((i) => {
       const s = this.live(i, nowMs);

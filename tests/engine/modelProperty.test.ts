@@ -68,7 +68,12 @@ describe('engine against an in-memory model', () => {
               const orderId = `${eventId}-o${orderIds.length}`;
               const expected = model.confirm(s.user, orderId, now);
               const actual = await fx.engine.confirmSale({
-                eventId, userId: s.user, orderId, idempotencyKey: orderId, paymentRef: 'p', seats: paid,
+                eventId,
+                userId: s.user,
+                orderId,
+                idempotencyKey: orderId,
+                paymentRef: 'p',
+                seats: paid,
               });
               expect(actual.ok).toBe(expected);
               if (expected) orderIds.push(orderId);

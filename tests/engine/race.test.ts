@@ -34,7 +34,10 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     const eventId = await loadedEvent(fx, SEATS);
     const attempts = await Promise.all(
       Array.from({ length: BUYERS }, (_, buyer) =>
-        engines[buyer % CONNECTIONS]!.reserveSeats(eventId, `buyer-${buyer}`, seatsFor(buyer)).then((r) => ({ buyer, r })),
+        engines[buyer % CONNECTIONS]!.reserveSeats(eventId, `buyer-${buyer}`, seatsFor(buyer)).then((r) => ({
+          buyer,
+          r,
+        })),
       ),
     );
     const owners = new Map<number, string>();
@@ -50,7 +53,9 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     }
     const state = await fx.redis.hgetall(fx.engine.keys(eventId)!.state);
     const holderIds = Object.fromEntries(
-      Object.entries(state).filter(([f]) => f.startsWith('s:')).map(([f, v]) => [f.slice(2), decodeHold(v).userId]),
+      Object.entries(state)
+        .filter(([f]) => f.startsWith('s:'))
+        .map(([f, v]) => [f.slice(2), decodeHold(v).userId]),
     );
     expect(Object.fromEntries([...owners].map(([i, u]) => [String(i), u]))).toEqual(holderIds);
     const snap = await fx.engine.snapshotEvent(eventId);
@@ -62,8 +67,12 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     const sales = await Promise.all(
       Array.from({ length: BUYERS }, (_, buyer) =>
         engines[buyer % CONNECTIONS]!.confirmSale({
-          eventId, userId: `buyer-${buyer}`, orderId: `order-${buyer}`, idempotencyKey: `k-${buyer}`,
-          paymentRef: 'p', seats: seatsFor(buyer),
+          eventId,
+          userId: `buyer-${buyer}`,
+          orderId: `order-${buyer}`,
+          idempotencyKey: `k-${buyer}`,
+          paymentRef: 'p',
+          seats: seatsFor(buyer),
         }),
       ),
     );
@@ -74,6 +83,11 @@ describe(`${BUYERS} parallel buyers on ${SEATS} seats`, () => {
     const soldSeats = entries.flatMap((e) => (e.kind === 'sale' ? e.seats : []));
     expect(soldSeats.sort((a, b) => a - b)).toEqual([...owners.keys()].sort((a, b) => a - b));
     const after = await fx.engine.snapshotEvent(eventId);
-    expect(after.ok && after.counts).toEqual({ total: SEATS, available: SEATS - owners.size, held: 0, sold: owners.size });
+    expect(after.ok && after.counts).toEqual({
+      total: SEATS,
+      available: SEATS - owners.size,
+      held: 0,
+      sold: owners.size,
+    });
   });
 });

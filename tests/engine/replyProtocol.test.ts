@@ -10,7 +10,13 @@ import { confirmSale } from '../../src/engine/operations/confirmSale.js';
 import { getHold } from '../../src/engine/operations/getHold.js';
 import { limitRate } from '../../src/engine/operations/limitRate.js';
 import { loadEvent } from '../../src/engine/operations/loadEvent.js';
-import { admitBuyers, configureQueue, joinQueue, leaveQueue, queuePosition } from '../../src/engine/operations/queueScripts.js';
+import {
+  admitBuyers,
+  configureQueue,
+  joinQueue,
+  leaveQueue,
+  queuePosition,
+} from '../../src/engine/operations/queueScripts.js';
 import { refundOrder } from '../../src/engine/operations/refundOrder.js';
 import { releaseSeats } from '../../src/engine/operations/releaseSeats.js';
 import { reserveSeats } from '../../src/engine/operations/reserveSeats.js';
@@ -20,7 +26,9 @@ import { snapshotEvent } from '../../src/engine/operations/snapshotEvent.js';
 import { sweepHolds } from '../../src/engine/operations/sweepHolds.js';
 import { trimSales } from '../../src/engine/operations/trimSales.js';
 
-const names = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua')).map((f) => f.replace(/-\d+\.lua$/, ''));
+const names = readdirSync(LUA_DIR)
+  .filter((f) => f.endsWith('.lua'))
+  .map((f) => f.replace(/-\d+\.lua$/, ''));
 
 /** The statuses a header's `Returns` lines open replies with, and the codes its `Errors` lines list. */
 function headerContract(name: string) {
@@ -54,20 +62,23 @@ describe('the reply protocol: the TypeScript side agrees with every script heade
     expect(Object.keys(SCRIPT_REPLIES).sort()).toEqual([...names].sort());
   });
 
-  it.each(names)('%s: the statuses and error codes its header lists are exactly the ones its wrapper accepts', (name) => {
-    const header = headerContract(name);
-    const declared = SCRIPT_REPLIES[name as keyof typeof SCRIPT_REPLIES];
-    if (declared === 'integers') {
-      expect(header).toEqual({ statuses: [], errors: [], integers: true });
-      return;
-    }
-    expect(header.statuses).toEqual([...declared.statuses].sort());
-    expect(header.errors).toEqual([...declared.errors].sort());
-    for (const code of declared.errors) expect(ENGINE_FAILURE_CODES).toContain(code);
-    // and the code returns no status its header does not list
-    const listed: string[] = [...declared.statuses, ...declared.errors];
-    expect(bodyStatuses(name).filter((s) => !listed.includes(s))).toEqual([]);
-  });
+  it.each(names)(
+    '%s: the statuses and error codes its header lists are exactly the ones its wrapper accepts',
+    (name) => {
+      const header = headerContract(name);
+      const declared = SCRIPT_REPLIES[name as keyof typeof SCRIPT_REPLIES];
+      if (declared === 'integers') {
+        expect(header).toEqual({ statuses: [], errors: [], integers: true });
+        return;
+      }
+      expect(header.statuses).toEqual([...declared.statuses].sort());
+      expect(header.errors).toEqual([...declared.errors].sort());
+      for (const code of declared.errors) expect(ENGINE_FAILURE_CODES).toContain(code);
+      // and the code returns no status its header does not list
+      const listed: string[] = [...declared.statuses, ...declared.errors];
+      expect(bodyStatuses(name).filter((s) => !listed.includes(s))).toEqual([]);
+    },
+  );
 
   it('every engine failure code is some script error or a wrapper refusing an invalid event id', () => {
     const used = new Set<string>(['event_not_found']);
@@ -79,8 +90,16 @@ describe('the reply protocol: the TypeScript side agrees with every script heade
 describe('readReply', () => {
   it('passes a listed status with the rest of the reply, and turns a listed error into a failure', () => {
     expect(readReply('closeEvent', ['ok', 7])).toEqual({ status: 'ok', rest: [7] });
-    expect(readReply('reserveSeats', ['seats_unavailable', 3, 4])).toEqual({ ok: false, code: 'seats_unavailable', seats: [3, 4] });
-    expect(readReply('refundOrder', ['order_not_refundable', 'refunded'])).toEqual({ ok: false, code: 'order_not_refundable', detail: 'refunded' });
+    expect(readReply('reserveSeats', ['seats_unavailable', 3, 4])).toEqual({
+      ok: false,
+      code: 'seats_unavailable',
+      seats: [3, 4],
+    });
+    expect(readReply('refundOrder', ['order_not_refundable', 'refunded'])).toEqual({
+      ok: false,
+      code: 'order_not_refundable',
+      detail: 'refunded',
+    });
   });
 
   it.each([
@@ -109,8 +128,15 @@ describe('every wrapper throws on a reply its script never sends', () => {
   const calls: [string, (ctx: EngineContext) => Promise<unknown>][] = [
     ['admitBuyers', (ctx) => admitBuyers(ctx, eventId)],
     ['closeEvent', (ctx) => closeEvent(ctx, eventId)],
-    ['configureQueue', (ctx) => configureQueue(ctx, eventId, { ratePerSecond: 1, capacity: 1, admissionMs: 1, abandonMs: 1, seed: 's' })],
-    ['confirmSale', (ctx) => confirmSale(ctx, { eventId, userId: 'u', orderId: 'o', idempotencyKey: 'k', paymentRef: 'p', seats: [0] })],
+    [
+      'configureQueue',
+      (ctx) => configureQueue(ctx, eventId, { ratePerSecond: 1, capacity: 1, admissionMs: 1, abandonMs: 1, seed: 's' }),
+    ],
+    [
+      'confirmSale',
+      (ctx) =>
+        confirmSale(ctx, { eventId, userId: 'u', orderId: 'o', idempotencyKey: 'k', paymentRef: 'p', seats: [0] }),
+    ],
     ['getHold', (ctx) => getHold(ctx, eventId, 'u')],
     ['joinQueue', (ctx) => joinQueue(ctx, eventId, 'u')],
     ['leaveQueue', (ctx) => leaveQueue(ctx, eventId, 'u')],
@@ -133,7 +159,11 @@ describe('every wrapper throws on a reply its script never sends', () => {
 
   it.each(calls)('%s', async (_name, call) => {
     // 'hold_changed' is a real engine code, but no script other than confirmSale may send it
-    for (const reply of [['version_conflict', 3], _name === 'confirmSale' ? ['order_not_found'] : ['hold_changed'], null]) {
+    for (const reply of [
+      ['version_conflict', 3],
+      _name === 'confirmSale' ? ['order_not_found'] : ['hold_changed'],
+      null,
+    ]) {
       await expect(call(surprise(reply))).rejects.toThrow(EngineProtocolError);
     }
   });

@@ -49,7 +49,9 @@ describe('reserve', () => {
     expect((await fx.engine.reserveSeats(eventId, 'alice', [0, 1, 2, 3])).ok).toBe(true);
     const before = await rawState(fx, eventId);
     expect(await fx.engine.reserveSeats(eventId, 'alice', [4, 5, 6])).toEqual({
-      ok: false, code: 'hold_limit_exceeded', detail: '4',
+      ok: false,
+      code: 'hold_limit_exceeded',
+      detail: '4',
     });
     expect(await rawState(fx, eventId)).toEqual(before);
     expect((await fx.engine.reserveSeats(eventId, 'alice', [4, 5])).ok).toBe(true);
@@ -83,7 +85,10 @@ describe('reserve', () => {
   });
 
   it('refuses an unknown or malformed event', async () => {
-    expect(await fx.engine.reserveSeats('9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', 'a', [0])).toEqual({ ok: false, code: 'event_not_found' });
+    expect(await fx.engine.reserveSeats('9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d', 'a', [0])).toEqual({
+      ok: false,
+      code: 'event_not_found',
+    });
     expect(await fx.engine.reserveSeats('x}{y', 'a', [0])).toEqual({ ok: false, code: 'event_not_found' });
   });
 
@@ -116,9 +121,11 @@ describe('release', () => {
     const snap = await fx.engine.snapshotEvent(eventId);
     expect(snap.ok && snap.states.slice(0, 5)).toBe('00110');
     expect(snap.ok && snap.counts).toEqual({ total: 20, available: 18, held: 2, sold: 0 });
-    expect((await fx.engine.getHold(eventId, 'alice')).ok && (await fx.engine.getHold(eventId, 'alice'))).toMatchObject({
-      held: [{ index: 2 }],
-    });
+    expect((await fx.engine.getHold(eventId, 'alice')).ok && (await fx.engine.getHold(eventId, 'alice'))).toMatchObject(
+      {
+        held: [{ index: 2 }],
+      },
+    );
   });
 
   it('a lapsed hold is no longer held: releasing it reports nothing', async () => {
@@ -132,7 +139,10 @@ describe('release', () => {
     const before = await rawState(fx, eventId);
     expect(await fx.engine.releaseSeats(eventId, 'alice', [])).toEqual({ ok: false, code: 'no_seats' });
     expect(await fx.engine.releaseSeats(eventId, 'alice', [1, 99])).toMatchObject({ ok: false, code: 'invalid_seat' });
-    expect(await fx.engine.releaseSeats(eventId, 'alice', [1, 1])).toMatchObject({ ok: false, code: 'duplicate_seats' });
+    expect(await fx.engine.releaseSeats(eventId, 'alice', [1, 1])).toMatchObject({
+      ok: false,
+      code: 'duplicate_seats',
+    });
     expect(await rawState(fx, eventId)).toEqual(before);
   });
 });

@@ -25,16 +25,36 @@ describe('confirmSale', () => {
   it('sells the held seats and appends the sale to the stream in the same step', async () => {
     await fx.engine.reserveSeats(eventId, 'alice', [2, 3]);
     const result = await fx.engine.confirmSale(sale());
-    expect(result).toMatchObject({ ok: true, replay: false, orderId: 'order-1', seats: [
-      { index: 2, priceCents: 1002 }, { index: 3, priceCents: 1003 },
-    ] });
+    expect(result).toMatchObject({
+      ok: true,
+      replay: false,
+      orderId: 'order-1',
+      seats: [
+        { index: 2, priceCents: 1002 },
+        { index: 3, priceCents: 1003 },
+      ],
+    });
     const k = fx.engine.keys(eventId)!;
     const entries = await fx.redis.xrange(k.sales, '-', '+');
     expect(entries).toHaveLength(1);
     expect(entries[0]![0]).toBe(result.ok && result.streamId);
     expect(entries[0]![1]).toEqual([
-      'type', 'sale', 'order', 'order-1', 'user', 'alice', 'seats', '2,3', 'prices', '1002,1003',
-      'idem', 'key-1', 'payment', 'pay-1', 'at', String(fx.clock.now()),
+      'type',
+      'sale',
+      'order',
+      'order-1',
+      'user',
+      'alice',
+      'seats',
+      '2,3',
+      'prices',
+      '1002,1003',
+      'idem',
+      'key-1',
+      'payment',
+      'pay-1',
+      'at',
+      String(fx.clock.now()),
     ]);
     const snap = await fx.engine.snapshotEvent(eventId);
     expect(snap.ok && snap.counts).toEqual({ total: 10, available: 8, held: 0, sold: 2 });
@@ -49,7 +69,11 @@ describe('confirmSale', () => {
     expect(again).toEqual({ ok: true, replay: true, orderId: 'order-1', streamId: first.ok && first.streamId });
     expect(await fx.redis.xlen(fx.engine.keys(eventId)!.sales)).toBe(1);
     // a checkout's first read finds the order its key bought; another key sees the hold
-    expect(await fx.engine.getHold(eventId, 'alice', 'key-1')).toEqual({ ok: true, held: [], boughtOrderId: 'order-1' });
+    expect(await fx.engine.getHold(eventId, 'alice', 'key-1')).toEqual({
+      ok: true,
+      held: [],
+      boughtOrderId: 'order-1',
+    });
     expect(await fx.engine.getHold(eventId, 'alice', 'key-2')).toMatchObject({ ok: true, held: [{ index: 4 }] });
     const snap = await fx.engine.snapshotEvent(eventId);
     expect(snap.ok && snap.counts).toEqual({ total: 10, available: 7, held: 1, sold: 2 });
@@ -83,7 +107,11 @@ describe('refund', () => {
     await fx.engine.confirmSale(sale());
     const refund = await fx.engine.refundOrder(eventId, 'order-1');
     expect(refund).toMatchObject({ ok: true, seats: [2, 3] });
-    expect(await fx.engine.refundOrder(eventId, 'order-1')).toEqual({ ok: false, code: 'order_not_refundable', detail: 'refunded' });
+    expect(await fx.engine.refundOrder(eventId, 'order-1')).toEqual({
+      ok: false,
+      code: 'order_not_refundable',
+      detail: 'refunded',
+    });
     expect(await fx.engine.refundOrder(eventId, 'nope')).toEqual({ ok: false, code: 'order_not_found' });
     const snap = await fx.engine.snapshotEvent(eventId);
     expect(snap.ok && snap.counts).toEqual({ total: 10, available: 10, held: 0, sold: 0 });
@@ -103,7 +131,8 @@ describe('close', () => {
     expect(await fx.engine.closeEvent(eventId)).toEqual(closed);
     expect(await fx.engine.reserveSeats(eventId, 'carol', [6])).toEqual({ ok: false, code: 'event_closed' });
     expect(await fx.engine.confirmSale(sale({ userId: 'bob', orderId: 'o2', seats: [5] }))).toEqual({
-      ok: false, code: 'event_closed',
+      ok: false,
+      code: 'event_closed',
     });
     expect((await fx.engine.refundOrder(eventId, 'order-1', 'event_cancelled')).ok).toBe(true);
     const snap = await fx.engine.snapshotEvent(eventId);
@@ -140,13 +169,18 @@ describe('snapshot and load', () => {
     await fx.engine.reserveSeats(eventId, 'alice', [1]);
     const before = await fx.engine.snapshotEvent(eventId);
     const again = await fx.engine.loadEvent({
-      eventId, seatPricesCents: Array(10).fill(5), onSaleMs: 0, highDemand: false,
+      eventId,
+      seatPricesCents: Array(10).fill(5),
+      onSaleMs: 0,
+      highDemand: false,
     });
     expect(again).toMatchObject({ ok: true, created: false });
     const after = await fx.engine.snapshotEvent(eventId);
     expect(after.ok && after.states).toBe(before.ok && before.states);
     expect(await fx.engine.loadEvent({ eventId, seatPricesCents: [1, 2], onSaleMs: 0, highDemand: false })).toEqual({
-      ok: false, code: 'layout_mismatch', detail: '10',
+      ok: false,
+      code: 'layout_mismatch',
+      detail: '10',
     });
   });
 

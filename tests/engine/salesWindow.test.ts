@@ -10,10 +10,20 @@ let fx: EngineFixture;
 let eventId: string;
 let salesEndMs: number;
 const inventory = (over: Partial<EventInventory> = {}): EventInventory => ({
-  eventId, seatPricesCents: Array(10).fill(1000), onSaleMs: fx.clock.now() - 1000, salesEndMs, highDemand: false, ...over,
+  eventId,
+  seatPricesCents: Array(10).fill(1000),
+  onSaleMs: fx.clock.now() - 1000,
+  salesEndMs,
+  highDemand: false,
+  ...over,
 });
 const sale = (seats: number[], key: string = randomUUID()) => ({
-  eventId, userId: 'alice', orderId: randomUUID(), idempotencyKey: key, paymentRef: 'pay', seats,
+  eventId,
+  userId: 'alice',
+  orderId: randomUUID(),
+  idempotencyKey: key,
+  paymentRef: 'pay',
+  seats,
 });
 
 beforeEach(async () => {
@@ -61,7 +71,11 @@ describe('the sales end', () => {
     await fx.engine.reserveSeats(eventId, 'alice', [4]);
     const first = await fx.engine.confirmSale(sale([4], 'key-1'));
     fx.clock.set(salesEndMs + 1);
-    expect(await fx.engine.confirmSale(sale([4], 'key-1'))).toMatchObject({ ok: true, replay: true, orderId: first.ok && first.orderId });
+    expect(await fx.engine.confirmSale(sale([4], 'key-1'))).toMatchObject({
+      ok: true,
+      replay: true,
+      orderId: first.ok && first.orderId,
+    });
   });
 
   it('a closed (cancelled) event refuses holds and sales before any window check', async () => {
@@ -97,7 +111,12 @@ describe('the sales end', () => {
 
   it('the start of sales still holds, and sales never end when no end is given', async () => {
     const later = randomUUID();
-    await fx.engine.loadEvent({ eventId: later, seatPricesCents: [1], onSaleMs: fx.clock.now() + 1000, highDemand: false });
+    await fx.engine.loadEvent({
+      eventId: later,
+      seatPricesCents: [1],
+      onSaleMs: fx.clock.now() + 1000,
+      highDemand: false,
+    });
     expect(await fx.engine.reserveSeats(later, 'alice', [0])).toEqual({ ok: false, code: 'not_on_sale' });
     fx.clock.advance(100 * 365 * 86_400_000);
     expect(await fx.engine.reserveSeats(later, 'alice', [0])).toMatchObject({ ok: true });

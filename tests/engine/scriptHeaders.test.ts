@@ -23,10 +23,16 @@ describe('Lua script contracts', () => {
 
     const body = text.slice(text.indexOf(']]'));
     for (const m of body.matchAll(/KEYS\[(\d+)\]/g)) expect(Number(m[1])).toBeLessThanOrEqual(Number(numKeys));
-    const documentedArgs = [...header!.matchAll(/^ARGV\[(\d+)(\.\.)?/gm)].map((m) => ({ i: Number(m[1]), open: !!m[2] }));
+    const documentedArgs = [...header!.matchAll(/^ARGV\[(\d+)(\.\.)?/gm)].map((m) => ({
+      i: Number(m[1]),
+      open: !!m[2],
+    }));
     for (const m of body.matchAll(/ARGV\[(\d+)\]/g)) {
       const i = Number(m[1]);
-      expect(documentedArgs.some((a) => a.i === i || (a.open && i >= a.i)), `ARGV[${i}] documented`).toBe(true);
+      expect(
+        documentedArgs.some((a) => a.i === i || (a.open && i >= a.i)),
+        `ARGV[${i}] documented`,
+      ).toBe(true);
     }
   });
 
@@ -38,14 +44,24 @@ describe('Lua script contracts', () => {
   });
 
   it('every script behind a rate limit (rated) documents its limiter key, the rate arguments it passes and the rate_limited reply', () => {
-    const rated = files.filter((f) => /^--@include rateLimit$/m.test(readFileSync(new URL(f, LUA_DIR), 'utf8')) && f !== 'limitRate-1.lua');
+    const rated = files.filter(
+      (f) => /^--@include rateLimit$/m.test(readFileSync(new URL(f, LUA_DIR), 'utf8')) && f !== 'limitRate-1.lua',
+    );
     expect(rated.sort()).toEqual([
-      'getHold-4.lua', 'joinQueue-8.lua', 'queuePosition-7.lua', 'releaseSeats-4.lua', 'reserveBestSeats-5.lua', 'reserveSeats-5.lua',
+      'getHold-4.lua',
+      'joinQueue-8.lua',
+      'queuePosition-7.lua',
+      'releaseSeats-4.lua',
+      'reserveBestSeats-5.lua',
+      'reserveSeats-5.lua',
     ]);
     for (const file of rated) {
       const text = readFileSync(new URL(file, LUA_DIR), 'utf8');
       const header = /^--\[\[\n([\s\S]*?)\n\]\]/.exec(text)![1]!;
-      const call = /^return rated\(KEYS\[(\d+)\], tonumber\(ARGV\[\d+\]\), tonumber\(ARGV\[(\d+)\]\), tonumber\(ARGV\[(\d+)\]\), function\(\)$/m.exec(text);
+      const call =
+        /^return rated\(KEYS\[(\d+)\], tonumber\(ARGV\[\d+\]\), tonumber\(ARGV\[(\d+)\]\), tonumber\(ARGV\[(\d+)\]\), function\(\)$/m.exec(
+          text,
+        );
       expect(call, `${file} runs its body through rated(...)`).not.toBeNull();
       const [, key, limit, period] = call!;
       expect(header).toMatch(new RegExp(`^KEYS\\[${key}\\] limiter `, 'm'));

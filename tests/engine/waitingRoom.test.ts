@@ -9,7 +9,13 @@ beforeAll(() => {
 });
 afterAll(() => fx.close());
 
-const SETTINGS: QueueSettings = { ratePerSecond: 50, capacity: 1000, admissionMs: 15 * 60_000, abandonMs: 120_000, seed: 'test-seed' };
+const SETTINGS: QueueSettings = {
+  ratePerSecond: 50,
+  capacity: 1000,
+  admissionMs: 15 * 60_000,
+  abandonMs: 120_000,
+  seed: 'test-seed',
+};
 
 /** A high-demand event whose sale opens `opensInMs` from now on the fake clock. */
 async function queuedEvent(opensInMs: number, settings: Partial<QueueSettings> = {}) {
@@ -25,10 +31,12 @@ async function join(eventId: string, userId: string) {
 }
 
 async function positions(eventId: string, users: string[]): Promise<number[]> {
-  return Promise.all(users.map(async (u) => {
-    const r = await fx.engine.queuePosition(eventId, u);
-    return r.ok ? r.position : -1;
-  }));
+  return Promise.all(
+    users.map(async (u) => {
+      const r = await fx.engine.queuePosition(eventId, u);
+      return r.ok ? r.position : -1;
+    }),
+  );
 }
 
 const usersNamed = (n: number, tag: string) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
@@ -48,7 +56,8 @@ describe('joining', () => {
     const late = usersNamed(100, 'late');
     const orderWith = async (seed: string) => {
       const eventId = await queuedEvent(60_000, { seed });
-      for (let i = 0; i < early.length; i += 500) await Promise.all(early.slice(i, i + 500).map((u) => join(eventId, u)));
+      for (let i = 0; i < early.length; i += 500)
+        await Promise.all(early.slice(i, i + 500).map((u) => join(eventId, u)));
       fx.clock.advance(60_000);
       for (const u of late) await join(eventId, u);
       fx.clock.advance(-60_000);
@@ -83,7 +92,11 @@ describe('admission', () => {
     // 100 ms steps for 3 s: three drivers each run a step every time
     for (let step = 1; step <= 30; step++) {
       fx.clock.advance(100);
-      const steps = await Promise.all([fx.engine.admitBuyers(eventId), fx.engine.admitBuyers(eventId), fx.engine.admitBuyers(eventId)]);
+      const steps = await Promise.all([
+        fx.engine.admitBuyers(eventId),
+        fx.engine.admitBuyers(eventId),
+        fx.engine.admitBuyers(eventId),
+      ]);
       admittedTotal += steps.reduce((n, s) => n + (s?.admitted ?? 0), 0);
       history.push(admittedTotal);
       const { admitted } = await fx.engine.queueCounts(eventId);
@@ -111,16 +124,25 @@ describe('admission', () => {
 
   it('reserve needs a live admission: none, admitted, then lapsed after 15 minutes', async () => {
     const eventId = await queuedEvent(-1);
-    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({
+      ok: false,
+      code: 'admission_required',
+    });
     await join(eventId, 'buyer');
-    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({
+      ok: false,
+      code: 'admission_required',
+    });
     fx.clock.advance(1000);
     await fx.engine.admitBuyers(eventId);
     const admitted = await fx.engine.queuePosition(eventId, 'buyer');
     expect(admitted).toMatchObject({ status: 'admitted', position: 0, admittedUntilMs: fx.clock.now() + 15 * 60_000 });
     expect(await fx.engine.reserveSeats(eventId, 'buyer', [1])).toMatchObject({ ok: true });
     fx.clock.advance(15 * 60_000);
-    expect(await fx.engine.reserveSeats(eventId, 'buyer', [2])).toMatchObject({ ok: false, code: 'admission_required' });
+    expect(await fx.engine.reserveSeats(eventId, 'buyer', [2])).toMatchObject({
+      ok: false,
+      code: 'admission_required',
+    });
     expect(await fx.engine.queuePosition(eventId, 'buyer')).toMatchObject({ status: 'expired' });
     expect((await fx.engine.admitBuyers(eventId))?.lapsed).toBe(1);
     expect(await fx.engine.queueCounts(eventId)).toEqual({ waiting: 0, admitted: 0 });
@@ -135,7 +157,14 @@ describe('admission', () => {
     fx.clock.advance(1000);
     expect((await fx.engine.admitBuyers(eventId))?.admitted).toBe(1);
     expect(await fx.engine.reserveSeats(eventId, 'first', [3])).toMatchObject({ ok: true });
-    const sale = await fx.engine.confirmSale({ eventId, userId: 'first', orderId: 'o-first', idempotencyKey: 'k', paymentRef: 'p', seats: [3] });
+    const sale = await fx.engine.confirmSale({
+      eventId,
+      userId: 'first',
+      orderId: 'o-first',
+      idempotencyKey: 'k',
+      paymentRef: 'p',
+      seats: [3],
+    });
     expect(sale).toMatchObject({ ok: true, replay: false });
     expect(await fx.engine.queuePosition(eventId, 'first')).toMatchObject({ status: 'not_queued' });
     expect(await fx.engine.queueCounts(eventId)).toEqual({ waiting: 1, admitted: 0 });

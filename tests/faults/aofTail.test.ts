@@ -51,7 +51,9 @@ async function salesThenLostTail(redis: Redis, engine: Engine, persist: (tickets
   const cut = statSync(aofFile()).size;
   for (let i = 5; i < 10; i++) await buy(engine, eventId, users[i]!, [i]);
   await persist(10);
-  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE event_id = $1`, [eventId]);
+  const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE event_id = $1`, [
+    eventId,
+  ]);
   expect(rows[0]!.n).toBe(10);
 
   await server.kill();
@@ -65,7 +67,13 @@ async function salesThenLostTail(redis: Redis, engine: Engine, persist: (tickets
 
 function runtimeOn(redis: Redis, background: boolean): Runtime {
   return createRuntime(loadConfig({ RATE_LIMITS: 'off' }), {
-    redis, pool: db.pool, log: silentLogger, persister: true, persisterPollMs: 10, background, notifications: false,
+    redis,
+    pool: db.pool,
+    log: silentLogger,
+    persister: true,
+    persisterPollMs: 10,
+    background,
+    notifications: false,
     redisHealth: { isUp: true, reportFailure() {} },
   });
 }
@@ -83,7 +91,10 @@ describe('a Redis that lost the tail of its AOF', () => {
       await checkActors(rt, () => {});
       expect(await sold(engine, eventId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
       // the seats sold before the crash are not offered again
-      expect(await engine.reserveSeats(eventId, 'someone-else', [7])).toMatchObject({ ok: false, code: 'seats_unavailable' });
+      expect(await engine.reserveSeats(eventId, 'someone-else', [7])).toMatchObject({
+        ok: false,
+        code: 'seats_unavailable',
+      });
     } finally {
       await rt.stop();
       redis.disconnect();
@@ -97,8 +108,15 @@ describe('a Redis that lost the tail of its AOF', () => {
     try {
       // the running persister writes them
       const eventId = await salesThenLostTail(redis, rt.engine, (tickets) =>
-        expect.poll(async () => (await db.pool.query(`SELECT count(*)::int AS n FROM tickets`)).rows[0].n, { timeout: 10_000 }).toBe(tickets));
-      await expect.poll(() => sold(rt.engine, eventId), { timeout: 10_000, interval: 100 }).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect
+          .poll(async () => (await db.pool.query(`SELECT count(*)::int AS n FROM tickets`)).rows[0].n, {
+            timeout: 10_000,
+          })
+          .toBe(tickets),
+      );
+      await expect
+        .poll(() => sold(rt.engine, eventId), { timeout: 10_000, interval: 100 })
+        .toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     } finally {
       await rt.stop();
       redis.disconnect();

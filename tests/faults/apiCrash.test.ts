@@ -33,7 +33,9 @@ describe('the API process killed with SIGKILL in the middle of checkouts', () =>
     const { eventId, seatIds } = await seedEvent(db.pool, engine, { rows: 6, seatsPerRow: 10 });
     const userIds = await seedUsers(db.pool, BUYERS);
     const sessions = new SessionStore(redis, prefix);
-    const tokens = await Promise.all(userIds.map((id) => sessions.create({ id, email: `${id}@x.test`, name: 'B', role: 'user' })));
+    const tokens = await Promise.all(
+      userIds.map((id) => sessions.create({ id, email: `${id}@x.test`, name: 'B', role: 'user' })),
+    );
     const env = await world.env();
 
     // The first run dies at the first sale it takes, with every other checkout in flight.
@@ -58,9 +60,11 @@ describe('the API process killed with SIGKILL in the middle of checkouts', () =>
     api = await spawnApi(env);
     const final: Outcome[] = [...before];
     for (let round = 0; round < 60 && final.some((o) => o.status !== 201); round++) {
-      await Promise.all(final.map(async (o, i) => {
-        if (o.status !== 201) final[i] = await checkout(api.url, tokens[i]!, eventId, keys[i]!);
-      }));
+      await Promise.all(
+        final.map(async (o, i) => {
+          if (o.status !== 201) final[i] = await checkout(api.url, tokens[i]!, eventId, keys[i]!);
+        }),
+      );
       if (final.some((o) => o.status !== 201)) await new Promise((r) => setTimeout(r, 250));
     }
     api.child.kill('SIGTERM');
@@ -68,7 +72,9 @@ describe('the API process killed with SIGKILL in the middle of checkouts', () =>
 
     expect(final.map((o) => o.status)).toEqual(Array(BUYERS).fill(201));
     const { rows } = await db.pool.query<{ id: string; user_id: string; idempotency_key: string }>(
-      'SELECT id, user_id, idempotency_key FROM orders WHERE event_id = $1', [eventId]);
+      'SELECT id, user_id, idempotency_key FROM orders WHERE event_id = $1',
+      [eventId],
+    );
     expect(rows).toHaveLength(BUYERS);
     const byUser = new Map(rows.map((r) => [r.user_id, r]));
     userIds.forEach((userId, i) => {
@@ -79,7 +85,10 @@ describe('the API process killed with SIGKILL in the middle of checkouts', () =>
     before.forEach((o, i) => {
       if (o.status === 201) expect(o.orderId).toBe((final[i] as { orderId: string }).orderId);
     });
-    const sold = await db.pool.query(`SELECT count(*)::int AS n FROM tickets WHERE event_id = $1 AND status = 'valid'`, [eventId]);
+    const sold = await db.pool.query(
+      `SELECT count(*)::int AS n FROM tickets WHERE event_id = $1 AND status = 'valid'`,
+      [eventId],
+    );
     expect(sold.rows[0].n).toBe(BUYERS);
   }, 60_000);
 });

@@ -18,9 +18,16 @@ async function apiOnPrivateRedis(db = freshDatabase()) {
   await redisReady(redis);
   const health = new RedisHealth(redis, silentLogger, 200);
   health.start();
-  const api = await startApi({ fx: engineFixture({}, redis), db: await db, redisHealth: health, durableTimeoutMs: 1_000 });
+  const api = await startApi({
+    fx: engineFixture({}, redis),
+    db: await db,
+    redisHealth: health,
+    durableTimeoutMs: 1_000,
+  });
   return {
-    server, api, health,
+    server,
+    api,
+    health,
     async close() {
       health.stop();
       await api.close();
@@ -71,7 +78,11 @@ describe('Redis paused, then killed', () => {
     } finally {
       env.server.resume();
     }
-    await expect.poll(async () => (await reserve(env.api, buyer.token, world.eventId, world.seatIds[1]!)).status, { timeout: 10_000 }).toBe(201);
+    await expect
+      .poll(async () => (await reserve(env.api, buyer.token, world.eventId, world.seatIds[1]!)).status, {
+        timeout: 10_000,
+      })
+      .toBe(201);
     const hold = await env.api.fx.engine.getHold(world.eventId, buyer.id);
     expect(hold.ok && hold.held.map((h) => h.index)).toEqual([0, 1]);
   });
@@ -82,15 +93,23 @@ describe('Redis paused, then killed', () => {
     expect(refused.status).toBe(503);
     expect((await call(env.api, 'GET', `/api/events/${world.eventId}`)).status).toBe(200);
     await env.server.restart();
-    await expect.poll(async () => (await reserve(env.api, buyer.token, world.eventId, world.seatIds[2]!)).status, { timeout: 10_000 }).toBe(201);
+    await expect
+      .poll(async () => (await reserve(env.api, buyer.token, world.eventId, world.seatIds[2]!)).status, {
+        timeout: 10_000,
+      })
+      .toBe(201);
     const hold = await env.api.fx.engine.getHold(world.eventId, buyer.id);
     expect(hold.ok && hold.held.map((h) => h.index)).toEqual([0, 1, 2]);
   });
 
   it('a flushed script cache mid-run: no request notices', async () => {
     const buyers = await Promise.all(Array.from({ length: 15 }, () => env.api.user()));
-    const flushes = [0, 5, 10].map((ms) => new Promise((r) => setTimeout(r, ms)).then(() => env.api.fx.redis.script('FLUSH')));
-    const answers = await Promise.all(buyers.map((b, i) => reserve(env.api, b.token, world.eventId, world.seatIds[5 + i]!)));
+    const flushes = [0, 5, 10].map((ms) =>
+      new Promise((r) => setTimeout(r, ms)).then(() => env.api.fx.redis.script('FLUSH')),
+    );
+    const answers = await Promise.all(
+      buyers.map((b, i) => reserve(env.api, b.token, world.eventId, world.seatIds[5 + i]!)),
+    );
     await Promise.all(flushes);
     expect(answers.map((r) => r.status)).toEqual(Array(15).fill(201));
   });
@@ -121,17 +140,28 @@ describe('Postgres stopped', () => {
     expect(map.status).toBe(200);
     expect((await map.json()).counts).toMatchObject({ held: 2, sold: 0 });
     const body = { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } };
-    const first = await call(env.api, 'POST', '/api/checkout', { token: buyer.token, body, headers: { 'idempotency-key': 'pg-down' } });
+    const first = await call(env.api, 'POST', '/api/checkout', {
+      token: buyer.token,
+      body,
+      headers: { 'idempotency-key': 'pg-down' },
+    });
     expect(first.status).toBe(503);
     expect(first.headers.get('retry-after')).toBeTruthy();
     // the sale is taken in the engine and waits in the stream
-    expect(await env.api.fx.engine.getHold(world.eventId, buyer.id, 'pg-down')).toMatchObject({ ok: true, boughtOrderId: expect.any(String) });
+    expect(await env.api.fx.engine.getHold(world.eventId, buyer.id, 'pg-down')).toMatchObject({
+      ok: true,
+      boughtOrderId: expect.any(String),
+    });
 
     // The persister backs off while Postgres refuses; a retry is told to come back when its
     // next attempt is due (derived from it), not in a second it cannot use.
     const persister = env.api.persister!;
     await expect.poll(() => persister.nextAttemptInMs() ?? 0, { timeout: 15_000, interval: 10 }).toBeGreaterThan(2_500);
-    const retried = await call(env.api, 'POST', '/api/checkout', { token: buyer.token, body, headers: { 'idempotency-key': 'pg-down' } });
+    const retried = await call(env.api, 'POST', '/api/checkout', {
+      token: buyer.token,
+      body,
+      headers: { 'idempotency-key': 'pg-down' },
+    });
     const due = persister.nextAttemptInMs()!;
     expect(retried.status).toBe(503);
     const retryAfter = Number(retried.headers.get('retry-after'));
@@ -141,10 +171,19 @@ describe('Postgres stopped', () => {
 
     await pg.start();
     let answer: Response | undefined;
-    await expect.poll(async () => {
-      answer = await call(env.api, 'POST', '/api/checkout', { token: buyer.token, body, headers: { 'idempotency-key': 'pg-down' } });
-      return answer.status;
-    }, { timeout: 20_000, interval: 300 }).toBe(201);
+    await expect
+      .poll(
+        async () => {
+          answer = await call(env.api, 'POST', '/api/checkout', {
+            token: buyer.token,
+            body,
+            headers: { 'idempotency-key': 'pg-down' },
+          });
+          return answer.status;
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe(201);
     const { order } = await answer!.json();
     expect(order.items).toHaveLength(2);
     const rows = await env.api.db.pool.query('SELECT id FROM orders WHERE user_id = $1', [buyer.id]);

@@ -22,11 +22,21 @@ afterAll(async () => {
 
 function answer(err: unknown) {
   let breakerReports = 0;
-  const result = knownError({ redisHealth: { isUp: true, reportFailure: () => void (breakerReports += 1) } }, err as Error, silentLogger);
+  const result = knownError(
+    { redisHealth: { isUp: true, reportFailure: () => void (breakerReports += 1) } },
+    err as Error,
+    silentLogger,
+  );
   return { status: result.status, code: result.code, breakerReports };
 }
 
-const failureOf = (work: Promise<unknown>) => work.then(() => { throw new Error('expected a failure'); }, (err: unknown) => err);
+const failureOf = (work: Promise<unknown>) =>
+  work.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: unknown) => err,
+  );
 
 describe('errors are classified by the client that raised them', () => {
   it('Postgres refusing a connection (ECONNREFUSED) is a database outage, and does not open the Redis breaker', async () => {
@@ -39,7 +49,10 @@ describe('errors are classified by the client that raised them', () => {
   });
 
   it('Redis refusing a connection is a Redis outage and opens the breaker', async () => {
-    const redis = new StoreRedis(`redis://127.0.0.1:${await freePort()}`, { ...FAIL_FAST_REDIS, retryStrategy: () => null });
+    const redis = new StoreRedis(`redis://127.0.0.1:${await freePort()}`, {
+      ...FAIL_FAST_REDIS,
+      retryStrategy: () => null,
+    });
     const err = await failureOf(redis.get('k'));
     redis.disconnect();
     expect(storeOf(err)).toBe('redis');
@@ -55,7 +68,7 @@ describe('errors are classified by the client that raised them', () => {
     expect(answer(err)).toEqual({ status: 500, code: 'internal', breakerReports: 0 });
   });
 
-  it('a value Postgres refuses (SQLSTATE class 22) is the client\'s 400, through a pool and through a transaction client', async () => {
+  it("a value Postgres refuses (SQLSTATE class 22) is the client's 400, through a pool and through a transaction client", async () => {
     const viaPool = await failureOf(db.pool.query('SELECT $1::int', ['ten']));
     expect(answer(viaPool)).toEqual({ status: 400, code: 'invalid_input', breakerReports: 0 });
     const client = await db.pool.connect();
@@ -66,6 +79,10 @@ describe('errors are classified by the client that raised them', () => {
   });
 
   it('an error no store raised is a 500 even if its text looks like an outage', () => {
-    expect(answer(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toEqual({ status: 500, code: 'internal', breakerReports: 0 });
+    expect(answer(new Error('connect ECONNREFUSED 127.0.0.1:6379'))).toEqual({
+      status: 500,
+      code: 'internal',
+      breakerReports: 0,
+    });
   });
 });

@@ -44,7 +44,11 @@ function closedBy(socket: Socket): Promise<{ data: string; ms: number }> {
   return new Promise((resolve) => socket.on('close', () => resolve({ data, ms: Date.now() - started })));
 }
 
-function get(s: HttpServer, path: string, agent?: Agent): Promise<{ status: number; connection: string | undefined; body: string }> {
+function get(
+  s: HttpServer,
+  path: string,
+  agent?: Agent,
+): Promise<{ status: number; connection: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port: port(s), path, agent }, (res) => {
       let body = '';
@@ -60,11 +64,15 @@ describe('HTTP server limits', () => {
   it('are deliberate by default: headers 10 s, request 30 s, keep-alive 5 s, at most 10,000 connections', async () => {
     const s = await start(slowApp().app);
     expect({
-      headersTimeoutMs: s.server.headersTimeout, requestTimeoutMs: s.server.requestTimeout,
-      keepAliveTimeoutMs: s.server.keepAliveTimeout, maxConnections: s.server.maxConnections,
+      headersTimeoutMs: s.server.headersTimeout,
+      requestTimeoutMs: s.server.requestTimeout,
+      keepAliveTimeoutMs: s.server.keepAliveTimeout,
+      maxConnections: s.server.maxConnections,
     }).toEqual({
-      headersTimeoutMs: DEFAULT_SERVER_LIMITS.headersTimeoutMs, requestTimeoutMs: DEFAULT_SERVER_LIMITS.requestTimeoutMs,
-      keepAliveTimeoutMs: DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs, maxConnections: 10_000,
+      headersTimeoutMs: DEFAULT_SERVER_LIMITS.headersTimeoutMs,
+      requestTimeoutMs: DEFAULT_SERVER_LIMITS.requestTimeoutMs,
+      keepAliveTimeoutMs: DEFAULT_SERVER_LIMITS.keepAliveTimeoutMs,
+      maxConnections: 10_000,
     });
   });
 

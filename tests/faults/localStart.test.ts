@@ -34,7 +34,10 @@ afterAll(async () => {
 });
 
 const env = async (extra: Record<string, string> = {}) => ({
-  DATABASE_URL: db.url, PORT: String(await freePort()), RATE_LIMITS: 'off', ...extra,
+  DATABASE_URL: db.url,
+  PORT: String(await freePort()),
+  RATE_LIMITS: 'off',
+  ...extra,
 });
 async function start(extra: Record<string, string> = {}) {
   const api = await spawnApi(await env(extra), { cwd });
@@ -46,13 +49,19 @@ async function stop(api: ApiProcess) {
   expect(await api.exited).toBe(0);
   running.splice(running.indexOf(api), 1);
 }
-const logLines = (output: string) => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+const logLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** Runs a command to its end in `cwd`; resolves with its exit code and output. */
 function run(args: string[], envOverrides: Record<string, string | undefined>) {
   return new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, ...args], {
-      cwd, env: { ...process.env, LOG_LEVEL: 'silent', ...envOverrides }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      env: { ...process.env, LOG_LEVEL: 'silent', ...envOverrides },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -67,15 +76,22 @@ describe('npm start in a fresh directory', () => {
     const lines = logLines(api.startOutput);
     const events = lines.map((l) => l.event);
     // the steps before "listening" are out already, not waiting for a 4 KiB buffer to fill
-    expect(events).toEqual(expect.arrayContaining(['private_redis_started', 'sample_data_created', 'actors_checked', 'listening']));
+    expect(events).toEqual(
+      expect.arrayContaining(['private_redis_started', 'sample_data_created', 'actors_checked', 'listening']),
+    );
     expect(events.indexOf('private_redis_started')).toBeLessThan(events.indexOf('listening'));
-    expect(lines.find((l) => l.event === 'listening')).toMatchObject({ url: api.url, msg: `ticketing API listening on ${api.url}` });
+    expect(lines.find((l) => l.event === 'listening')).toMatchObject({
+      url: api.url,
+      msg: `ticketing API listening on ${api.url}`,
+    });
     await stop(api);
   });
 
   it('says where its services are whatever LOG_LEVEL is: the start-up lines are written at warn too', async () => {
     const api = await start({ LOG_LEVEL: 'warn' });
-    expect(logLines(api.startOutput).map((l) => l.event)).toEqual(expect.arrayContaining(['private_redis_started', 'listening']));
+    expect(logLines(api.startOutput).map((l) => l.event)).toEqual(
+      expect.arrayContaining(['private_redis_started', 'listening']),
+    );
     await stop(api);
   });
 
@@ -90,7 +106,8 @@ describe('npm start in a fresh directory', () => {
       redis.disconnect();
     }
     const registered = await fetch(`${first.url}/api/auth/register`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: `${randomUUID()}@x.test`, password: 'correct horse', name: 'Kept' }),
     });
     expect(registered.status).toBe(201);
@@ -108,7 +125,9 @@ describe('npm start in a fresh directory', () => {
     const first = await start();
     const second = await run([new URL('../../src/main.ts', import.meta.url).pathname], await env());
     expect(second.code).toBe(1);
-    expect(second.output).toContain(`npm start is already running in ${join(cwd, '.data')}: pid ${first.child.pid}, ${first.url}`);
+    expect(second.output).toContain(
+      `npm start is already running in ${join(cwd, '.data')}: pid ${first.child.pid}, ${first.url}`,
+    );
     // the first one is untouched
     expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     await stop(first);
@@ -119,10 +138,20 @@ describe('npm start in a fresh directory', () => {
     await new Promise((r) => dead.on('exit', r));
     mkdirSync(join(cwd, '.data'), { recursive: true });
     // the services it names answer (a port reused since): only the dead pid tells it is stale
-    writeFileSync(join(cwd, '.data', 'runtime.json'), JSON.stringify({
-      pid: dead.pid, port: 3000, url: 'http://127.0.0.1:3000', databaseUrl: db.url, redisUrl: inject('redisUrl'),
-    }));
-    const status = await run([new URL('../../src/cli/main.ts', import.meta.url).pathname, 'status'], { DATABASE_URL: undefined, REDIS_URL: undefined });
+    writeFileSync(
+      join(cwd, '.data', 'runtime.json'),
+      JSON.stringify({
+        pid: dead.pid,
+        port: 3000,
+        url: 'http://127.0.0.1:3000',
+        databaseUrl: db.url,
+        redisUrl: inject('redisUrl'),
+      }),
+    );
+    const status = await run([new URL('../../src/cli/main.ts', import.meta.url).pathname, 'status'], {
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+    });
     expect(status.code).toBe(2);
     expect(status.output).toContain(`is left over from npm start pid ${dead.pid}, which is no longer running`);
   });

@@ -23,8 +23,12 @@ function runPersisterUntilCrash(failpoint: string): Promise<NodeJS.Signals | num
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/persist/main.ts'], {
       env: {
-        ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: fx.prefix,
-        PERSISTER_FAILPOINT: failpoint, LOG_LEVEL: 'silent',
+        ...process.env,
+        DATABASE_URL: db.url,
+        REDIS_URL: inject('redisUrl'),
+        REDIS_PREFIX: fx.prefix,
+        PERSISTER_FAILPOINT: failpoint,
+        LOG_LEVEL: 'silent',
       },
       stdio: 'ignore',
     });
@@ -69,7 +73,7 @@ describe.each(['before_commit', 'after_commit'])('persister killed with SIGKILL 
 });
 
 describe('a persister of this host that is alive', () => {
-  it('keeps its pending entries: only a gone process\'s are taken at once', async () => {
+  it("keeps its pending entries: only a gone process's are taken at once", async () => {
     const { eventId } = await seedEvent(db.pool, fx.engine);
     for (let i = 0; i < 3; i++) await buy(fx.engine, eventId, users[i]!, [i]);
     const sales = fx.engine.keys(eventId)!.sales;

@@ -27,11 +27,18 @@ describe('Postgres stopped while sales keep coming', () => {
     const users = await seedUsers(pool, 20);
     const { eventId } = await seedEvent(pool, fx.engine);
     const persister = new Persister({
-      redis: fx.redis, pool, log: silentLogger, prefix: fx.prefix, pollMs: 20, maxBackoffMs: 200,
+      redis: fx.redis,
+      pool,
+      log: silentLogger,
+      prefix: fx.prefix,
+      pollMs: 20,
+      maxBackoffMs: 200,
     });
     await persister.start();
     const early = await Promise.all(users.slice(0, 5).map((u, i) => buy(fx.engine, eventId, u, [i])));
-    await expect.poll(async () => (await pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, { timeout: 10_000 }).toBe(5);
+    await expect
+      .poll(async () => (await pool.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, { timeout: 10_000 })
+      .toBe(5);
 
     await pg.stop();
     const late = await Promise.all(users.slice(5).map((u, i) => buy(fx.engine, eventId, u, [5 + i])));
@@ -40,7 +47,9 @@ describe('Postgres stopped while sales keep coming', () => {
 
     await pg.start();
     await expect
-      .poll(async () => (await pool.query('SELECT id FROM orders ORDER BY id')).rows.map((r) => r.id), { timeout: 20_000 })
+      .poll(async () => (await pool.query('SELECT id FROM orders ORDER BY id')).rows.map((r) => r.id), {
+        timeout: 20_000,
+      })
       .toEqual([...early, ...late].sort());
     const tickets = await pool.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'valid'`);
     expect(tickets.rows[0].n).toBe(20);

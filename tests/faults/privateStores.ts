@@ -31,10 +31,16 @@ export async function apiOnPrivateStores(): Promise<PrivateStores> {
   const health = new RedisHealth(redis, silentLogger);
   health.start();
   const api = await startApi({
-    fx: engineFixture({}, redis), db: { url: postgres.url, pool, drop: () => pool.end() }, redisHealth: health, durableTimeoutMs: 1_000,
+    fx: engineFixture({}, redis),
+    db: { url: postgres.url, pool, drop: () => pool.end() },
+    redisHealth: health,
+    durableTimeoutMs: 1_000,
   });
   return {
-    redisServer, postgres, api, health,
+    redisServer,
+    postgres,
+    api,
+    health,
     async close() {
       health.stop();
       redisServer.resume();
@@ -56,11 +62,13 @@ export async function traffic(
   const until = Date.now() + durationMs;
   while (Date.now() < until) {
     const started = Date.now();
-    results.push(request().then(async (res) => {
-      const text = await res.text();
-      const code = res.status >= 400 ? (JSON.parse(text) as { code?: string }).code : undefined;
-      return { status: res.status, code, ms: Date.now() - started };
-    }));
+    results.push(
+      request().then(async (res) => {
+        const text = await res.text();
+        const code = res.status >= 400 ? (JSON.parse(text) as { code?: string }).code : undefined;
+        return { status: res.status, code, ms: Date.now() - started };
+      }),
+    );
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return Promise.all(results);

@@ -6,7 +6,7 @@ import { spawnedApiWorld } from '../support/spawnedApiWorld.js';
 
 const world = spawnedApiWorld();
 
-describe('npm start\'s server on SIGTERM', () => {
+describe("npm start's server on SIGTERM", () => {
   it('finishes the requests in flight (registrations mid-bcrypt) before it exits, and exits 0', async () => {
     const api = await spawnApi(await world.env());
     // bcrypt runs 4 at a time on the threadpool: most of these are still hashing when the signal comes
@@ -36,7 +36,9 @@ describe('npm start\'s server on SIGTERM', () => {
     expect(drained.length).toBeGreaterThan(0);
     expect(drained.map((o) => o.connection)).toEqual(drained.map(() => 'close'));
     expect(await api.exited).toBe(0);
-    const { rows } = await world.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE name = 'Drain'`);
+    const { rows } = await world.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM users WHERE name = 'Drain'`,
+    );
     expect(rows[0]!.n).toBe(12);
   });
 });

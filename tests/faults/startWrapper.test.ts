@@ -52,7 +52,9 @@ const alive = (pids: number[]) => {
 };
 
 /** `node scripts/start.mjs`, or `npm start` itself; resolves once the server listens. */
-async function startWrapper(viaNpm: boolean): Promise<{ wrapper: ChildProcess; serverPid: number; exited: Promise<number | null> }> {
+async function startWrapper(
+  viaNpm: boolean,
+): Promise<{ wrapper: ChildProcess; serverPid: number; exited: Promise<number | null> }> {
   const wrapper = spawn(viaNpm ? 'npm' : process.execPath, viaNpm ? ['start'] : ['scripts/start.mjs'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
@@ -79,27 +81,32 @@ async function startWrapper(viaNpm: boolean): Promise<{ wrapper: ChildProcess; s
 
 describe('npm start (scripts/start.mjs) on a signal', () => {
   const cases = (['SIGTERM', 'SIGINT', 'SIGHUP'] as const).flatMap((signal) =>
-    (['wrapper', 'server', 'npm'] as const).map((receiver) => ({ signal, receiver })));
+    (['wrapper', 'server', 'npm'] as const).map((receiver) => ({ signal, receiver })),
+  );
 
-  it.each(cases)('$signal to the $receiver stops the server, its Postgres and its Redis', async ({ signal, receiver }) => {
-    const { wrapper, serverPid, exited } = await startWrapper(receiver === 'npm');
-    const started = descendants(wrapper.pid!);
-    const commands = started.map((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
-    // what there is to stop: the server, a postgres (with its backends) and a redis-server
-    expect(started).toContain(serverPid);
-    expect(commands).toEqual(expect.arrayContaining(['postgres', 'redis-server']));
+  it.each(cases)(
+    '$signal to the $receiver stops the server, its Postgres and its Redis',
+    async ({ signal, receiver }) => {
+      const { wrapper, serverPid, exited } = await startWrapper(receiver === 'npm');
+      const started = descendants(wrapper.pid!);
+      const commands = started.map((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim());
+      // what there is to stop: the server, a postgres (with its backends) and a redis-server
+      expect(started).toContain(serverPid);
+      expect(commands).toEqual(expect.arrayContaining(['postgres', 'redis-server']));
 
-    process.kill(receiver === 'server' ? serverPid : wrapper.pid!, signal);
-    if (receiver === 'npm') {
-      // npm ends at once (it does not wait for what it ran); what it ran stops by itself
-      await exited;
-      const deadline = Date.now() + 20_000;
-      while (alive(started).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    } else {
-      // the server drained and exited 0, and the wrapper with its code
-      expect(await exited).toBe(0);
-    }
-    // the server stops its stores before it exits: nothing may be left
-    expect(alive(started)).toEqual([]);
-  }, 180_000);
+      process.kill(receiver === 'server' ? serverPid : wrapper.pid!, signal);
+      if (receiver === 'npm') {
+        // npm ends at once (it does not wait for what it ran); what it ran stops by itself
+        await exited;
+        const deadline = Date.now() + 20_000;
+        while (alive(started).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      } else {
+        // the server drained and exited 0, and the wrapper with its code
+        expect(await exited).toBe(0);
+      }
+      // the server stops its stores before it exits: nothing may be left
+      expect(alive(started)).toEqual([]);
+    },
+    180_000,
+  );
 });

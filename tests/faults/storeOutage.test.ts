@@ -19,7 +19,8 @@ const reserveEach = (buyers: { token: string }[], firstSeat: number) => {
   return () => {
     const i = next++;
     return env.api.call('POST', '/api/seats/reserve', {
-      token: buyers[i % buyers.length]!.token, body: { eventId: world.eventId, seatIds: [world.seatIds[firstSeat + i]!] },
+      token: buyers[i % buyers.length]!.token,
+      body: { eventId: world.eventId, seatIds: [world.seatIds[firstSeat + i]!] },
     });
   };
 };
@@ -43,7 +44,9 @@ describe('a store outage under mixed traffic', () => {
     } finally {
       await env.postgres.start();
     }
-    await expect.poll(async () => (await env.api.call('GET', '/api/orders', { token: reader.token })).status, { timeout: 10_000 }).toBe(200);
+    await expect
+      .poll(async () => (await env.api.call('GET', '/api/orders', { token: reader.token })).status, { timeout: 10_000 })
+      .toBe(200);
   }, 30_000);
 
   it('Redis killed: holds answer 503 redis_unavailable, event pages are served from Postgres, Postgres is not blamed', async () => {
@@ -71,9 +74,15 @@ describe('one deadline per request (2 s) while a store is paused', () => {
     try {
       // An event page with a session makes three Redis calls in a row (session, cache, counts).
       const [answers, pages] = await Promise.all([
-        traffic(() => env.api.call('POST', '/api/seats/reserve', {
-          token: buyer.token, body: { eventId: world.eventId, seatIds: [world.seatIds[150]!] },
-        }), 600, 50),
+        traffic(
+          () =>
+            env.api.call('POST', '/api/seats/reserve', {
+              token: buyer.token,
+              body: { eventId: world.eventId, seatIds: [world.seatIds[150]!] },
+            }),
+          600,
+          50,
+        ),
         traffic(() => env.api.call('GET', `/api/events/${world.eventId}`, { token: buyer.token }), 600, 50),
       ]);
       for (const r of [...answers, ...pages]) expect(r.ms).toBeLessThan(2_000 + 400);
@@ -94,6 +103,8 @@ describe('one deadline per request (2 s) while a store is paused', () => {
     } finally {
       env.postgres.resume();
     }
-    await expect.poll(async () => (await env.api.call('GET', '/api/orders', { token: reader.token })).status, { timeout: 10_000 }).toBe(200);
+    await expect
+      .poll(async () => (await env.api.call('GET', '/api/orders', { token: reader.token })).status, { timeout: 10_000 })
+      .toBe(200);
   }, 30_000);
 });

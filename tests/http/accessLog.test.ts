@@ -11,7 +11,8 @@ function appWithLog() {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -47,7 +48,15 @@ describe('access log', () => {
   it('carries the request id, and the user id once known, on every line of the request', async () => {
     const { app, lines } = appWithLog();
     await app.request('/api/mine', { method: 'POST', headers: { 'x-request-id': 'req-9' } });
-    expect(lines.find((l) => l.event === 'thing_done')).toMatchObject({ requestId: 'req-9', userId: 'user-7', things: 2 });
-    expect(lines.find((l) => l.event === 'http_request')).toMatchObject({ requestId: 'req-9', userId: 'user-7', status: 204 });
+    expect(lines.find((l) => l.event === 'thing_done')).toMatchObject({
+      requestId: 'req-9',
+      userId: 'user-7',
+      things: 2,
+    });
+    expect(lines.find((l) => l.event === 'http_request')).toMatchObject({
+      requestId: 'req-9',
+      userId: 'user-7',
+      status: 204,
+    });
   });
 });

@@ -13,22 +13,40 @@ afterAll(() => api.close());
 
 /** An on-sale event at a venue with sections Front (2 x 6 at 9000) and Back (2 x 8 at 4000), made through the API. */
 async function twoSectionEvent() {
-  const venue = await (await api.call('POST', '/api/venues', {
-    token: admin.token,
-    body: { name: 'Two Rooms', city: 'Testville', sections: [{ name: 'Front', rows: 2, seatsPerRow: 6 }, { name: 'Back', rows: 2, seatsPerRow: 8 }] },
-  })).json();
+  const venue = await (
+    await api.call('POST', '/api/venues', {
+      token: admin.token,
+      body: {
+        name: 'Two Rooms',
+        city: 'Testville',
+        sections: [
+          { name: 'Front', rows: 2, seatsPerRow: 6 },
+          { name: 'Back', rows: 2, seatsPerRow: 8 },
+        ],
+      },
+    })
+  ).json();
   const now = api.fx.clock.now();
   const created = await api.call('POST', '/api/events', {
     token: admin.token,
     body: {
-      name: 'Best Night', artist: 'Blocks', venueId: venue.venue.id, prices: { Front: 9000, Back: 4000 },
-      eventDate: new Date(now + 30 * 86_400_000).toISOString(), onSaleDate: new Date(now - 60_000).toISOString(),
+      name: 'Best Night',
+      artist: 'Blocks',
+      venueId: venue.venue.id,
+      prices: { Front: 9000, Back: 4000 },
+      eventDate: new Date(now + 30 * 86_400_000).toISOString(),
+      onSaleDate: new Date(now - 60_000).toISOString(),
     },
   });
   expect(created.status).toBe(201);
   const eventId: string = (await created.json()).event.id;
   const map = await (await api.call('GET', `/api/events/${eventId}/seats`)).json();
-  const label = new Map<string, string>(map.seats.map((s: { id: string; section: string; row: string; number: string }) => [s.id, `${s.section} ${s.row}-${s.number}`]));
+  const label = new Map<string, string>(
+    map.seats.map((s: { id: string; section: string; row: string; number: string }) => [
+      s.id,
+      `${s.section} ${s.row}-${s.number}`,
+    ]),
+  );
   return { eventId, label: (ids: string[]) => ids.map((id) => label.get(id)) };
 }
 
@@ -43,7 +61,9 @@ describe('POST /api/seats/best', () => {
     const { hold } = await res.json();
     expect(label(hold.seatIds)).toEqual(['Front 1-3', 'Front 1-4']);
     expect(hold).toEqual({
-      eventId, seatIds: hold.seatIds, totalCents: 18_000,
+      eventId,
+      seatIds: hold.seatIds,
+      totalCents: 18_000,
       expiresAt: new Date(api.fx.clock.now() + api.fx.engine.limits.holdTtlMs).toISOString(),
     });
     const b = await api.user();
@@ -65,7 +85,10 @@ describe('POST /api/seats/best', () => {
     const { eventId } = await twoSectionEvent();
     const a = await api.user();
     const before = await (await api.call('GET', `/api/events/${eventId}/seats`)).json();
-    for (const body of [{ eventId, quantity: 6, section: 'Back', maxPriceCents: 3999 }, { eventId, quantity: 1, maxPriceCents: 0 }]) {
+    for (const body of [
+      { eventId, quantity: 6, section: 'Back', maxPriceCents: 3999 },
+      { eventId, quantity: 1, maxPriceCents: 0 },
+    ]) {
       const res = await best(a.token, body);
       expect(res.status).toBe(409);
       expect(await res.json()).toMatchObject({ code: 'seats_unavailable', unavailableSeatIds: [] });
@@ -98,19 +121,29 @@ describe('POST /api/seats/extend', () => {
     const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine);
     const a = await api.user();
     const t0 = api.fx.clock.now();
-    await api.call('POST', '/api/seats/reserve', { token: a.token, body: { eventId, seatIds: [seatIds[0], seatIds[1]] } });
+    await api.call('POST', '/api/seats/reserve', {
+      token: a.token,
+      body: { eventId, seatIds: [seatIds[0], seatIds[1]] },
+    });
     const res = await api.call('POST', '/api/seats/extend', { token: a.token, body: { eventId } });
     expect(res.status).toBe(200);
     const { limits } = api.fx.engine;
     expect(await res.json()).toEqual({
-      hold: { eventId, seatIds: [seatIds[0], seatIds[1]], totalCents: 10_000, expiresAt: new Date(t0 + limits.holdTtlMs + limits.holdExtensionMs).toISOString() },
+      hold: {
+        eventId,
+        seatIds: [seatIds[0], seatIds[1]],
+        totalCents: 10_000,
+        expiresAt: new Date(t0 + limits.holdTtlMs + limits.holdExtensionMs).toISOString(),
+      },
     });
     const again = await api.call('POST', '/api/seats/extend', { token: a.token, body: { eventId } });
     expect(again.status).toBe(409);
     expect((await again.json()).code).toBe('hold_extension_used');
     api.fx.clock.advance(limits.holdTtlMs + 1);
     const bought = await api.call('POST', '/api/checkout', {
-      token: a.token, headers: { 'idempotency-key': 'ext-1' }, body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+      token: a.token,
+      headers: { 'idempotency-key': 'ext-1' },
+      body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
     });
     expect(bought.status).toBe(201);
   });
@@ -140,10 +173,12 @@ describe('200 concurrent best-available buyers over HTTP', () => {
     const indexOf = new Map(seatIds.map((id, i) => [id, i]));
     const buyers = await Promise.all(Array.from({ length: 200 }, () => api.user()));
     const wants = (i: number) => 1 + (i % 6);
-    const answers = await Promise.all(buyers.map(async (b, i) => {
-      const res = await best(b.token, { eventId, quantity: wants(i) });
-      return { status: res.status, body: await res.json() };
-    }));
+    const answers = await Promise.all(
+      buyers.map(async (b, i) => {
+        const res = await best(b.token, { eventId, quantity: wants(i) });
+        return { status: res.status, body: await res.json() };
+      }),
+    );
     const taken = new Set<number>();
     answers.forEach(({ status, body }, i) => {
       if (status !== 201) {
@@ -161,7 +196,12 @@ describe('200 concurrent best-available buyers over HTTP', () => {
     });
     expect(answers.filter((a) => a.status === 201).length).toBeGreaterThan(100);
     const map = await (await api.call('GET', `/api/events/${eventId}/seats`)).json();
-    expect(map.counts).toEqual({ total: ROWS * PER_ROW, available: ROWS * PER_ROW - taken.size, held: taken.size, sold: 0 });
+    expect(map.counts).toEqual({
+      total: ROWS * PER_ROW,
+      available: ROWS * PER_ROW - taken.size,
+      held: taken.size,
+      sold: 0,
+    });
   });
 });
 

@@ -10,8 +10,14 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const listOfVenue = async () => (await (await api.call('GET', `/api/events?venueId=${world.venueId}`)).json()) as { events: { name: string; counts: { held: number } }[] };
-const page = async () => (await (await api.call('GET', `/api/events/${world.eventId}`)).json()) as { event: { name: string; counts: { held: number } } };
+const listOfVenue = async () =>
+  (await (await api.call('GET', `/api/events?venueId=${world.venueId}`)).json()) as {
+    events: { name: string; counts: { held: number } }[];
+  };
+const page = async () =>
+  (await (await api.call('GET', `/api/events/${world.eventId}`)).json()) as {
+    event: { name: string; counts: { held: number } };
+  };
 
 describe('the event list and page are rendered answers: one Redis read while the catalogue is unchanged, for a second at most', () => {
   it('serve a kept answer without asking Postgres or the actor, until the next second of the clock', async () => {
@@ -19,7 +25,10 @@ describe('the event list and page are rendered answers: one Redis read while the
     expect((await page()).event.counts.held).toBe(0);
     expect((await listOfVenue()).events.map((e) => e.counts.held)).toEqual([0]);
     const buyer = await api.user();
-    const held = await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId: world.eventId, seatIds: [world.seatIds[0]] } });
+    const held = await api.call('POST', '/api/seats/reserve', {
+      token: buyer.token,
+      body: { eventId: world.eventId, seatIds: [world.seatIds[0]] },
+    });
     expect(held.status).toBe(201);
     // a write behind the catalogue's back (no invalidation): the kept answers do not see it
     await api.db.pool.query(`UPDATE events SET name = 'Renamed quietly' WHERE id = $1`, [world.eventId]);
@@ -35,13 +44,16 @@ describe('the event list and page are rendered answers: one Redis read while the
   it('a catalogue write ends every kept answer at once', async () => {
     expect((await page()).event.name).not.toBe('Renamed');
     const admin = await api.user('admin');
-    expect((await api.call('PUT', `/api/events/${world.eventId}`, { token: admin.token, body: { name: 'Renamed' } })).status).toBe(200);
+    expect(
+      (await api.call('PUT', `/api/events/${world.eventId}`, { token: admin.token, body: { name: 'Renamed' } })).status,
+    ).toBe(200);
     expect((await page()).event.name).toBe('Renamed');
     expect((await listOfVenue()).events[0]!.name).toBe('Renamed');
   });
 
   it('a refused request is never kept: the same bad query is refused again', async () => {
     for (let i = 0; i < 2; i++) expect((await api.call('GET', '/api/events?limit=0')).status).toBe(400);
-    for (let i = 0; i < 2; i++) expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    for (let i = 0; i < 2; i++)
+      expect((await api.call('GET', '/api/events/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 });

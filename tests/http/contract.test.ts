@@ -26,28 +26,57 @@ describe('auth', () => {
   const email = `fan-${Date.now()}@example.test`;
 
   it('registers a user (never an admin) with a session cookie and token; the email is then taken', async () => {
-    const res = await api.call('POST', '/api/auth/register', { body: { email, password: 'correct horse', name: 'Fan' } });
+    const res = await api.call('POST', '/api/auth/register', {
+      body: { email, password: 'correct horse', name: 'Fan' },
+    });
     const { user, token } = await expectBody(res, 201, s.sessionSchema);
     expect(user).toMatchObject({ email, name: 'Fan', role: 'user' });
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toContain(`sid=${token}`);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const me = await expectBody(await api.call('GET', '/api/auth/me', { token }), 200, s.sessionSchema.pick({ user: true }));
+    const me = await expectBody(
+      await api.call('GET', '/api/auth/me', { token }),
+      200,
+      s.sessionSchema.pick({ user: true }),
+    );
     expect(me.user.id).toBe(user.id);
-    await expectProblem(await api.call('POST', '/api/auth/register', { body: { email: email.toUpperCase(), password: 'other pass', name: 'X' } }), 409, 'email_taken');
+    await expectProblem(
+      await api.call('POST', '/api/auth/register', {
+        body: { email: email.toUpperCase(), password: 'other pass', name: 'X' },
+      }),
+      409,
+      'email_taken',
+    );
   });
 
   it('logs in with a new session each time; wrong password and unknown email get the same 401', async () => {
-    const first = await expectBody(await api.call('POST', '/api/auth/login', { body: { email, password: 'correct horse' } }), 200, s.sessionSchema);
-    const second = await expectBody(await api.call('POST', '/api/auth/login', {
-      body: { email, password: 'correct horse' }, headers: { cookie: `sid=${first.token}` },
-    }), 200, s.sessionSchema);
+    const first = await expectBody(
+      await api.call('POST', '/api/auth/login', { body: { email, password: 'correct horse' } }),
+      200,
+      s.sessionSchema,
+    );
+    const second = await expectBody(
+      await api.call('POST', '/api/auth/login', {
+        body: { email, password: 'correct horse' },
+        headers: { cookie: `sid=${first.token}` },
+      }),
+      200,
+      s.sessionSchema,
+    );
     expect(second.token).not.toBe(first.token);
     // the session the client came with is replaced, not reused (no fixation)
     await expectProblem(await api.call('GET', '/api/auth/me', { token: first.token }), 401, 'unauthenticated');
-    const wrong = await expectProblem(await api.call('POST', '/api/auth/login', { body: { email, password: 'wrong horse' } }), 401, 'invalid_credentials');
-    const unknown = await expectProblem(await api.call('POST', '/api/auth/login', { body: { email: `x${email}`, password: 'wrong horse' } }), 401, 'invalid_credentials');
+    const wrong = await expectProblem(
+      await api.call('POST', '/api/auth/login', { body: { email, password: 'wrong horse' } }),
+      401,
+      'invalid_credentials',
+    );
+    const unknown = await expectProblem(
+      await api.call('POST', '/api/auth/login', { body: { email: `x${email}`, password: 'wrong horse' } }),
+      401,
+      'invalid_credentials',
+    );
     expect(unknown.detail).toBe(wrong.detail);
 
     expect((await api.call('POST', '/api/auth/logout', { token: second.token })).status).toBe(204);
@@ -56,10 +85,18 @@ describe('auth', () => {
   });
 
   it('refuses a short password and unknown fields (no role by mass assignment)', async () => {
-    await expectProblem(await api.call('POST', '/api/auth/register', { body: { email: 'a@b.test', password: 'short', name: 'A' } }), 400, 'validation_failed');
-    await expectProblem(await api.call('POST', '/api/auth/register', {
-      body: { email: 'a@b.test', password: 'long enough', name: 'A', role: 'admin' },
-    }), 400, 'validation_failed');
+    await expectProblem(
+      await api.call('POST', '/api/auth/register', { body: { email: 'a@b.test', password: 'short', name: 'A' } }),
+      400,
+      'validation_failed',
+    );
+    await expectProblem(
+      await api.call('POST', '/api/auth/register', {
+        body: { email: 'a@b.test', password: 'long enough', name: 'A', role: 'admin' },
+      }),
+      400,
+      'validation_failed',
+    );
     expect((await api.db.pool.query(`SELECT 1 FROM users WHERE email = 'a@b.test'`)).rowCount).toBe(0);
   });
 });
@@ -70,13 +107,26 @@ describe('venues and events', () => {
   const prices = { Floor: 9000, Balcony: 4000 };
 
   it('an admin creates a venue; anyone lists and reads it; a user may not create one', async () => {
-    const body = { name: 'Arena', city: 'Lisbon', sections: [{ name: 'Floor', rows: 2, seatsPerRow: 5 }, { name: 'Balcony', rows: 1, seatsPerRow: 4 }] };
-    const { venue } = await expectBody(await api.call('POST', '/api/venues', { token: admin.token, body }), 201, wrap('venue', s.venueSchema));
+    const body = {
+      name: 'Arena',
+      city: 'Lisbon',
+      sections: [
+        { name: 'Floor', rows: 2, seatsPerRow: 5 },
+        { name: 'Balcony', rows: 1, seatsPerRow: 4 },
+      ],
+    };
+    const { venue } = await expectBody(
+      await api.call('POST', '/api/venues', { token: admin.token, body }),
+      201,
+      wrap('venue', s.venueSchema),
+    );
     expect(venue).toMatchObject({ name: 'Arena', city: 'Lisbon', address: '', capacity: 14 });
     venueId = venue.id;
     const list = await expectBody(await api.call('GET', '/api/venues'), 200, wrap('venues', z.array(s.venueSchema)));
     expect(list.venues.map((v) => v.id)).toContain(venueId);
-    expect((await expectBody(await api.call('GET', `/api/venues/${venueId}`), 200, wrap('venue', s.venueSchema))).venue).toEqual(venue);
+    expect(
+      (await expectBody(await api.call('GET', `/api/venues/${venueId}`), 200, wrap('venue', s.venueSchema))).venue,
+    ).toEqual(venue);
     await expectProblem(await api.call('GET', '/api/venues/00000000-0000-4000-8000-000000000000'), 404, 'not_found');
     const user = await api.user();
     await expectProblem(await api.call('POST', '/api/venues', { token: user.token, body }), 403, 'forbidden');
@@ -84,41 +134,98 @@ describe('venues and events', () => {
   });
 
   it('an admin creates an event with its whole seat inventory, in Postgres and in the engine', async () => {
-    const body = { name: 'Night Show', artist: 'The Testers', venueId, eventDate: inAMonth(), onSaleDate: inAWeek(), prices };
-    const { event } = await expectBody(await api.call('POST', '/api/events', { token: admin.token, body }), 201, wrap('event', s.eventSchema));
-    expect(event).toMatchObject({ name: 'Night Show', status: 'upcoming', highDemand: false, venue: { id: venueId, city: 'Lisbon' } });
+    const body = {
+      name: 'Night Show',
+      artist: 'The Testers',
+      venueId,
+      eventDate: inAMonth(),
+      onSaleDate: inAWeek(),
+      prices,
+    };
+    const { event } = await expectBody(
+      await api.call('POST', '/api/events', { token: admin.token, body }),
+      201,
+      wrap('event', s.eventSchema),
+    );
+    expect(event).toMatchObject({
+      name: 'Night Show',
+      status: 'upcoming',
+      highDemand: false,
+      venue: { id: venueId, city: 'Lisbon' },
+    });
     expect(event.counts).toEqual({ total: 14, available: 14, held: 0, sold: 0 });
     eventId = event.id;
-    const seats = await api.db.pool.query('SELECT section, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [eventId]);
+    const seats = await api.db.pool.query(
+      'SELECT section, price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index',
+      [eventId],
+    );
     expect(seats.rows.map((r) => r.price_cents)).toEqual([...Array(10).fill(9000), ...Array(4).fill(4000)]);
-    await expectProblem(await api.call('POST', '/api/events', { token: admin.token, body: { ...body, prices: { Floor: 1 } } }), 400, 'validation_failed');
-    await expectProblem(await api.call('POST', '/api/events', { token: admin.token, body: { ...body, status: 'on_sale' } }), 400, 'validation_failed');
+    await expectProblem(
+      await api.call('POST', '/api/events', { token: admin.token, body: { ...body, prices: { Floor: 1 } } }),
+      400,
+      'validation_failed',
+    );
+    await expectProblem(
+      await api.call('POST', '/api/events', { token: admin.token, body: { ...body, status: 'on_sale' } }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('PUT changes fields, prices and the on-sale time; the engine and the seat map follow', async () => {
     const user = await api.user();
-    await expectProblem(await api.call('PUT', `/api/events/${eventId}`, { token: user.token, body: { name: 'X' } }), 403, 'forbidden');
-    const held = await api.call('POST', '/api/seats/reserve', { token: user.token, body: { eventId, seatIds: [await firstSeat(eventId)] } });
+    await expectProblem(
+      await api.call('PUT', `/api/events/${eventId}`, { token: user.token, body: { name: 'X' } }),
+      403,
+      'forbidden',
+    );
+    const held = await api.call('POST', '/api/seats/reserve', {
+      token: user.token,
+      body: { eventId, seatIds: [await firstSeat(eventId)] },
+    });
     await expectProblem(held, 409, 'event_not_on_sale');
 
     const res = await api.call('PUT', `/api/events/${eventId}`, {
-      token: admin.token, body: { name: 'Late Show', onSaleDate: anHourAgo(), prices: { Floor: 10000, Balcony: 5000 } },
+      token: admin.token,
+      body: { name: 'Late Show', onSaleDate: anHourAgo(), prices: { Floor: 10000, Balcony: 5000 } },
     });
     const { event } = await expectBody(res, 200, wrap('event', s.eventSchema));
     expect(event).toMatchObject({ name: 'Late Show', artist: 'The Testers', status: 'on_sale' });
     const map = await expectBody(await api.call('GET', `/api/events/${eventId}/seats`), 200, s.seatMapSchema);
     expect(map.seats[0]!.priceCents).toBe(10_000);
     expect(map.seats[13]!.priceCents).toBe(5000);
-    const reserve = await api.call('POST', '/api/seats/reserve', { token: user.token, body: { eventId, seatIds: [map.seats[13]!.id] } });
+    const reserve = await api.call('POST', '/api/seats/reserve', {
+      token: user.token,
+      body: { eventId, seatIds: [map.seats[13]!.id] },
+    });
     expect((await expectBody(reserve, 201, s.holdSchema)).hold.totalCents).toBe(5000);
     const hold = await api.fx.engine.getHold(eventId, user.id);
     expect(hold.ok && hold.held.map((h) => h.priceCents)).toEqual([5000]);
 
-    await expectProblem(await api.call('PUT', `/api/events/${eventId}`, {
-      token: admin.token, body: { venueId: '00000000-0000-4000-8000-000000000000' },
-    }), 409, 'venue_locked');
-    await expectProblem(await api.call('PUT', `/api/events/${eventId}`, { token: admin.token, body: { onSaleDate: '2999-01-01T00:00:00Z' } }), 400, 'validation_failed');
-    await expectProblem(await api.call('PUT', '/api/events/00000000-0000-4000-8000-000000000000', { token: admin.token, body: { name: 'X' } }), 404, 'not_found');
+    await expectProblem(
+      await api.call('PUT', `/api/events/${eventId}`, {
+        token: admin.token,
+        body: { venueId: '00000000-0000-4000-8000-000000000000' },
+      }),
+      409,
+      'venue_locked',
+    );
+    await expectProblem(
+      await api.call('PUT', `/api/events/${eventId}`, {
+        token: admin.token,
+        body: { onSaleDate: '2999-01-01T00:00:00Z' },
+      }),
+      400,
+      'validation_failed',
+    );
+    await expectProblem(
+      await api.call('PUT', '/api/events/00000000-0000-4000-8000-000000000000', {
+        token: admin.token,
+        body: { name: 'X' },
+      }),
+      404,
+      'not_found',
+    );
   });
 
   it('reads events from the cache, and a write is visible at once', async () => {
@@ -136,7 +243,15 @@ describe('venues and events', () => {
     for (let day = 1; day <= 5; day++) {
       const eventDate = at((40 + day) * 86_400_000);
       const body = { name: `Series ${day}`, artist: 'Paged Band', venueId, eventDate, onSaleDate: anHourAgo(), prices };
-      made.push((await expectBody(await api.call('POST', '/api/events', { token: admin.token, body }), 201, wrap('event', s.eventSchema))).event.id);
+      made.push(
+        (
+          await expectBody(
+            await api.call('POST', '/api/events', { token: admin.token, body }),
+            201,
+            wrap('event', s.eventSchema),
+          )
+        ).event.id,
+      );
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -150,11 +265,23 @@ describe('venues and events', () => {
     expect(seen).toEqual(made);
     const q = await expectBody(await api.call('GET', '/api/events?q=series%203'), 200, eventPage);
     expect(q.events.map((e) => e.id)).toEqual([made[2]]);
-    const city = await expectBody(await api.call('GET', `/api/events?city=lisbon&venueId=${venueId}&status=on_sale&limit=100`), 200, eventPage);
+    const city = await expectBody(
+      await api.call('GET', `/api/events?city=lisbon&venueId=${venueId}&status=on_sale&limit=100`),
+      200,
+      eventPage,
+    );
     expect(city.events.map((e) => e.id)).toEqual([eventId, ...made]);
-    const range = await expectBody(await api.call('GET', `/api/events?artist=Paged%20Band&from=${encodeURIComponent(at(42.5 * 86_400_000))}`), 200, eventPage);
+    const range = await expectBody(
+      await api.call('GET', `/api/events?artist=Paged%20Band&from=${encodeURIComponent(at(42.5 * 86_400_000))}`),
+      200,
+      eventPage,
+    );
     expect(range.events.map((e) => e.id)).toEqual(made.slice(2));
-    const upcoming = await expectBody(await api.call('GET', '/api/events?artist=Paged%20Band&status=upcoming'), 200, eventPage);
+    const upcoming = await expectBody(
+      await api.call('GET', '/api/events?artist=Paged%20Band&status=upcoming'),
+      200,
+      eventPage,
+    );
     expect(upcoming.events).toEqual([]);
     await expectProblem(await api.call('GET', '/api/events?limit=0'), 400, 'validation_failed');
     await expectProblem(await api.call('GET', '/api/events?cursor=nonsense'), 400, 'validation_failed');
@@ -171,13 +298,23 @@ describe('refunds, stats and cancellation', () => {
 
   async function purchase(token: string, seatIds: string[], key: string) {
     api.fx.clock.advance(1_017); // sale times with milliseconds, as in life
-    await expectBody(await api.call('POST', '/api/seats/reserve', { token, body: { eventId: world.eventId, seatIds } }), 201, s.holdSchema);
+    await expectBody(
+      await api.call('POST', '/api/seats/reserve', { token, body: { eventId: world.eventId, seatIds } }),
+      201,
+      s.holdSchema,
+    );
     const res = await api.call('POST', '/api/checkout', {
-      token, body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } }, headers: { 'idempotency-key': key },
+      token,
+      body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } },
+      headers: { 'idempotency-key': key },
     });
     const { order } = await expectBody(res, 201, wrap('order', s.orderSchema));
     // the 201 answers with exactly the order Postgres holds
-    const stored = await expectBody(await api.call('GET', `/api/orders/${order.id}`, { token }), 200, wrap('order', s.orderSchema));
+    const stored = await expectBody(
+      await api.call('GET', `/api/orders/${order.id}`, { token }),
+      200,
+      wrap('order', s.orderSchema),
+    );
     expect(stored.order).toEqual(order);
     return order;
   }
@@ -186,7 +323,11 @@ describe('refunds, stats and cancellation', () => {
     const buyer = await api.user();
     const order = await purchase(buyer.token, world.seatIds.slice(0, 2), 'r-1');
     const stranger = await api.user();
-    await expectProblem(await api.call('POST', `/api/orders/${order.id}/refund`, { token: stranger.token }), 404, 'not_found');
+    await expectProblem(
+      await api.call('POST', `/api/orders/${order.id}/refund`, { token: stranger.token }),
+      404,
+      'not_found',
+    );
     const res = await api.call('POST', `/api/orders/${order.id}/refund`, { token: buyer.token });
     const { order: refunded } = await expectBody(res, 200, wrap('order', s.orderSchema));
     expect(refunded).toMatchObject({ id: order.id, status: 'refunded' });
@@ -194,7 +335,11 @@ describe('refunds, stats and cancellation', () => {
     expect(tickets.rows).toEqual([{ status: 'refunded' }, { status: 'refunded' }]);
     const map = await expectBody(await api.call('GET', `/api/events/${world.eventId}/seats`), 200, s.seatMapSchema);
     expect(map.seats.slice(0, 2).map((x) => x.status)).toEqual(['available', 'available']);
-    await expectProblem(await api.call('POST', `/api/orders/${order.id}/refund`, { token: buyer.token }), 409, 'order_not_refundable');
+    await expectProblem(
+      await api.call('POST', `/api/orders/${order.id}/refund`, { token: buyer.token }),
+      409,
+      'order_not_refundable',
+    );
     await expectProblem(await api.call('POST', `/api/orders/${order.id}/refund`), 401, 'unauthenticated');
   });
 
@@ -209,14 +354,33 @@ describe('refunds, stats and cancellation', () => {
     const buyer = await api.user();
     await purchase(buyer.token, [world.seatIds[3]!, world.seatIds[4]!], 's-1');
     const holder = await api.user();
-    await api.call('POST', '/api/seats/reserve', { token: holder.token, body: { eventId: world.eventId, seatIds: [world.seatIds[5]] } });
-    const stats = await expectBody(await api.call('GET', `/api/admin/events/${world.eventId}/stats`, { token: admin.token }), 200, s.statsSchema);
-    expect(stats).toEqual({
-      eventId: world.eventId, counts: { total: 10, available: 7, held: 1, sold: 2 }, revenueCents: 10_000, orders: 1,
-      persisterBacklog: 0, queue: { waiting: 0, admitted: 0 },
+    await api.call('POST', '/api/seats/reserve', {
+      token: holder.token,
+      body: { eventId: world.eventId, seatIds: [world.seatIds[5]] },
     });
-    await expectProblem(await api.call('GET', `/api/admin/events/${world.eventId}/stats`, { token: buyer.token }), 403, 'forbidden');
-    await expectProblem(await api.call('GET', '/api/admin/events/00000000-0000-4000-8000-000000000000/stats', { token: admin.token }), 404, 'not_found');
+    const stats = await expectBody(
+      await api.call('GET', `/api/admin/events/${world.eventId}/stats`, { token: admin.token }),
+      200,
+      s.statsSchema,
+    );
+    expect(stats).toEqual({
+      eventId: world.eventId,
+      counts: { total: 10, available: 7, held: 1, sold: 2 },
+      revenueCents: 10_000,
+      orders: 1,
+      persisterBacklog: 0,
+      queue: { waiting: 0, admitted: 0 },
+    });
+    await expectProblem(
+      await api.call('GET', `/api/admin/events/${world.eventId}/stats`, { token: buyer.token }),
+      403,
+      'forbidden',
+    );
+    await expectProblem(
+      await api.call('GET', '/api/admin/events/00000000-0000-4000-8000-000000000000/stats', { token: admin.token }),
+      404,
+      'not_found',
+    );
   });
 
   it('cancelling refunds every order, and no further holds or sales are possible', async () => {
@@ -225,37 +389,76 @@ describe('refunds, stats and cancellation', () => {
     const other = await api.user();
     await purchase(other.token, [world.seatIds[2]!, world.seatIds[3]!], 'c-2');
     const holder = await api.user();
-    await api.call('POST', '/api/seats/reserve', { token: holder.token, body: { eventId: world.eventId, seatIds: [world.seatIds[7]] } });
-    await expectProblem(await api.call('POST', `/api/admin/events/${world.eventId}/cancel`, { token: buyer.token }), 403, 'forbidden');
+    await api.call('POST', '/api/seats/reserve', {
+      token: holder.token,
+      body: { eventId: world.eventId, seatIds: [world.seatIds[7]] },
+    });
+    await expectProblem(
+      await api.call('POST', `/api/admin/events/${world.eventId}/cancel`, { token: buyer.token }),
+      403,
+      'forbidden',
+    );
 
     const res = await api.call('POST', `/api/admin/events/${world.eventId}/cancel`, { token: admin.token });
     const body = await expectBody(res, 200, z.strictObject({ event: s.eventSchema, refundedOrders: z.number() }));
     expect(body.event.status).toBe('cancelled');
     expect(body.refundedOrders).toBe(2);
-    const orders = await api.db.pool.query('SELECT status, count(*)::int AS n FROM orders WHERE event_id = $1 GROUP BY status', [world.eventId]);
+    const orders = await api.db.pool.query(
+      'SELECT status, count(*)::int AS n FROM orders WHERE event_id = $1 GROUP BY status',
+      [world.eventId],
+    );
     expect(orders.rows).toEqual([{ status: 'refunded', n: 2 }]);
-    const valid = await api.db.pool.query(`SELECT count(*)::int AS n FROM tickets WHERE event_id = $1 AND status = 'valid'`, [world.eventId]);
+    const valid = await api.db.pool.query(
+      `SELECT count(*)::int AS n FROM tickets WHERE event_id = $1 AND status = 'valid'`,
+      [world.eventId],
+    );
     expect(valid.rows[0].n).toBe(0);
 
-    await expectProblem(await api.call('POST', '/api/seats/reserve', {
-      token: buyer.token, body: { eventId: world.eventId, seatIds: [world.seatIds[8]] },
-    }), 409, 'event_not_on_sale');
-    await expectProblem(await api.call('POST', '/api/checkout', {
-      token: holder.token, body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } }, headers: { 'idempotency-key': 'late' },
-    }), 409, 'event_not_on_sale');
-    const again = await expectBody(await api.call('POST', `/api/admin/events/${world.eventId}/cancel`, { token: admin.token }), 200,
-      z.strictObject({ event: s.eventSchema, refundedOrders: z.number() }));
+    await expectProblem(
+      await api.call('POST', '/api/seats/reserve', {
+        token: buyer.token,
+        body: { eventId: world.eventId, seatIds: [world.seatIds[8]] },
+      }),
+      409,
+      'event_not_on_sale',
+    );
+    await expectProblem(
+      await api.call('POST', '/api/checkout', {
+        token: holder.token,
+        body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } },
+        headers: { 'idempotency-key': 'late' },
+      }),
+      409,
+      'event_not_on_sale',
+    );
+    const again = await expectBody(
+      await api.call('POST', `/api/admin/events/${world.eventId}/cancel`, { token: admin.token }),
+      200,
+      z.strictObject({ event: s.eventSchema, refundedOrders: z.number() }),
+    );
     expect(again.refundedOrders).toBe(0);
-    const listed = await expectBody(await api.call('GET', `/api/events?status=cancelled&venueId=${world.venueId}`), 200, eventPage);
+    const listed = await expectBody(
+      await api.call('GET', `/api/events?status=cancelled&venueId=${world.venueId}`),
+      200,
+      eventPage,
+    );
     expect(listed.events.map((e) => e.id)).toEqual([world.eventId]);
   });
 });
 
 describe('the API itself', () => {
   it('documents every route it serves in /openapi.json, and only those', async () => {
-    const doc = await expectBody(await api.call('GET', '/openapi.json'), 200, z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.record(z.string(), z.unknown())) }));
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    const served = api.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const doc = await expectBody(
+      await api.call('GET', '/openapi.json'),
+      200,
+      z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+    );
+    const documented = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const served = api.app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect([...new Set(served)].sort()).toEqual(documented);
     expect(JSON.stringify(doc)).toContain('"additionalProperties":false');
   });
@@ -274,9 +477,19 @@ describe('the API itself', () => {
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toMatch(/ticketing_http_requests_total\{method="GET",route="\/api\/events\/:id",status="404"\} [1-9]/);
-    expect(text).toMatch(/ticketing_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/events\/:id"\}/);
+    expect(text).toMatch(
+      /ticketing_http_request_duration_seconds_bucket\{le="0.005",method="GET",route="\/api\/events\/:id"\}/,
+    );
     expect(text).toMatch(/ticketing_checkouts_total\{result="completed",reason=""\} [1-9]/);
-    for (const name of ['ticketing_seats_reserved_total', 'ticketing_seats_sold_total', 'ticketing_sessions_active', 'ticketing_persister_backlog_entries', 'ticketing_pg_pool_connections', 'ticketing_queue_wait_seconds', 'ticketing_redis_up 1']) {
+    for (const name of [
+      'ticketing_seats_reserved_total',
+      'ticketing_seats_sold_total',
+      'ticketing_sessions_active',
+      'ticketing_persister_backlog_entries',
+      'ticketing_pg_pool_connections',
+      'ticketing_queue_wait_seconds',
+      'ticketing_redis_up 1',
+    ]) {
       expect(text).toContain(name);
     }
   });

@@ -23,22 +23,42 @@ afterAll(() => api.close());
 
 async function venue(seats: number): Promise<string> {
   const body = { name: 'Hall', city: 'Porto', sections: [{ name: 'A', rows: 1, seatsPerRow: seats }] };
-  return (await expectBody(await api.call('POST', '/api/venues', { token: admin.token, body }), 201, z.strictObject({ venue: s.venueSchema }))).venue.id;
+  return (
+    await expectBody(
+      await api.call('POST', '/api/venues', { token: admin.token, body }),
+      201,
+      z.strictObject({ venue: s.venueSchema }),
+    )
+  ).venue.id;
 }
 
 async function createEvent(venueId: string, fields: Record<string, unknown>) {
-  const body = { name: 'Show', artist: 'Lifecycle Band', venueId, eventDate: at(30 * DAY), onSaleDate: at(-DAY), prices: { A: 2500 }, ...fields };
+  const body = {
+    name: 'Show',
+    artist: 'Lifecycle Band',
+    venueId,
+    eventDate: at(30 * DAY),
+    onSaleDate: at(-DAY),
+    prices: { A: 2500 },
+    ...fields,
+  };
   return (await expectBody(await api.call('POST', '/api/events', { token: admin.token, body }), 201, eventBody)).event;
 }
 
 async function seatIds(eventId: string): Promise<string[]> {
-  return (await expectBody(await api.call('GET', `/api/events/${eventId}/seats`), 200, s.seatMapSchema)).seats.map((x) => x.id);
+  return (await expectBody(await api.call('GET', `/api/events/${eventId}/seats`), 200, s.seatMapSchema)).seats.map(
+    (x) => x.id,
+  );
 }
 
 const reserve = (token: string, eventId: string, ids: string[]) =>
   api.call('POST', '/api/seats/reserve', { token, body: { eventId, seatIds: ids } });
 const checkout = (token: string, eventId: string, key: string) =>
-  api.call('POST', '/api/checkout', { token, body: { eventId, payment: { method: 'card', token: 'tok_visa' } }, headers: { 'idempotency-key': key } });
+  api.call('POST', '/api/checkout', {
+    token,
+    body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+    headers: { 'idempotency-key': key },
+  });
 
 describe('salesEndDate', () => {
   let venueId: string;
@@ -53,11 +73,23 @@ describe('salesEndDate', () => {
     expect(chosen.salesEndDate).toBe(at(29 * DAY));
     const base = { name: 'X', artist: 'Y', venueId, eventDate: at(30 * DAY), onSaleDate: at(-DAY), prices: { A: 1 } };
     for (const salesEndDate of [at(31 * DAY), at(-2 * DAY), 'soon', '2031-01-01 10:00']) {
-      await expectProblem(await api.call('POST', '/api/events', { token: admin.token, body: { ...base, salesEndDate } }), 400, 'validation_failed');
+      await expectProblem(
+        await api.call('POST', '/api/events', { token: admin.token, body: { ...base, salesEndDate } }),
+        400,
+        'validation_failed',
+      );
     }
     // moving the event before its sales end is refused too; null goes back to the default
-    await expectProblem(await api.call('PUT', `/api/events/${chosen.id}`, { token: admin.token, body: { eventDate: at(28 * DAY) } }), 400, 'validation_failed');
-    const reset = await expectBody(await api.call('PUT', `/api/events/${chosen.id}`, { token: admin.token, body: { salesEndDate: null } }), 200, eventBody);
+    await expectProblem(
+      await api.call('PUT', `/api/events/${chosen.id}`, { token: admin.token, body: { eventDate: at(28 * DAY) } }),
+      400,
+      'validation_failed',
+    );
+    const reset = await expectBody(
+      await api.call('PUT', `/api/events/${chosen.id}`, { token: admin.token, body: { salesEndDate: null } }),
+      200,
+      eventBody,
+    );
     expect(reset.event.salesEndDate).toBe(reset.event.eventDate);
   });
 
@@ -67,11 +99,18 @@ describe('salesEndDate', () => {
     const buyer = await api.user();
     await expectBody(await reserve(buyer.token, event.id, [a!]), 201, s.holdSchema);
 
-    const ended = await api.call('PUT', `/api/events/${event.id}`, { token: admin.token, body: { salesEndDate: at(0) } });
+    const ended = await api.call('PUT', `/api/events/${event.id}`, {
+      token: admin.token,
+      body: { salesEndDate: at(0) },
+    });
     expect((await expectBody(ended, 200, eventBody)).event).toMatchObject({ status: 'completed', salesEndDate: at(0) });
     await expectProblem(await reserve(buyer.token, event.id, [b!]), 409, 'event_not_on_sale');
     await expectProblem(await checkout(buyer.token, event.id, 'ended-1'), 409, 'event_not_on_sale');
-    const listed = await expectBody(await api.call('GET', `/api/events?venueId=${venueId}&status=completed&limit=100`), 200, eventPage);
+    const listed = await expectBody(
+      await api.call('GET', `/api/events?venueId=${venueId}&status=completed&limit=100`),
+      200,
+      eventPage,
+    );
     expect(listed.events.map((e) => e.id)).toContain(event.id);
 
     await api.call('PUT', `/api/events/${event.id}`, { token: admin.token, body: { salesEndDate: null } });
@@ -117,7 +156,9 @@ describe('salesEndDate', () => {
     const first = await reserve(buyer.token, event.id, [b!]);
     expect(first.status).toBe(503);
     expect(first.headers.get('retry-after')).toBe('1');
-    expect(await api.fx.redis.hget(api.fx.engine.keys(event.id)!.state, 'salesEndMs')).toBe(String(api.fx.clock.now() + 60_000));
+    expect(await api.fx.redis.hget(api.fx.engine.keys(event.id)!.state, 'salesEndMs')).toBe(
+      String(api.fx.clock.now() + 60_000),
+    );
     await expectBody(await reserve(buyer.token, event.id, [b!]), 201, s.holdSchema);
     await api.fx.redis.hdel(api.fx.engine.keys(event.id)!.state, 'salesEndMs');
     api.fx.clock.advance(60_000);
@@ -168,16 +209,22 @@ describe('status filters page through the whole catalogue', () => {
         await expectBody(await reserve(buyer.token, event.id, await seatIds(event.id)), 201, s.holdSchema);
         await expectBody(await checkout(buyer.token, event.id, `sold-${i}`), 201, orderBody);
       }
-      if (kind === 'cancelled') expect((await api.call('POST', `/api/admin/events/${event.id}/cancel`, { token: admin.token })).status).toBe(200);
+      if (kind === 'cancelled')
+        expect((await api.call('POST', `/api/admin/events/${event.id}/cancel`, { token: admin.token })).status).toBe(
+          200,
+        );
       expected[kind]!.push(event.id);
       created.push(event.id);
     }
   });
 
-  it.each(['on_sale', 'sold_out', 'upcoming', 'completed', 'cancelled'])('%s: full pages, every match exactly once, in date order', async (status) => {
-    expect(expected[status]!.length).toBeGreaterThanOrEqual(3);
-    for (const limit of [1, 2, 3]) expect(await pageThrough(status, limit)).toEqual(expected[status]);
-  });
+  it.each(['on_sale', 'sold_out', 'upcoming', 'completed', 'cancelled'])(
+    '%s: full pages, every match exactly once, in date order',
+    async (status) => {
+      expect(expected[status]!.length).toBeGreaterThanOrEqual(3);
+      for (const limit of [1, 2, 3]) expect(await pageThrough(status, limit)).toEqual(expected[status]);
+    },
+  );
 
   it('a refund puts a sold-out event back on sale in the filter', async () => {
     const eventId = expected.sold_out![0]!;

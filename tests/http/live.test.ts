@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const follow = (eventId: string, headers: Record<string, string> = {}) => SseClient.open(`${api.url}/api/events/${eventId}/live`, headers);
+const follow = (eventId: string, headers: Record<string, string> = {}) =>
+  SseClient.open(`${api.url}/api/events/${eventId}/live`, headers);
 
 /** The actor's seat string, as a/h/s. */
 async function actorStates(eventId: string) {
@@ -34,15 +35,24 @@ describe('GET /api/events/:id/layout', () => {
     const layout = await res.json();
     expect(etag).toBe(`"${layout.layoutVersion}"`);
     expect(layout).toEqual({
-      eventId, layoutVersion: expect.any(Number),
+      eventId,
+      layoutVersion: expect.any(Number),
       sections: [{ name: 'Floor', rows: 2, seatsPerRow: 3, priceCents: 5000 }],
-      seats: seatIds.map((id, i) => ({ id, section: 'Floor', row: String(1 + Math.floor(i / 3)), number: String(1 + (i % 3)), priceCents: 5000 })),
+      seats: seatIds.map((id, i) => ({
+        id,
+        section: 'Floor',
+        row: String(1 + Math.floor(i / 3)),
+        number: String(1 + (i % 3)),
+        priceCents: 5000,
+      })),
     });
     const again = await api.call('GET', `/api/events/${eventId}/layout`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
     expect(again.headers.get('etag')).toBe(etag);
     expect(await again.text()).toBe('');
-    expect((await api.call('GET', `/api/events/${eventId}/layout`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+    expect(
+      (await api.call('GET', `/api/events/${eventId}/layout`, { headers: { 'if-none-match': '"other"' } })).status,
+    ).toBe(200);
   });
 
   it('is 404 for an unknown or malformed event', async () => {
@@ -55,17 +65,29 @@ describe('GET /api/events/:id/availability', () => {
   it('serves one character per seat with the version as ETag; 304 while unchanged', async () => {
     const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 5 });
     const buyer = await api.user();
-    await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[1], seatIds[3]] } });
+    await api.call('POST', '/api/seats/reserve', {
+      token: buyer.token,
+      body: { eventId, seatIds: [seatIds[1], seatIds[3]] },
+    });
     const res = await api.call('GET', `/api/events/${eventId}/availability`);
     expect(res.status).toBe(200);
     const { version } = await actorStates(eventId);
     expect(res.headers.get('etag')).toBe(`"${version}"`);
-    expect(await res.json()).toEqual({ eventId, version, counts: { total: 5, available: 3, held: 2, sold: 0 }, states: 'ahaha' });
+    expect(await res.json()).toEqual({
+      eventId,
+      version,
+      counts: { total: 5, available: 3, held: 2, sold: 0 },
+      states: 'ahaha',
+    });
 
-    const unchanged = await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'if-none-match': `"${version}"` } });
+    const unchanged = await api.call('GET', `/api/events/${eventId}/availability`, {
+      headers: { 'if-none-match': `"${version}"` },
+    });
     expect(unchanged.status).toBe(304);
     await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: [seatIds[1]] } });
-    const changed = await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'if-none-match': `"${version}"` } });
+    const changed = await api.call('GET', `/api/events/${eventId}/availability`, {
+      headers: { 'if-none-match': `"${version}"` },
+    });
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).toBe(`"${version + 1}"`);
     expect((await changed.json()).states).toBe('aaaha');
@@ -76,16 +98,22 @@ describe('GET /api/events/:id/availability', () => {
     const buyer = await api.user();
     await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[7]] } });
     for (const path of ['layout', 'availability']) {
-      const plain = await api.call('GET', `/api/events/${eventId}/${path}`, { headers: { 'accept-encoding': 'identity' } });
+      const plain = await api.call('GET', `/api/events/${eventId}/${path}`, {
+        headers: { 'accept-encoding': 'identity' },
+      });
       expect(plain.headers.get('content-encoding')).toBeNull();
       const plainBytes = Buffer.from(await plain.arrayBuffer());
-      const zipped = await api.call('GET', `/api/events/${eventId}/${path}`, { headers: { 'accept-encoding': 'gzip' } });
+      const zipped = await api.call('GET', `/api/events/${eventId}/${path}`, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
       expect(zipped.headers.get('content-encoding')).toBe('gzip');
       expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
       expect(zipped.headers.get('etag')).toBe(plain.headers.get('etag'));
       expect(Buffer.from(await zipped.arrayBuffer())).toEqual(plainBytes); // fetch undoes the gzip
     }
-    const states = await (await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'accept-encoding': 'gzip' } })).json();
+    const states = await (
+      await api.call('GET', `/api/events/${eventId}/availability`, { headers: { 'accept-encoding': 'gzip' } })
+    ).json();
     expect(states.states).toBe(`${'a'.repeat(7)}h${'a'.repeat(192)}`);
   });
 
@@ -120,10 +148,14 @@ describe('reads shared per turn of the event loop (availability, the seat map)',
 describe('GET /api/events/:id/seats (the full seat map)', () => {
   /** The map as a client without gzip gets it, checked to be the same document gzipped. */
   async function seatMap(eventId: string, query = '') {
-    const plain = await api.call('GET', `/api/events/${eventId}/seats${query}`, { headers: { 'accept-encoding': 'identity' } });
+    const plain = await api.call('GET', `/api/events/${eventId}/seats${query}`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
     expect(plain.headers.get('content-encoding')).toBeNull();
     const map = await plain.json();
-    const zipped = await api.call('GET', `/api/events/${eventId}/seats${query}`, { headers: { 'accept-encoding': 'gzip' } });
+    const zipped = await api.call('GET', `/api/events/${eventId}/seats${query}`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     expect(zipped.headers.get('vary')).toBe('Accept-Encoding');
     expect(await zipped.json()).toEqual(map); // fetch undoes the gzip
@@ -135,18 +167,33 @@ describe('GET /api/events/:id/seats (the full seat map)', () => {
     // 300 seats: the gzip body is assembled from three pieces of 128 seats
     const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 3, seatsPerRow: 100 });
     const expected = (version: number, states: string) => ({
-      eventId, version,
-      counts: { total: 300, available: [...states].filter((c) => c === 'a').length, held: [...states].filter((c) => c === 'h').length, sold: [...states].filter((c) => c === 's').length },
+      eventId,
+      version,
+      counts: {
+        total: 300,
+        available: [...states].filter((c) => c === 'a').length,
+        held: [...states].filter((c) => c === 'h').length,
+        sold: [...states].filter((c) => c === 's').length,
+      },
       seats: seatIds.map((id, i) => ({
-        id, section: 'Floor', row: String(1 + Math.floor(i / 100)), number: String(1 + (i % 100)), priceCents: 5000, status: STATUS[states[i] as 'a' | 'h' | 's'],
+        id,
+        section: 'Floor',
+        row: String(1 + Math.floor(i / 100)),
+        number: String(1 + (i % 100)),
+        priceCents: 5000,
+        status: STATUS[states[i] as 'a' | 'h' | 's'],
       })),
     });
     const start = (await actorStates(eventId)).version;
-    const states = (changes: Record<number, string>) => Array.from({ length: 300 }, (_, i) => changes[i] ?? 'a').join('');
+    const states = (changes: Record<number, string>) =>
+      Array.from({ length: 300 }, (_, i) => changes[i] ?? 'a').join('');
     expect(await seatMap(eventId)).toEqual(expected(start, states({})));
 
     const buyer = await api.user();
-    await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[1], seatIds[250]] } });
+    await api.call('POST', '/api/seats/reserve', {
+      token: buyer.token,
+      body: { eventId, seatIds: [seatIds[1], seatIds[250]] },
+    });
     expect(await seatMap(eventId)).toEqual(expected(start + 1, states({ 1: 'h', 250: 'h' })));
 
     // The holds lapse: nothing is swept and the version stays, yet the map shows the seats free.
@@ -154,9 +201,14 @@ describe('GET /api/events/:id/seats (the full seat map)', () => {
     expect(await seatMap(eventId)).toEqual(expected(start + 1, states({})));
 
     const other = await api.user();
-    await api.call('POST', '/api/seats/reserve', { token: other.token, body: { eventId, seatIds: [seatIds[2], seatIds[299]] } });
+    await api.call('POST', '/api/seats/reserve', {
+      token: other.token,
+      body: { eventId, seatIds: [seatIds[2], seatIds[299]] },
+    });
     const bought = await api.call('POST', '/api/checkout', {
-      token: other.token, headers: { 'idempotency-key': randomUUID() }, body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+      token: other.token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
     });
     expect(bought.status).toBe(201);
     const now = await actorStates(eventId);
@@ -176,11 +228,19 @@ describe('GET /api/events/:id/live', () => {
       await client.until(() => client.events.length === 1);
       const start = await actorStates(eventId);
       expect(client.events[0]).toEqual({
-        id: String(start.version), event: 'snapshot',
-        data: JSON.stringify({ version: start.version, states: 'aaaa', counts: { total: 4, available: 4, held: 0, sold: 0 } }),
+        id: String(start.version),
+        event: 'snapshot',
+        data: JSON.stringify({
+          version: start.version,
+          states: 'aaaa',
+          counts: { total: 4, available: 4, held: 0, sold: 0 },
+        }),
       });
       const buyer = await api.user();
-      await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[0], seatIds[2]] } });
+      await api.call('POST', '/api/seats/reserve', {
+        token: buyer.token,
+        body: { eventId, seatIds: [seatIds[0], seatIds[2]] },
+      });
       await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: [seatIds[0]] } });
       await client.until(() => new LiveSeatMap(client).update().version === start.version + 2);
       const map = new LiveSeatMap(client).update();
@@ -191,28 +251,38 @@ describe('GET /api/events/:id/live', () => {
     }
   });
 
-  it('I9: a client following the event converges to exactly the actor\'s states while 200 buyers reserve, release and buy', async () => {
+  it("I9: a client following the event converges to exactly the actor's states while 200 buyers reserve, release and buy", async () => {
     const { eventId, seatIds } = await seedEvent(api.db.pool, api.fx.engine, { rows: 10, seatsPerRow: 30 });
     const client = await follow(eventId);
     try {
       const buyers = await Promise.all(Array.from({ length: 200 }, () => api.user()));
-      const outcomes = await Promise.all(buyers.map(async (buyer, b) => {
-        const seats = [seatIds[(b * 7) % 300]!, seatIds[(b * 7 + 1) % 300]!, seatIds[(b * 13 + 5) % 300]!];
-        const held = await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [...new Set(seats)] } });
-        if (held.status !== 201) return `reserve ${held.status}`;
-        const { hold } = await held.json();
-        if (b % 3 === 0) {
-          const released = await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: hold.seatIds.slice(0, 1) } });
-          return `release ${released.status}`;
-        }
-        if (b % 3 === 1) {
-          const bought = await api.call('POST', '/api/checkout', {
-            token: buyer.token, headers: { 'idempotency-key': `k${b}` }, body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+      const outcomes = await Promise.all(
+        buyers.map(async (buyer, b) => {
+          const seats = [seatIds[(b * 7) % 300]!, seatIds[(b * 7 + 1) % 300]!, seatIds[(b * 13 + 5) % 300]!];
+          const held = await api.call('POST', '/api/seats/reserve', {
+            token: buyer.token,
+            body: { eventId, seatIds: [...new Set(seats)] },
           });
-          return `checkout ${bought.status}`;
-        }
-        return 'hold 201';
-      }));
+          if (held.status !== 201) return `reserve ${held.status}`;
+          const { hold } = await held.json();
+          if (b % 3 === 0) {
+            const released = await api.call('DELETE', '/api/seats/release', {
+              token: buyer.token,
+              body: { eventId, seatIds: hold.seatIds.slice(0, 1) },
+            });
+            return `release ${released.status}`;
+          }
+          if (b % 3 === 1) {
+            const bought = await api.call('POST', '/api/checkout', {
+              token: buyer.token,
+              headers: { 'idempotency-key': `k${b}` },
+              body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+            });
+            return `checkout ${bought.status}`;
+          }
+          return 'hold 201';
+        }),
+      );
       const tally = new Map<string, number>();
       for (const o of outcomes) tally.set(o, (tally.get(o) ?? 0) + 1);
       expect([...tally.keys()].sort()).toEqual(['checkout 201', 'hold 201', 'release 200', 'reserve 409']);
@@ -247,7 +317,13 @@ describe('GET /api/events/:id/live', () => {
       await resumed.until(() => resumed.events.length === 1);
       expect(resumed.events[0]).toMatchObject({ id: String(seen + 3), event: 'changes' });
       expect(JSON.parse(resumed.events[0]!.data)).toEqual({
-        fromVersion: seen, version: seen + 3, seats: [[1, 'h'], [2, 'a'], [5, 'h']],
+        fromVersion: seen,
+        version: seen + 3,
+        seats: [
+          [1, 'h'],
+          [2, 'a'],
+          [5, 'h'],
+        ],
         counts: { total: 10, available: 8, held: 2, sold: 0 },
       });
       resumed.close();
@@ -260,7 +336,8 @@ describe('GET /api/events/:id/live', () => {
       current.close();
 
       // resumeVersions is 8 here: 10 more changes push `seen` out of what is kept
-      for (let i = 0; i < 10; i++) await engine.reserveSeats(eventId, `v${i}`, [9]).then(() => engine.releaseSeats(eventId, `v${i}`, [9]));
+      for (let i = 0; i < 10; i++)
+        await engine.reserveSeats(eventId, `v${i}`, [9]).then(() => engine.releaseSeats(eventId, `v${i}`, [9]));
       for (const lastEventId of [String(seen), '999999', 'junk']) {
         const stale = await follow(eventId, { 'last-event-id': lastEventId });
         await stale.until(() => stale.events.length === 1);
@@ -291,8 +368,13 @@ describe('GET /api/events/:id/live', () => {
     const behind = await follow(eventId, { 'last-event-id': String(seen) });
     await behind.until(() => behind.events.length === 1);
     expect(behind.events[0]).toEqual({
-      id: String(seen + 2), event: 'snapshot',
-      data: JSON.stringify({ version: seen + 2, states: 'aaahaa', counts: { total: 6, available: 5, held: 1, sold: 0 } }),
+      id: String(seen + 2),
+      event: 'snapshot',
+      data: JSON.stringify({
+        version: seen + 2,
+        states: 'aaahaa',
+        counts: { total: 6, available: 5, held: 1, sold: 0 },
+      }),
     });
     behind.close();
     await pollUntil(async () => (await subscribers()) === 0);
@@ -303,8 +385,14 @@ describe('GET /api/events/:id/live', () => {
     await engine.reserveSeats(eventId, 'u2', [5]);
     await current.until(() => current.events.length === 1);
     expect(current.events[0]).toEqual({
-      id: String(seen + 3), event: 'changes',
-      data: JSON.stringify({ fromVersion: seen + 2, version: seen + 3, seats: [[5, 'h']], counts: { total: 6, available: 4, held: 2, sold: 0 } }),
+      id: String(seen + 3),
+      event: 'changes',
+      data: JSON.stringify({
+        fromVersion: seen + 2,
+        version: seen + 3,
+        seats: [[5, 'h']],
+        counts: { total: 6, available: 4, held: 2, sold: 0 },
+      }),
     });
     current.close();
   });
@@ -414,7 +502,10 @@ class RecordingSink implements LiveSink {
   end() {}
   destroy() {}
   events(): string[] {
-    return Buffer.concat(this.chunks).toString().split('\n\n').filter((e) => e.startsWith('id: '));
+    return Buffer.concat(this.chunks)
+      .toString()
+      .split('\n\n')
+      .filter((e) => e.startsWith('id: '));
   }
 }
 

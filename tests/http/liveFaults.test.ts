@@ -82,7 +82,9 @@ describe('live streams across Redis faults', () => {
     await server.restart(); // no persistence here: the actor is gone and is rebuilt from Postgres
     await client.until(() => client.events.filter((e) => e.event === 'snapshot').length >= 2, 20_000);
     expect(client.ended).toBe(false);
-    await pollUntil(async () => (await api.fx.engine.reserveSeats(eventId, 'u1', [3]).catch(() => undefined))?.ok === true);
+    await pollUntil(
+      async () => (await api.fx.engine.reserveSeats(eventId, 'u1', [3]).catch(() => undefined))?.ok === true,
+    );
     const actor = (await api.fx.engine.seatStates(eventId))!;
     await client.until(() => new LiveSeatMap(client).update().version === actor.version);
     expect(new LiveSeatMap(client).update().states).toBe('aaah');

@@ -20,10 +20,15 @@ describe(`on-sale: ${BUYERS} buyers race for ${SEATS} seats over HTTP`, () => {
     const outcomes = await Promise.all(
       buyers.map(async (buyer, i) => {
         const wanted = [seatIds[i % SEATS]!]; // six buyers for every seat
-        const reserve = await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: wanted } });
+        const reserve = await api.call('POST', '/api/seats/reserve', {
+          token: buyer.token,
+          body: { eventId, seatIds: wanted },
+        });
         if (reserve.status !== 201) return { reserve: reserve.status, code: (await reserve.json()).code as string };
         const checkout = await api.call('POST', '/api/checkout', {
-          token: buyer.token, body: { eventId, payment: { method: 'card', token: 'tok_visa' } }, headers: { 'idempotency-key': `k-${i}` },
+          token: buyer.token,
+          body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
+          headers: { 'idempotency-key': `k-${i}` },
         });
         return { reserve: 201, checkout: checkout.status, body: await checkout.json() };
       }),
@@ -42,7 +47,12 @@ describe(`on-sale: ${BUYERS} buyers race for ${SEATS} seats over HTTP`, () => {
     );
     expect(rows[0]).toEqual({ tickets: SEATS, seats: SEATS });
     const report = await reconcileEvent({ engine: api.fx.engine, pool: api.db.pool }, eventId);
-    expect(report.ok && report.report).toMatchObject({ backlog: 0, redisSold: SEATS, postgresSold: SEATS, consistent: true });
+    expect(report.ok && report.report).toMatchObject({
+      backlog: 0,
+      redisSold: SEATS,
+      postgresSold: SEATS,
+      consistent: true,
+    });
   });
 });
 

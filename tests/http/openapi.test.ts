@@ -12,7 +12,10 @@ import { seedEvent } from '../support/world.js';
 /** /openapi.json is generated from the route definitions; /docs shows it, from this server alone. */
 
 interface Operation {
-  operationId?: string; tags?: string[]; summary?: string; security?: unknown[];
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  security?: unknown[];
   requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
   responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
 }
@@ -20,7 +23,12 @@ interface Document {
   openapi: string;
   tags: { name: string }[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { example?: unknown; properties?: Record<string, { maximum?: number; maxItems?: number }> }> };
+  components: {
+    schemas: Record<
+      string,
+      { example?: unknown; properties?: Record<string, { maximum?: number; maxItems?: number }> }
+    >;
+  };
 }
 
 let api: ApiFixture;
@@ -31,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
 const refName = (schema: { $ref?: string } | undefined) => schema?.$ref?.replace('#/components/schemas/', '');
 
 describe('/openapi.json', () => {
@@ -61,11 +70,14 @@ describe('/openapi.json', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         // every error is a problem, but for readiness, whose 503 says which store is missing
         if (Number(status) >= 400 && path !== '/readyz') {
-          expect(refName(response.content?.['application/problem+json']?.schema), `${method} ${path} ${status}`).toBe('Problem');
+          expect(refName(response.content?.['application/problem+json']?.schema), `${method} ${path} ${status}`).toBe(
+            'Problem',
+          );
         }
       }
       if (path.startsWith('/api/')) expect(Object.keys(op.responses), `${method} ${path}`).toContain('429');
-      if (op.requestBody) expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['400', '413', '415']));
+      if (op.requestBody)
+        expect(Object.keys(op.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['400', '413', '415']));
       if (op.security) expect(Object.keys(op.responses), `${method} ${path}`).toContain('401');
     }
     for (const name of ['Event', 'Venue', 'Hold', 'Order', 'Ticket', 'SeatMap', 'Problem', 'User', 'QueueStanding']) {
@@ -86,12 +98,19 @@ describe('/openapi.json', () => {
 
   it('a request that fails its schema still gets the one validation_failed problem, with every issue', async () => {
     const user = await api.user();
-    const res = await api.call('POST', '/api/seats/reserve', { token: user.token, body: { eventId: 'x', seatIds: [], extra: 1 } });
+    const res = await api.call('POST', '/api/seats/reserve', {
+      token: user.token,
+      body: { eventId: 'x', seatIds: [], extra: 1 },
+    });
     const problem = await expectProblem(res, 400, 'validation_failed');
     expect(problem.detail).toBe('The request is not valid.');
     expect((problem.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['', 'eventId', 'seatIds']);
     // the role is checked before the body: no session, a 401 whatever the body
-    await expectProblem(await api.call('POST', '/api/seats/reserve', { body: { nonsense: true } }), 401, 'unauthenticated');
+    await expectProblem(
+      await api.call('POST', '/api/seats/reserve', { body: { nonsense: true } }),
+      401,
+      'unauthenticated',
+    );
     await expectProblem(await api.call('GET', '/api/events?limit=500'), 400, 'validation_failed');
     // a query parameter given twice is refused (it used to be the first one's value)
     await expectProblem(await api.call('GET', '/api/events?limit=5&limit=6'), 400, 'validation_failed');
@@ -133,10 +152,20 @@ describe('seat limits in the document and in validation', () => {
       expect(doc.components.schemas.BestSeatsRequest!.properties!.quantity!.maximum).toBe(6);
       const world = await seedEvent(small.db.pool, small.fx.engine, { rows: 1, seatsPerRow: 10 });
       const user = await small.user();
-      const tooMany = await small.call('POST', '/api/seats/best', { token: user.token, body: { eventId: world.eventId, quantity: 4 } });
+      const tooMany = await small.call('POST', '/api/seats/best', {
+        token: user.token,
+        body: { eventId: world.eventId, quantity: 4 },
+      });
       const problem = await expectProblem(tooMany, 400, 'validation_failed');
       expect(problem.errors).toEqual([expect.objectContaining({ path: 'quantity' })]);
-      expect((await small.call('POST', '/api/seats/best', { token: user.token, body: { eventId: world.eventId, quantity: 3 } })).status).toBe(201);
+      expect(
+        (
+          await small.call('POST', '/api/seats/best', {
+            token: user.token,
+            body: { eventId: world.eventId, quantity: 3 },
+          })
+        ).status,
+      ).toBe(201);
     } finally {
       await small.close();
     }

@@ -55,9 +55,12 @@ describe('rate limits', () => {
     const other = await reserveNext(b.token)();
     expect(other.headers.get('ratelimit-limit')).toBe('20');
     expect(other.status).not.toBe(429);
-    const checkout = () => api.call('POST', '/api/checkout', {
-      token: a.token, body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_declined' } }, headers: { 'idempotency-key': `k${seat++}` },
-    });
+    const checkout = () =>
+      api.call('POST', '/api/checkout', {
+        token: a.token,
+        body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_declined' } },
+        headers: { 'idempotency-key': `k${seat++}` },
+      });
     expect((await exhaust(checkout)).allowed).toBe(5);
     // another class of the same user is untouched
     expect((await api.call('GET', '/api/orders', { token: a.token })).status).toBe(200);
@@ -66,12 +69,15 @@ describe('rate limits', () => {
   it('limit logins before any password is checked: the 11th attempt is refused even with the right password', async () => {
     const email = `limited-${Date.now()}@example.test`;
     const reg = await proxied.call('POST', '/api/auth/register', {
-      body: { email, password: 'right password', name: 'L' }, headers: { 'x-forwarded-for': '203.0.113.9' },
+      body: { email, password: 'right password', name: 'L' },
+      headers: { 'x-forwarded-for': '203.0.113.9' },
     });
     expect(reg.status).toBe(201);
-    const login = (password: string) => proxied.call('POST', '/api/auth/login', {
-      body: { email, password }, headers: { 'x-forwarded-for': '203.0.113.9' },
-    });
+    const login = (password: string) =>
+      proxied.call('POST', '/api/auth/login', {
+        body: { email, password },
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
     for (let i = 0; i < 9; i++) expect((await login('wrong password')).status).toBe(401);
     const refused = await login('right password');
     expect(refused.status).toBe(429);
@@ -85,12 +91,13 @@ describe('rate limits', () => {
     const { allowed } = await exhaust(() => forged(`198.51.100.${Math.floor(Math.random() * 250)}`));
     expect(allowed).toBe(100);
     // trusted proxy: each client address has its own bucket
-    const viaProxy = (ip: string) => proxied.call('GET', '/api/events', { headers: { 'x-forwarded-for': `10.9.9.9, ${ip}` } });
+    const viaProxy = (ip: string) =>
+      proxied.call('GET', '/api/events', { headers: { 'x-forwarded-for': `10.9.9.9, ${ip}` } });
     expect((await exhaust(() => viaProxy('198.51.100.1'))).allowed).toBe(100);
     expect((await viaProxy('198.51.100.2')).status).toBe(200);
   });
 
-  it('let every limiter key expire, the middleware\'s and those under an event\'s tag', async () => {
+  it("let every limiter key expire, the middleware's and those under an event's tag", async () => {
     const keys = await api.fx.redis.keys(`${api.fx.prefix}*rl:*`);
     expect(keys.some((k) => k.startsWith(`${api.fx.prefix}rl:`))).toBe(true);
     expect(keys.some((k) => k.startsWith(`${api.fx.prefix}{e:`))).toBe(true);
@@ -102,14 +109,18 @@ describe('rate limits', () => {
   });
 });
 
-describe('rate limits counted by the operation\'s own script (one round trip), per user per event', () => {
-  const limiterOf = (eventId: string, endpointClass: string, userId: string) => api.fx.engine.keys(eventId)!.rateLimit(endpointClass, userId);
+describe("rate limits counted by the operation's own script (one round trip), per user per event", () => {
+  const limiterOf = (eventId: string, endpointClass: string, userId: string) =>
+    api.fx.engine.keys(eventId)!.rateLimit(endpointClass, userId);
 
   it('reserve: 20 a minute; the 21st is a 429 with Retry-After and RateLimit headers that changes nothing; another event has its own count', async () => {
     const [event, other] = [await seedEvent(api.db.pool, api.fx.engine), await seedEvent(api.db.pool, api.fx.engine)];
     const buyer = await api.user();
     const reserve = (e: SeededEvent, seat: number) =>
-      api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId: e.eventId, seatIds: [e.seatIds[seat]] } });
+      api.call('POST', '/api/seats/reserve', {
+        token: buyer.token,
+        body: { eventId: e.eventId, seatIds: [e.seatIds[seat]] },
+      });
     // the first takes seat 0, the next 19 ask for it again (no change, still counted)
     for (let i = 0; i < 20; i++) {
       const res = await reserve(event, 0);
@@ -146,10 +157,20 @@ describe('rate limits counted by the operation\'s own script (one round trip), p
   it('checkout: 5 a minute, counted by its first engine call; the 6th is a 429 that keeps nothing, so its Idempotency-Key works later', async () => {
     const event = await seedEvent(api.db.pool, api.fx.engine);
     const buyer = await api.user();
-    expect((await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId: event.eventId, seatIds: [event.seatIds[0]] } })).status).toBe(201);
-    const checkout = (key: string, token: string) => api.call('POST', '/api/checkout', {
-      token: buyer.token, body: { eventId: event.eventId, payment: { method: 'card', token } }, headers: { 'idempotency-key': key },
-    });
+    expect(
+      (
+        await api.call('POST', '/api/seats/reserve', {
+          token: buyer.token,
+          body: { eventId: event.eventId, seatIds: [event.seatIds[0]] },
+        })
+      ).status,
+    ).toBe(201);
+    const checkout = (key: string, token: string) =>
+      api.call('POST', '/api/checkout', {
+        token: buyer.token,
+        body: { eventId: event.eventId, payment: { method: 'card', token } },
+        headers: { 'idempotency-key': key },
+      });
     for (let i = 0; i < 5; i++) {
       const declined = await checkout(`declined-${i}`, 'tok_declined');
       expect(declined.status).toBe(402);
@@ -194,7 +215,10 @@ describe('rate limits counted by the operation\'s own script (one round trip), p
       const event = await seedEvent(open.db.pool, open.fx.engine);
       const buyer = await open.user();
       for (let i = 0; i < 25; i++) {
-        const res = await open.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId: event.eventId, seatIds: [event.seatIds[0]] } });
+        const res = await open.call('POST', '/api/seats/reserve', {
+          token: buyer.token,
+          body: { eventId: event.eventId, seatIds: [event.seatIds[0]] },
+        });
         expect(res.status).toBe(201);
         expect(res.headers.get('ratelimit-limit')).toBeNull();
       }

@@ -26,7 +26,14 @@ describe('seat map', () => {
     expect(res.status).toBe(200);
     const map = await res.json();
     expect(map.counts).toEqual({ total: 20, available: 19, held: 1, sold: 0 });
-    expect(map.seats[0]).toEqual({ id: seatIds[0], section: 'Floor', row: '1', number: '1', priceCents: 5000, status: 'held' });
+    expect(map.seats[0]).toEqual({
+      id: seatIds[0],
+      section: 'Floor',
+      row: '1',
+      number: '1',
+      priceCents: 5000,
+      status: 'held',
+    });
     expect(JSON.stringify(map)).not.toContain(buyer.id);
     await api.call('DELETE', '/api/seats/release', { token: buyer.token, body: { eventId, seatIds: [seatIds[0]] } });
   });
@@ -40,16 +47,28 @@ describe('seat map', () => {
 describe('reserve and release', () => {
   it('reserves, refuses a taken seat with its id, and releases only own seats', async () => {
     const [a, b] = [await api.user(), await api.user()];
-    const held = await api.call('POST', '/api/seats/reserve', { token: a.token, body: { eventId, seatIds: [seatIds[2], seatIds[3]] } });
+    const held = await api.call('POST', '/api/seats/reserve', {
+      token: a.token,
+      body: { eventId, seatIds: [seatIds[2], seatIds[3]] },
+    });
     expect(held.status).toBe(201);
     const { hold } = await held.json();
     expect(hold).toMatchObject({ eventId, seatIds: [seatIds[2], seatIds[3]], totalCents: 10_000 });
-    const taken = await api.call('POST', '/api/seats/reserve', { token: b.token, body: { eventId, seatIds: [seatIds[3], seatIds[4]] } });
+    const taken = await api.call('POST', '/api/seats/reserve', {
+      token: b.token,
+      body: { eventId, seatIds: [seatIds[3], seatIds[4]] },
+    });
     expect(taken.status).toBe(409);
     expect(await taken.json()).toMatchObject({ code: 'seats_unavailable', unavailableSeatIds: [seatIds[3]] });
-    const foreign = await api.call('DELETE', '/api/seats/release', { token: b.token, body: { eventId, seatIds: [seatIds[2]] } });
+    const foreign = await api.call('DELETE', '/api/seats/release', {
+      token: b.token,
+      body: { eventId, seatIds: [seatIds[2]] },
+    });
     expect(await foreign.json()).toEqual({ releasedSeatIds: [] });
-    const own = await api.call('DELETE', '/api/seats/release', { token: a.token, body: { eventId, seatIds: [seatIds[2], seatIds[3]] } });
+    const own = await api.call('DELETE', '/api/seats/release', {
+      token: a.token,
+      body: { eventId, seatIds: [seatIds[2], seatIds[3]] },
+    });
     expect(await own.json()).toEqual({ releasedSeatIds: [seatIds[2], seatIds[3]] });
   });
 
@@ -58,7 +77,13 @@ describe('reserve and release', () => {
     ['seven seats', 'user', () => ({ eventId, seatIds: seatIds.slice(0, 7) }), 400, 'validation_failed'],
     ['duplicate seats', 'user', () => ({ eventId, seatIds: [seatIds[5], seatIds[5]] }), 400, 'validation_failed'],
     ['an unknown field', 'user', () => ({ eventId, seatIds: [seatIds[5]], userId: 'x' }), 400, 'validation_failed'],
-    ['a seat of another event', 'user', () => ({ eventId, seatIds: ['00000000-0000-4000-8000-000000000001'] }), 400, 'validation_failed'],
+    [
+      'a seat of another event',
+      'user',
+      () => ({ eventId, seatIds: ['00000000-0000-4000-8000-000000000001'] }),
+      400,
+      'validation_failed',
+    ],
     ['malformed JSON', 'user', () => '{"eventId":', 400, 'malformed_json'],
   ])('refuses %s with a problem and changes nothing', async (_name, who, body, status, code) => {
     const user = who ? await api.user() : undefined;
@@ -75,21 +100,40 @@ describe('reserve and release', () => {
 describe('checkout', () => {
   it('answers 201 with the order only once it is in Postgres, and replays it for the same key', async () => {
     const buyer = await api.user();
-    await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[10], seatIds[11]] } });
-    const res = await api.call('POST', '/api/checkout', { token: buyer.token, body: pay(), headers: { 'idempotency-key': 'order-1' } });
+    await api.call('POST', '/api/seats/reserve', {
+      token: buyer.token,
+      body: { eventId, seatIds: [seatIds[10], seatIds[11]] },
+    });
+    const res = await api.call('POST', '/api/checkout', {
+      token: buyer.token,
+      body: pay(),
+      headers: { 'idempotency-key': 'order-1' },
+    });
     expect(res.status).toBe(201);
     const { order } = await res.json();
-    expect(order).toMatchObject({ userId: buyer.id, eventId, status: 'completed', totalCents: 10_000, currency: 'USD' });
+    expect(order).toMatchObject({
+      userId: buyer.id,
+      eventId,
+      status: 'completed',
+      totalCents: 10_000,
+      currency: 'USD',
+    });
     expect(order.items.map((i: { seatId: string }) => i.seatId)).toEqual([seatIds[10], seatIds[11]]);
     const row = await api.db.pool.query('SELECT status FROM orders WHERE id = $1', [order.id]);
     expect(row.rows).toEqual([{ status: 'completed' }]);
 
-    const replay = await api.call('POST', '/api/checkout', { token: buyer.token, body: pay(), headers: { 'idempotency-key': 'order-1' } });
+    const replay = await api.call('POST', '/api/checkout', {
+      token: buyer.token,
+      body: pay(),
+      headers: { 'idempotency-key': 'order-1' },
+    });
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await replay.json()).toEqual({ order });
     const reused = await api.call('POST', '/api/checkout', {
-      token: buyer.token, body: pay(eventId, 'tok_declined'), headers: { 'idempotency-key': 'order-1' },
+      token: buyer.token,
+      body: pay(eventId, 'tok_declined'),
+      headers: { 'idempotency-key': 'order-1' },
     });
     expect(reused.status).toBe(422);
 
@@ -104,14 +148,20 @@ describe('checkout', () => {
     const buyer = await api.user();
     await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds: [seatIds[12]] } });
     const declined = await api.call('POST', '/api/checkout', {
-      token: buyer.token, body: pay(eventId, 'tok_declined'), headers: { 'idempotency-key': 'd-1' },
+      token: buyer.token,
+      body: pay(eventId, 'tok_declined'),
+      headers: { 'idempotency-key': 'd-1' },
     });
     expect(declined.status).toBe(402);
     expect(await declined.json()).toMatchObject({ code: 'payment_declined' });
     const hold = await api.fx.engine.getHold(eventId, buyer.id);
     expect(hold.ok && hold.held.length).toBe(1);
     const nobody = await api.user();
-    const none = await api.call('POST', '/api/checkout', { token: nobody.token, body: pay(), headers: { 'idempotency-key': 'n-1' } });
+    const none = await api.call('POST', '/api/checkout', {
+      token: nobody.token,
+      body: pay(),
+      headers: { 'idempotency-key': 'n-1' },
+    });
     expect(none.status).toBe(409);
     expect(await none.json()).toMatchObject({ code: 'no_active_hold' });
     expect((await api.call('POST', '/api/checkout', { token: buyer.token, body: pay() })).status).toBe(400);

@@ -15,8 +15,28 @@ describe('my tickets, codes and QR images', () => {
     const mine = await t.listOf(buyer);
     expect(s.ticketSchema.array().parse(mine)).toEqual(mine);
     expect(mine).toEqual([
-      { id: tickets[0]!.id, orderId, eventId: t.world.eventId, seatId: seats[0], section: 'Floor', row: '1', number: '1', status: 'valid', checkedInAt: null },
-      { id: tickets[1]!.id, orderId, eventId: t.world.eventId, seatId: seats[1], section: 'Floor', row: '1', number: '2', status: 'valid', checkedInAt: null },
+      {
+        id: tickets[0]!.id,
+        orderId,
+        eventId: t.world.eventId,
+        seatId: seats[0],
+        section: 'Floor',
+        row: '1',
+        number: '1',
+        status: 'valid',
+        checkedInAt: null,
+      },
+      {
+        id: tickets[1]!.id,
+        orderId,
+        eventId: t.world.eventId,
+        seatId: seats[1],
+        section: 'Floor',
+        row: '1',
+        number: '2',
+        status: 'valid',
+        checkedInAt: null,
+      },
     ]);
     expect(await t.listOf(await account(t.api))).toEqual([]);
     expect((await t.api.call('GET', '/api/tickets')).status).toBe(401);
@@ -24,7 +44,9 @@ describe('my tickets, codes and QR images', () => {
 
   it('issues a signed code valid for at most 30 s and its QR image, to the holder only', async () => {
     const buyer = await account(t.api);
-    const { tickets: [ticket] } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
+    const {
+      tickets: [ticket],
+    } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
     const res = await t.api.call('GET', `/api/tickets/${ticket!.id}/code`, { token: buyer.token });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -39,10 +61,16 @@ describe('my tickets, codes and QR images', () => {
     expect(qr.status).toBe(200);
     expect(qr.headers.get('content-type')).toBe('image/svg+xml');
     // the image is the QR symbol of the current code (the fake clock holds the code still)
-    expect(await qr.text()).toBe(await QRCode.toString(body.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }));
+    expect(await qr.text()).toBe(
+      await QRCode.toString(body.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    );
 
     const stranger = await account(t.api);
-    for (const path of [`/api/tickets/${ticket!.id}/code`, `/api/tickets/${ticket!.id}/qr.svg`, '/api/tickets/not-a-uuid/code']) {
+    for (const path of [
+      `/api/tickets/${ticket!.id}/code`,
+      `/api/tickets/${ticket!.id}/qr.svg`,
+      '/api/tickets/not-a-uuid/code',
+    ]) {
       const refused = await t.api.call('GET', path, { token: stranger.token });
       expect(refused.status).toBe(404);
       expect((await refused.json()).code).toBe('not_found');
@@ -54,13 +82,16 @@ describe('my tickets, codes and QR images', () => {
 describe('check-in', () => {
   it('admits once: the second scan answers already_checked_in with when and where', async () => {
     const buyer = await account(t.api);
-    const { tickets: [ticket] } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
+    const {
+      tickets: [ticket],
+    } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
     const code = await codeOf(t.api, buyer, ticket!.id);
     const admitted = await checkIn(t.api, t.scanner, { code, gate: 'North 3', eventId: t.world.eventId });
     expect(admitted.status).toBe(200);
     const at = new Date(t.api.fx.clock.now()).toISOString();
     expect(s.checkInResultSchema.parse(await admitted.json())).toEqual({
-      result: 'admitted', ticket: { ...ticket, status: 'checked_in', checkedInAt: at },
+      result: 'admitted',
+      ticket: { ...ticket, status: 'checked_in', checkedInAt: at },
     });
     t.api.fx.clock.advance(2_000);
     const again = await checkIn(t.api, t.admin, { code });
@@ -73,7 +104,9 @@ describe('check-in', () => {
 
   it('50 scanners racing on one code: exactly one 200, 49 already_checked_in', async () => {
     const buyer = await account(t.api);
-    const { tickets: [ticket] } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
+    const {
+      tickets: [ticket],
+    } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
     const code = await codeOf(t.api, buyer, ticket!.id);
     const scanners = await Promise.all(Array.from({ length: 5 }, () => account(t.api, 'scanner')));
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => checkIn(t.api, scanners[i % 5]!, { code })));
@@ -88,7 +121,9 @@ describe('check-in', () => {
 
   it('refuses forged, malformed, expired and voided codes with 400 invalid_code, changing nothing', async () => {
     const [buyer, friend] = [await account(t.api), await account(t.api)];
-    const { tickets: [ticket, other] } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(2));
+    const {
+      tickets: [ticket, other],
+    } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(2));
     const code = await codeOf(t.api, buyer, ticket!.id);
     const [id = '', version, expiry, signature] = code.split('.');
     const otherCode = await codeOf(t.api, buyer, other!.id);
@@ -131,12 +166,17 @@ describe('check-in', () => {
   it('refuses a ticket of another event (409 wrong_event) and lets only scanners and admins scan', async () => {
     const elsewhere = await seedEvent(t.api.db.pool, t.api.fx.engine, { rows: 1, seatsPerRow: 2 });
     const buyer = await account(t.api);
-    const { tickets: [ticket] } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
+    const {
+      tickets: [ticket],
+    } = await buyTickets(t.api, buyer, t.world.eventId, t.freshSeats(1));
     const code = await codeOf(t.api, buyer, ticket!.id);
     const wrong = await checkIn(t.api, t.scanner, { code, eventId: elsewhere.eventId });
     expect(wrong.status).toBe(409);
     expect((await wrong.json()).code).toBe('wrong_event');
-    for (const [who, status, problem] of [[buyer, 403, 'forbidden'], [undefined, 401, 'unauthenticated']] as const) {
+    for (const [who, status, problem] of [
+      [buyer, 403, 'forbidden'],
+      [undefined, 401, 'unauthenticated'],
+    ] as const) {
       const res = await t.api.call('POST', '/api/checkin', { token: who?.token, body: { code } });
       expect(res.status).toBe(status);
       expect((await res.json()).code).toBe(problem);

@@ -9,7 +9,8 @@ import { serveWebApp, WEB_APP_CSP } from '../../src/http/webApp.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'webapp-'));
 mkdirSync(join(dir, 'assets'));
-const INDEX = '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/index-AbCd1234.js"></script></body></html>';
+const INDEX =
+  '<!doctype html><html><body><div id="root"></div><script type="module" src="/assets/index-AbCd1234.js"></script></body></html>';
 const SCRIPT = `console.log(${JSON.stringify('x'.repeat(4000))});`;
 writeFileSync(join(dir, 'index.html'), INDEX);
 writeFileSync(join(dir, 'assets', 'index-AbCd1234.js'), SCRIPT);
@@ -37,7 +38,9 @@ describe('the web app served at /', () => {
       expect(res.headers.get('content-security-policy')).toBe(WEB_APP_CSP);
       expect(await res.text()).toBe(INDEX);
     }
-    expect(WEB_APP_CSP).toBe("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    expect(WEB_APP_CSP).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    );
   });
 
   it('serves hashed assets for a year, gzipped when asked, and other files revalidated', async () => {
@@ -50,14 +53,29 @@ describe('the web app served at /', () => {
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(SCRIPT);
     const icon = await app.request('/favicon.svg');
-    expect([icon.status, icon.headers.get('content-type'), icon.headers.get('cache-control')]).toEqual([200, 'image/svg+xml', 'no-cache']);
+    expect([icon.status, icon.headers.get('content-type'), icon.headers.get('cache-control')]).toEqual([
+      200,
+      'image/svg+xml',
+      'no-cache',
+    ]);
     const head = await app.request('/assets/index-AbCd1234.js', { method: 'HEAD' });
     expect([head.status, await head.text()]).toEqual([200, '']);
   });
 
   it('leaves the API, missing files, writes and paths outside the build alone', async () => {
     expect(await (await app.request('/api/ping')).json()).toEqual({ ok: true });
-    for (const path of ['/api/nothing', '/metrics', '/openapi.json', '/docs', '/healthz', '/readyz', '/assets/gone-12345678.js', '/robots.txt', '/..%2Fwebapp-secret.txt', '/%2e%2e/webapp-secret.txt']) {
+    for (const path of [
+      '/api/nothing',
+      '/metrics',
+      '/openapi.json',
+      '/docs',
+      '/healthz',
+      '/readyz',
+      '/assets/gone-12345678.js',
+      '/robots.txt',
+      '/..%2Fwebapp-secret.txt',
+      '/%2e%2e/webapp-secret.txt',
+    ]) {
       const res = await app.request(path);
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
     }

@@ -11,8 +11,13 @@ describe('mail without SMTP_URL', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mail-'));
     const mailer = createMailer({ dir, from: 'Tickets <tickets@tickets.example>' });
     const body = confirmationMail({
-      recipientName: 'Ada <script>', eventName: 'Night & Day', eventDate: new Date('2030-05-01T19:30:00Z'), venue: 'Hall, Springfield',
-      orderId: 'o-1', totalCents: 17_500, seats: [
+      recipientName: 'Ada <script>',
+      eventName: 'Night & Day',
+      eventDate: new Date('2030-05-01T19:30:00Z'),
+      venue: 'Hall, Springfield',
+      orderId: 'o-1',
+      totalCents: 17_500,
+      seats: [
         { section: 'Floor', row: '2', number: '7', priceCents: 12_500 },
         { section: 'Balcony', row: '1', number: '3', priceCents: 5_000 },
       ],

@@ -10,13 +10,22 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('NOTIFICATIONS=outbox: the API writes the outbox and leaves relaying to `npm run notify`', () => {
-  it('a checkout\'s order is announced in the outbox and stays unpublished by this process', async () => {
+  it("a checkout's order is announced in the outbox and stays unpublished by this process", async () => {
     expect(api.notifications).toBeUndefined();
     const world = await seedEvent(api.db.pool, api.fx.engine);
     const buyer = await api.user();
-    expect((await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId: world.eventId, seatIds: [world.seatIds[0]] } })).status).toBe(201);
+    expect(
+      (
+        await api.call('POST', '/api/seats/reserve', {
+          token: buyer.token,
+          body: { eventId: world.eventId, seatIds: [world.seatIds[0]] },
+        })
+      ).status,
+    ).toBe(201);
     const res = await api.call('POST', '/api/checkout', {
-      token: buyer.token, body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } }, headers: { 'idempotency-key': 'only-outbox' },
+      token: buyer.token,
+      body: { eventId: world.eventId, payment: { method: 'card', token: 'tok_visa' } },
+      headers: { 'idempotency-key': 'only-outbox' },
     });
     expect(res.status).toBe(201);
     const { order } = (await res.json()) as { order: { id: string } };

@@ -24,8 +24,11 @@ const drainAll = async () => {
 };
 
 async function entriesAbout(subjectId: string) {
-  const { rows } = await stack.db.pool.query<{ type: string; payload: Record<string, unknown>; published_at: Date | null }>(
-    'SELECT type, payload, published_at FROM outbox WHERE subject_id = $1 ORDER BY created_at', [subjectId]);
+  const { rows } = await stack.db.pool.query<{
+    type: string;
+    payload: Record<string, unknown>;
+    published_at: Date | null;
+  }>('SELECT type, payload, published_at FROM outbox WHERE subject_id = $1 ORDER BY created_at', [subjectId]);
   return rows;
 }
 
@@ -49,9 +52,11 @@ describe('outbox entries are written with the change they report', () => {
   it('a batch rolled back announces nothing', async () => {
     const { eventId } = await seedEvent(stack.db.pool, stack.fx.engine);
     const orderId = await buy(stack.fx.engine, eventId, stack.users[1]!, [2]);
-    await expect(applyBatch(stack.db.pool, await salesEntries(eventId), () => {
-      throw new Error('crash before commit');
-    })).rejects.toThrow('crash before commit');
+    await expect(
+      applyBatch(stack.db.pool, await salesEntries(eventId), () => {
+        throw new Error('crash before commit');
+      }),
+    ).rejects.toThrow('crash before commit');
     expect(await entriesAbout(orderId)).toEqual([]);
     expect((await stack.db.pool.query('SELECT 1 FROM orders WHERE id = $1', [orderId])).rowCount).toBe(0);
   });
@@ -62,8 +67,26 @@ describe('outbox entries are written with the change they report', () => {
     await drainAll();
     const k = stack.fx.engine.keys(eventId)!;
     const forged = '00000000-0000-4000-8000-0000000000f1';
-    await stack.fx.redis.xadd(k.sales, '*', 'type', 'sale', 'order', forged, 'user', stack.users[2]!, 'seats', '3', 'prices', '5000',
-      'idem', 'forged', 'payment', 'p', 'at', String(stack.fx.clock.now()));
+    await stack.fx.redis.xadd(
+      k.sales,
+      '*',
+      'type',
+      'sale',
+      'order',
+      forged,
+      'user',
+      stack.users[2]!,
+      'seats',
+      '3',
+      'prices',
+      '5000',
+      'idem',
+      'forged',
+      'payment',
+      'p',
+      'at',
+      String(stack.fx.clock.now()),
+    );
     const later = await buy(stack.fx.engine, eventId, stack.users[3]!, [5]);
     await drainAll();
     expect(await entriesAbout(forged)).toEqual([]);
@@ -90,17 +113,24 @@ describe('outbox entries are written with the change they report', () => {
     await markCancelled(stack.db.pool, eventId);
     const entries = await entriesAbout(eventId);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ type: 'event.cancelled', payload: { event: { id: eventId, name: 'Test Event' } } });
+    expect(entries[0]).toMatchObject({
+      type: 'event.cancelled',
+      payload: { event: { id: eventId, name: 'Test Event' } },
+    });
   });
 
   it('enqueue commits and rolls back with the caller transaction', async () => {
     const ticket = '00000000-0000-4000-8000-0000000000a1';
-    await expect(inTransaction(stack.db.pool, async (client) => {
-      await enqueue(client, { type: 'ticket.checked_in', subjectId: ticket, payload: { ticket: { id: ticket } } });
-      throw new Error('the check-in failed');
-    })).rejects.toThrow('the check-in failed');
+    await expect(
+      inTransaction(stack.db.pool, async (client) => {
+        await enqueue(client, { type: 'ticket.checked_in', subjectId: ticket, payload: { ticket: { id: ticket } } });
+        throw new Error('the check-in failed');
+      }),
+    ).rejects.toThrow('the check-in failed');
     expect(await entriesAbout(ticket)).toEqual([]);
-    await inTransaction(stack.db.pool, (client) => enqueue(client, { type: 'ticket.checked_in', subjectId: ticket, payload: { ticket: { id: ticket } } }));
+    await inTransaction(stack.db.pool, (client) =>
+      enqueue(client, { type: 'ticket.checked_in', subjectId: ticket, payload: { ticket: { id: ticket } } }),
+    );
     expect((await entriesAbout(ticket)).map((e) => e.type)).toEqual(['ticket.checked_in']);
   });
 });

@@ -55,7 +55,8 @@ afterAll(async () => {
 /** n sales, persisted: n order.completed entries in the outbox. Returns the order ids. */
 async function sales(n: number): Promise<string[]> {
   const orders: string[] = [];
-  for (let i = 0; i < n; i++) orders.push(await buy(stack.fx.engine, eventId, stack.users[nextSeat % 20]!, [nextSeat++]));
+  for (let i = 0; i < n; i++)
+    orders.push(await buy(stack.fx.engine, eventId, stack.users[nextSeat % 20]!, [nextSeat++]));
   while ((await persister.drainOnce()) > 0);
   return orders;
 }
@@ -76,28 +77,48 @@ describe('the outbox relayed through RabbitMQ', () => {
   it('publishes with confirms, marks sent, and the consumers ack each entry once; a broker outage loses nothing', async () => {
     const proxy = await tcpProxy({ host: '127.0.0.1', port: 5672 });
     const record = recordingConsumer(stack);
-    const consumers = new AmqpConsumers({ url: BROKER, topology: shape, consumers: [record.consumer], log: silentLogger });
+    const consumers = new AmqpConsumers({
+      url: BROKER,
+      topology: shape,
+      consumers: [record.consumer],
+      log: silentLogger,
+    });
     const relay = new OutboxRelay({
-      pool: stack.db.pool, publisher: new AmqpPublisher(`amqp://guest:guest@127.0.0.1:${proxy.port}`, shape),
-      log: silentLogger, pollMs: 50, maxBackoffMs: 200,
+      pool: stack.db.pool,
+      publisher: new AmqpPublisher(`amqp://guest:guest@127.0.0.1:${proxy.port}`, shape),
+      log: silentLogger,
+      pollMs: 50,
+      maxBackoffMs: 200,
     });
     await consumers.start();
     await relay.start();
     try {
       const before = await sales(3);
-      await eventually(async () => record.handled.length === 3 && (await backlog()) === 0, 15_000, 'the first sales to arrive');
+      await eventually(
+        async () => record.handled.length === 3 && (await backlog()) === 0,
+        15_000,
+        'the first sales to arrive',
+      );
       expect(subjects(record.handled)).toEqual([...before].sort());
 
       // The broker goes away in the middle of the sale: sales go on, the outbox keeps them.
       await proxy.cut();
       const failedBefore = relay.stats.failedRounds;
       const during = await sales(5);
-      await eventually(async () => relay.stats.failedRounds >= failedBefore + 2, 15_000, 'the relay to fail without the broker');
+      await eventually(
+        async () => relay.stats.failedRounds >= failedBefore + 2,
+        15_000,
+        'the relay to fail without the broker',
+      );
       expect(await backlog()).toBe(5);
       expect(record.handled).toHaveLength(3);
 
       await proxy.restore();
-      await eventually(async () => record.handled.length === 8 && (await backlog()) === 0, 20_000, 'the sales made during the outage');
+      await eventually(
+        async () => record.handled.length === 8 && (await backlog()) === 0,
+        20_000,
+        'the sales made during the outage',
+      );
       expect(subjects(record.handled)).toEqual([...before, ...during].sort());
     } finally {
       await relay.stop();
@@ -110,7 +131,14 @@ describe('the outbox relayed through RabbitMQ', () => {
     await purgeQueues();
     const orders = await sales(4);
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/notify/main.ts', 'relay'], {
-      env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: stack.db.url, AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange, RELAY_FAILPOINT: 'after_publish' },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'silent',
+        DATABASE_URL: stack.db.url,
+        AMQP_URL: BROKER,
+        AMQP_EXCHANGE: shape.exchange,
+        RELAY_FAILPOINT: 'after_publish',
+      },
       stdio: 'ignore',
     });
     const how = await new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
@@ -119,19 +147,35 @@ describe('the outbox relayed through RabbitMQ', () => {
     expect(await backlog()).toBe(4);
 
     const record = recordingConsumer(stack);
-    const consumers = new AmqpConsumers({ url: BROKER, topology: shape, consumers: [record.consumer], log: silentLogger });
-    const relay = new OutboxRelay({ pool: stack.db.pool, publisher: new AmqpPublisher(BROKER, shape), log: silentLogger, pollMs: 50 });
+    const consumers = new AmqpConsumers({
+      url: BROKER,
+      topology: shape,
+      consumers: [record.consumer],
+      log: silentLogger,
+    });
+    const relay = new OutboxRelay({
+      pool: stack.db.pool,
+      publisher: new AmqpPublisher(BROKER, shape),
+      log: silentLogger,
+      pollMs: 50,
+    });
     await consumers.start();
     await relay.start();
     try {
-      await eventually(async () => record.deliveries.length === 8 && (await backlog()) === 0, 20_000, 'both publications');
+      await eventually(
+        async () => record.deliveries.length === 8 && (await backlog()) === 0,
+        20_000,
+        'both publications',
+      );
       // Every entry arrived twice (at least once), and was handled once (by entry id).
       const counts = new Map<string, number>();
       for (const id of record.deliveries) counts.set(id, (counts.get(id) ?? 0) + 1);
       expect([...counts.values()]).toEqual([2, 2, 2, 2]);
       expect(subjects(record.handled)).toEqual([...orders].sort());
-      const { rows } = await stack.db.pool.query('SELECT count(*)::int AS n FROM outbox_consumed WHERE consumer = $1 AND entry_id = ANY($2::uuid[])',
-        ['test-recorder', [...counts.keys()]]);
+      const { rows } = await stack.db.pool.query(
+        'SELECT count(*)::int AS n FROM outbox_consumed WHERE consumer = $1 AND entry_id = ANY($2::uuid[])',
+        ['test-recorder', [...counts.keys()]],
+      );
       expect(rows[0].n).toBe(4);
     } finally {
       await relay.stop();
@@ -142,8 +186,20 @@ describe('the outbox relayed through RabbitMQ', () => {
   it('a message no consumer can handle goes to the dead-letter queue after its attempts', async () => {
     await purgeQueues();
     const failing: OutboxConsumer = { name: 'mail', handle: async () => Promise.reject(new Error('cannot handle')) };
-    const consumers = new AmqpConsumers({ url: BROKER, topology: shape, consumers: [failing], log: silentLogger, maxAttempts: 3, retryBaseMs: 10 });
-    const relay = new OutboxRelay({ pool: stack.db.pool, publisher: new AmqpPublisher(BROKER, shape), log: silentLogger, pollMs: 50 });
+    const consumers = new AmqpConsumers({
+      url: BROKER,
+      topology: shape,
+      consumers: [failing],
+      log: silentLogger,
+      maxAttempts: 3,
+      retryBaseMs: 10,
+    });
+    const relay = new OutboxRelay({
+      pool: stack.db.pool,
+      publisher: new AmqpPublisher(BROKER, shape),
+      log: silentLogger,
+      pollMs: 50,
+    });
     await consumers.start();
     await relay.start();
     try {
@@ -152,8 +208,15 @@ describe('the outbox relayed through RabbitMQ', () => {
       expect(consumers.stats.redelivered).toBe(2);
       const connection = await amqp.connect(BROKER);
       const channel = await connection.createChannel();
-      const dead = await eventually(async () => channel.get(shape.deadLetterQueue, { noAck: true }), 5_000, 'the dead-letter queue');
-      expect(JSON.parse(dead.content.toString())).toMatchObject({ type: 'order.completed', data: { order: { id: order } } });
+      const dead = await eventually(
+        async () => channel.get(shape.deadLetterQueue, { noAck: true }),
+        5_000,
+        'the dead-letter queue',
+      );
+      expect(JSON.parse(dead.content.toString())).toMatchObject({
+        type: 'order.completed',
+        data: { order: { id: order } },
+      });
       await connection.close();
     } finally {
       await relay.stop();

@@ -13,11 +13,18 @@ afterAll(async () => {
   await db.drop();
 });
 
-function outboxCommand(): Promise<{ code: number | null; data: { backlog: { entries: number }; webhooks: { id: string; retrying: number }[]; findings: string[] } }> {
+function outboxCommand(): Promise<{
+  code: number | null;
+  data: { backlog: { entries: number }; webhooks: { id: string; retrying: number }[]; findings: string[] };
+}> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'outbox', '--max-age', '60', '--json'], {
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl') },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'outbox', '--max-age', '60', '--json'],
+      {
+        env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: inject('redisUrl') },
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.on('close', (code) => resolve({ code, data: JSON.parse(stdout) }));
@@ -35,7 +42,8 @@ describe('ticketctl outbox', () => {
     await db.pool.query(
       `INSERT INTO webhook_deliveries (id, webhook_id, entry_id, type, attempts, last_status_code, last_error, next_attempt_at, give_up_at, created_at, updated_at)
        VALUES ($1, $2, $3, 'event.cancelled', 2, 500, 'HTTP 500', now(), now() + interval '1 day', now(), now())`,
-      [randomUUID(), hook.id, ids[0]]);
+      [randomUUID(), hook.id, ids[0]],
+    );
 
     const failing = await outboxCommand();
     expect(failing.code).toBe(1);
@@ -45,7 +53,9 @@ describe('ticketctl outbox', () => {
     expect(failing.data.findings[1]).toContain('HTTP 500');
 
     await db.pool.query('UPDATE outbox SET published_at = now()');
-    await db.pool.query(`UPDATE webhook_deliveries SET status = 'succeeded', last_status_code = 200, next_attempt_at = NULL`);
+    await db.pool.query(
+      `UPDATE webhook_deliveries SET status = 'succeeded', last_status_code = 200, next_attempt_at = NULL`,
+    );
     const healthy = await outboxCommand();
     expect(healthy.code).toBe(0);
     expect(healthy.data.backlog.entries).toBe(0);

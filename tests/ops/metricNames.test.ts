@@ -16,7 +16,9 @@ afterAll(() => api.close());
 /** The metric names an expression file refers to, without histogram series suffixes. */
 async function referencedMetrics(path: string): Promise<string[]> {
   const text = await readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
-  const names = [...text.matchAll(/\b((?:ticketing|nodejs|process)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|sum|count)$/, ''));
+  const names = [...text.matchAll(/\b((?:ticketing|nodejs|process)_[a-z0-9_]+)/g)].map((m) =>
+    m[1]!.replace(/_(bucket|sum|count)$/, ''),
+  );
   return [...new Set(names)].sort();
 }
 
@@ -31,9 +33,12 @@ describe('metric names', () => {
     }
   });
 
-  it.each(['ops/prometheus/alerts.yml', 'ops/grafana/ticketing.json'])('%s uses only metrics the API exposes', async (path) => {
-    const names = await referencedMetrics(path);
-    expect(names.length).toBeGreaterThan(10);
-    expect(names.filter((name) => !exposed.has(name))).toEqual([]);
-  });
+  it.each(['ops/prometheus/alerts.yml', 'ops/grafana/ticketing.json'])(
+    '%s uses only metrics the API exposes',
+    async (path) => {
+      const names = await referencedMetrics(path);
+      expect(names.length).toBeGreaterThan(10);
+      expect(names.filter((name) => !exposed.has(name))).toEqual([]);
+    },
+  );
 });

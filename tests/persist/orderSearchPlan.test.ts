@@ -28,7 +28,9 @@ const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)
 beforeAll(async () => {
   db = await freshDatabase();
   const q = (sql: string) => db.pool.query(sql);
-  await q(`INSERT INTO venues (id, name, city, sections, capacity) VALUES ('00000000-0000-4000-8000-000000000001', 'V', 'C', '[]', 1)`);
+  await q(
+    `INSERT INTO venues (id, name, city, sections, capacity) VALUES ('00000000-0000-4000-8000-000000000001', 'V', 'C', '[]', 1)`,
+  );
   await q(`INSERT INTO users (id, email, name, password_hash)
     SELECT ('00000000-0000-4000-a000-' || lpad(i::text, 12, '0'))::uuid, 'buyer' || i || '@example.test', 'B', 'x'
     FROM generate_series(1, ${USERS}) i`);
@@ -57,10 +59,25 @@ const cases: [string, () => Omit<OrderFilters, 'limit'>, string][] = [
   ['refunded', () => ({ status: 'refunded' }), 'orders_not_completed_idx'],
   ['completed', () => ({ status: 'completed' }), 'orders_created_idx'],
   ['a date range', () => ({ from: new Date('2030-03-01'), to: new Date('2030-04-01') }), 'orders_created_idx'],
-  ['event and status and dates', () => ({ eventId, status: 'completed', from: new Date('2030-02-01'), to: new Date('2030-09-01') }), 'orders_event_idx'],
+  [
+    'event and status and dates',
+    () => ({ eventId, status: 'completed', from: new Date('2030-02-01'), to: new Date('2030-09-01') }),
+    'orders_event_idx',
+  ],
   ['email and dates', () => ({ email, from: new Date('2030-02-01'), to: new Date('2030-12-01') }), 'orders_user_idx'],
-  ['a later page', () => ({ before: { createdAt: '2030-06-01T00:00:00.000000Z', id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' } }), 'orders_created_idx'],
-  ['a later page of one event', () => ({ eventId, before: { createdAt: '2030-06-01T00:00:00.000000Z', id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' } }), 'orders_event_idx'],
+  [
+    'a later page',
+    () => ({ before: { createdAt: '2030-06-01T00:00:00.000000Z', id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' } }),
+    'orders_created_idx',
+  ],
+  [
+    'a later page of one event',
+    () => ({
+      eventId,
+      before: { createdAt: '2030-06-01T00:00:00.000000Z', id: 'ffffffff-ffff-4fff-bfff-ffffffffffff' },
+    }),
+    'orders_event_idx',
+  ],
 ];
 
 describe(`the admin order search plan on ${ROWS.toLocaleString('en')} orders`, () => {

@@ -35,8 +35,10 @@ describe('migrations', () => {
     expect(await Promise.all([migrate(db.pool), migrate(db.pool)])).toEqual([[], []]);
     const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
     expect(rows.slice(0, 4)).toEqual([
-      { version: 1, name: '001_schema.sql' }, { version: 2, name: '002_queue_settings.sql' },
-      { version: 3, name: '003_tickets.sql' }, { version: 4, name: '004_outbox.sql' },
+      { version: 1, name: '001_schema.sql' },
+      { version: 2, name: '002_queue_settings.sql' },
+      { version: 3, name: '003_tickets.sql' },
+      { version: 4, name: '004_outbox.sql' },
     ]);
     expect(rows).toEqual(readMigrations().map((m) => ({ version: m.version, name: m.name })));
   });
@@ -47,7 +49,9 @@ describe('persister', () => {
     const { eventId } = await seedEvent(db.pool, fx.engine);
     const order = await buy(fx.engine, eventId, users[0]!, [0, 1, 2]);
     await drainAll();
-    const { rows } = await db.pool.query('SELECT user_id, event_id, status, total_cents FROM orders WHERE id = $1', [order]);
+    const { rows } = await db.pool.query('SELECT user_id, event_id, status, total_cents FROM orders WHERE id = $1', [
+      order,
+    ]);
     expect(rows).toEqual([{ user_id: users[0], event_id: eventId, status: 'completed', total_cents: 15_000 }]);
     expect(await validTickets(eventId)).toEqual([0, 1, 2]);
     const pending = (await fx.redis.xpending(fx.engine.keys(eventId)!.sales, 'persister')) as [number];
@@ -76,8 +80,16 @@ describe('persister', () => {
     expect((await fx.engine.refundOrder(eventId, first)).ok).toBe(true);
     const second = await buy(fx.engine, eventId, users[1]!, [7]);
     await drainAll();
-    const { rows } = await db.pool.query('SELECT id, status FROM orders WHERE event_id = $1 ORDER BY created_at, status', [eventId]);
-    expect(new Map(rows.map((r) => [r.id, r.status]))).toEqual(new Map([[first, 'refunded'], [second, 'completed']]));
+    const { rows } = await db.pool.query(
+      'SELECT id, status FROM orders WHERE event_id = $1 ORDER BY created_at, status',
+      [eventId],
+    );
+    expect(new Map(rows.map((r) => [r.id, r.status]))).toEqual(
+      new Map([
+        [first, 'refunded'],
+        [second, 'completed'],
+      ]),
+    );
     expect(await validTickets(eventId)).toEqual([7]);
   });
 
@@ -88,8 +100,26 @@ describe('persister', () => {
     const k = fx.engine.keys(eventId)!;
     // A forged sale of seat 3, already sold: only Postgres's unique index can stop it now.
     const forged = '00000000-0000-4000-8000-0000000000f0';
-    await fx.redis.xadd(k.sales, '*', 'type', 'sale', 'order', forged, 'user', users[2]!, 'seats', '3', 'prices', '5000',
-      'idem', 'forged', 'payment', 'p', 'at', String(fx.clock.now()));
+    await fx.redis.xadd(
+      k.sales,
+      '*',
+      'type',
+      'sale',
+      'order',
+      forged,
+      'user',
+      users[2]!,
+      'seats',
+      '3',
+      'prices',
+      '5000',
+      'idem',
+      'forged',
+      'payment',
+      'p',
+      'at',
+      String(fx.clock.now()),
+    );
     const later = await buy(fx.engine, eventId, users[3]!, [5]);
     const before = persister.stats.oversellsPrevented;
     await drainAll();

@@ -37,14 +37,21 @@ describe('rebuild', () => {
     expect(await rebuildActor(deps(), eventId)).toEqual({ ok: true, created: true, seats: 20, sold: 3 });
     const snap = await fx.engine.snapshotEvent(eventId);
     expect(snap.ok && snap.states.slice(0, 6)).toBe('220002');
-    expect(await fx.engine.reserveSeats(eventId, users[2]!, [1])).toEqual({ ok: false, code: 'seats_unavailable', seats: [1] });
+    expect(await fx.engine.reserveSeats(eventId, users[2]!, [1])).toEqual({
+      ok: false,
+      code: 'seats_unavailable',
+      seats: [1],
+    });
     expect((await fx.engine.reserveSeats(eventId, users[2]!, [2])).ok).toBe(true);
     // The rebuilt orders can still be refunded.
     expect((await fx.engine.refundOrder(eventId, kept)).ok).toBe(true);
   });
 
   it('refuses an unknown event, and a replace while sales are not yet persisted', async () => {
-    expect(await rebuildActor(deps(), '00000000-0000-4000-8000-000000000000')).toEqual({ ok: false, code: 'event_not_found' });
+    expect(await rebuildActor(deps(), '00000000-0000-4000-8000-000000000000')).toEqual({
+      ok: false,
+      code: 'event_not_found',
+    });
     const { eventId } = await seedEvent(db.pool, fx.engine);
     await buy(fx.engine, eventId, users[0]!, [4]);
     expect(await rebuildActor(deps(), eventId, { replace: true })).toEqual({ ok: false, code: 'stream_not_drained' });
@@ -70,7 +77,13 @@ describe('reconcile', () => {
     await drain();
     const clean = await reconcileEvent(deps(), eventId);
     expect(clean.ok && clean.report).toEqual({
-      eventId, backlog: 0, redisSold: 2, postgresSold: 2, onlyInRedis: [], onlyInPostgres: [], consistent: true,
+      eventId,
+      backlog: 0,
+      redisSold: 2,
+      postgresSold: 2,
+      onlyInRedis: [],
+      onlyInPostgres: [],
+      consistent: true,
     });
     // Redis says seat 9 is sold; Postgres says seat 2 is not.
     await fx.redis.setrange(fx.engine.keys(eventId)!.seats, 9, '2');

@@ -26,7 +26,11 @@ export interface ApiFixture {
   live: LiveHub;
   /** a user with a live session (made directly: no bcrypt cost per test user) */
   user(role?: Role): Promise<{ id: string; token: string }>;
-  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   /** every answer `call` got, for checking against /openapi.json (tests/support/documentedResponses.ts) */
   recorded: Recorded[];
   close(): Promise<void>;
@@ -64,11 +68,19 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   });
   // No background loops: tests drive admission and sweeps with the fake clock.
   const runtime = createRuntime(config, {
-    redis: fx.redis, pool: db.pool, clock: fx.clock, limits: fx.engine.limits, log: silentLogger,
-    persister: options.persister ?? true, persisterPollMs: 10, background: false,
+    redis: fx.redis,
+    pool: db.pool,
+    clock: fx.clock,
+    limits: fx.engine.limits,
+    log: silentLogger,
+    persister: options.persister ?? true,
+    persisterPollMs: 10,
+    background: false,
     redisHealth: options.redisHealth ?? { isUp: true, reportFailure() {} },
     durableTimeoutMs: options.durableTimeoutMs ?? 5_000,
-    notifications: options.notifications ?? false, notificationPollMs: 50, live: options.live,
+    notifications: options.notifications ?? false,
+    notificationPollMs: 50,
+    live: options.live,
   });
   await runtime.start();
   const { sessions, persister } = runtime;
@@ -79,11 +91,21 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const recorded: Recorded[] = [];
   return {
-    url, app, fx: { ...fx, engine: runtime.engine }, db, persister, notifications: runtime.notifications, live: runtime.live,
+    url,
+    app,
+    fx: { ...fx, engine: runtime.engine },
+    db,
+    persister,
+    notifications: runtime.notifications,
+    live: runtime.live,
     async user(role: Role = 'user') {
       const id = randomUUID();
       const email = `${id}@example.test`;
-      await db.pool.query(`INSERT INTO users (id, email, name, password_hash, role) VALUES ($1, $2, 'T', 'x', $3)`, [id, email, role]);
+      await db.pool.query(`INSERT INTO users (id, email, name, password_hash, role) VALUES ($1, $2, 'T', 'x', $3)`, [
+        id,
+        email,
+        role,
+      ]);
       return { id, token: await sessions.create({ id, email, name: 'T', role }) };
     },
     recorded,
@@ -100,7 +122,14 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
       const contentType = res.headers.get('content-type') ?? '';
       // A stream (server-sent events) is never read to its end here.
       const copy = contentType.startsWith('text/event-stream') ? undefined : res.clone().text();
-      recorded.push({ method, path, status: res.status, contentType, fromApp: res.headers.has('x-request-id'), body: copy });
+      recorded.push({
+        method,
+        path,
+        status: res.status,
+        contentType,
+        fromApp: res.headers.has('x-request-id'),
+        body: copy,
+      });
       return res;
     },
     async close() {

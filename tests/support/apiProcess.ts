@@ -15,21 +15,27 @@ export const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta
 export const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
 
 /** Runs `npm start`'s server entry point as a child process and waits for its URL. */
-export const spawnApi = (env: Record<string, string>, options: { cwd?: string } = {}) => spawnServer([MAIN], env, [], options);
+export const spawnApi = (env: Record<string, string>, options: { cwd?: string } = {}) =>
+  spawnServer([MAIN], env, [], options);
 
 /**
  * Runs a TypeScript server entry point as a child process; resolves once it prints
  * "listening on <url>" (a plain line, or the message of a JSON log line).
  */
 export function spawnServer(
-  args: string[], env: Record<string, string>, nodeArgs: string[] = [], options: { cwd?: string } = {},
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: { cwd?: string } = {},
 ): Promise<ApiProcess> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', TSX, ...args], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: options.cwd,
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {

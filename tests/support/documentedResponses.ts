@@ -33,11 +33,13 @@ export function responseChecker(document: Document) {
   // ajv-formats is CommonJS: its plugin is the module's default export.
   (formats as unknown as typeof formats.default)(ajv);
   ajv.addSchema({ $id: 'openapi.json', components: document.components, paths: document.paths });
-  const templates = Object.keys(document.paths).map((template) => ({
-    template,
-    regex: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
-    literals: template.split('/').filter((s) => s && !s.startsWith('{')).length,
-  })).sort((a, b) => b.literals - a.literals);
+  const templates = Object.keys(document.paths)
+    .map((template) => ({
+      template,
+      regex: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      literals: template.split('/').filter((s) => s && !s.startsWith('{')).length,
+    }))
+    .sort((a, b) => b.literals - a.literals);
   const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
   /** The problems with one answer, in words; empty when it is as documented. */
@@ -50,15 +52,25 @@ export function responseChecker(document: Document) {
     const where = `${r.method} ${r.path} -> ${r.status}`;
     const responses = document.paths[match.template]![method]!.responses;
     const response = responses[String(r.status)];
-    if (!response) return [`${where}: status not documented for ${r.method} ${match.template} (documented: ${Object.keys(responses).join(', ')})`];
+    if (!response)
+      return [
+        `${where}: status not documented for ${r.method} ${match.template} (documented: ${Object.keys(responses).join(', ')})`,
+      ];
     if (!response.content) return [];
     const mediaType = r.contentType.split(';')[0]!.trim().toLowerCase();
-    if (!response.content[mediaType]) return [`${where}: media type ${mediaType || '(none)'} not documented (${Object.keys(response.content).join(', ')})`];
+    if (!response.content[mediaType])
+      return [
+        `${where}: media type ${mediaType || '(none)'} not documented (${Object.keys(response.content).join(', ')})`,
+      ];
     if (!mediaType.endsWith('json') || r.body === undefined) return [];
     const text = await r.body;
-    const validate = ajv.getSchema(`openapi.json#/${pointer('paths', match.template, method, 'responses', String(r.status), 'content', mediaType, 'schema')}`)!;
+    const validate = ajv.getSchema(
+      `openapi.json#/${pointer('paths', match.template, method, 'responses', String(r.status), 'content', mediaType, 'schema')}`,
+    )!;
     if (validate(JSON.parse(text))) return [];
-    return [`${where}: body does not match the document: ${ajv.errorsText(validate.errors)}; body ${text.slice(0, 300)}`];
+    return [
+      `${where}: body does not match the document: ${ajv.errorsText(validate.errors)}; body ${text.slice(0, 300)}`,
+    ];
   };
 }
 

@@ -29,7 +29,13 @@ export function spawnedApiWorld() {
     /** the server's environment on a free port (rate limits off) */
     async env(): Promise<Record<string, string>> {
       const port = String(await freePort());
-      return { DATABASE_URL: this.db.url, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix, PORT: port, RATE_LIMITS: 'off' };
+      return {
+        DATABASE_URL: this.db.url,
+        REDIS_URL: inject('redisUrl'),
+        REDIS_PREFIX: prefix,
+        PORT: port,
+        RATE_LIMITS: 'off',
+      };
     },
   };
 }

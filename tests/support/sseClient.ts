@@ -21,7 +21,10 @@ export class SseClient {
   /** Opens the stream; the response is returned as is when it is not an event stream. */
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient(undefined as unknown as Response);
-    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: client.abort.signal });
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: client.abort.signal,
+    });
     (client as { response: Response }).response = response;
     if (response.ok && response.body) void client.read(response.body);
     return client;
@@ -101,7 +104,12 @@ export class LiveSeatMap {
   update(): this {
     for (; this.applied < this.client.events.length; this.applied++) {
       const e = this.client.events[this.applied]!;
-      const data = JSON.parse(e.data) as { version: number; fromVersion?: number; states?: string; seats?: [number, string][] };
+      const data = JSON.parse(e.data) as {
+        version: number;
+        fromVersion?: number;
+        states?: string;
+        seats?: [number, string][];
+      };
       if (e.event === 'snapshot') {
         this.states = data.states!;
       } else if (e.event === 'changes') {

@@ -20,7 +20,8 @@ export async function buyTickets(api: ApiFixture, buyer: Account, eventId: strin
   const held = await api.call('POST', '/api/seats/reserve', { token: buyer.token, body: { eventId, seatIds } });
   expect(held.status).toBe(201);
   const bought = await api.call('POST', '/api/checkout', {
-    token: buyer.token, headers: { 'idempotency-key': `buy-${seatIds.join('-').slice(0, 200)}` },
+    token: buyer.token,
+    headers: { 'idempotency-key': `buy-${seatIds.join('-').slice(0, 200)}` },
     body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
   });
   expect(bought.status).toBe(201);
@@ -45,10 +46,14 @@ export async function ticketWorld() {
   const [scanner, admin] = [await account(api, 'scanner'), await account(api, 'admin')];
   let next = 0;
   return {
-    api, world, scanner, admin,
+    api,
+    world,
+    scanner,
+    admin,
     /** seats nobody bought yet in the shared event */
     freshSeats: (n: number) => world.seatIds.slice(next, (next += n)),
-    listOf: async (who: Account) => (await (await api.call('GET', '/api/tickets', { token: who.token })).json()).tickets,
+    listOf: async (who: Account) =>
+      (await (await api.call('GET', '/api/tickets', { token: who.token })).json()).tickets,
     transfer: (from: Account, ticketId: string, toEmail: string) =>
       api.call('POST', `/api/tickets/${ticketId}/transfer`, { token: from.token, body: { toEmail } }),
   };

@@ -30,7 +30,13 @@ export async function seedEvent(
   options: { rows?: number; seatsPerRow?: number; highDemand?: boolean } = {},
 ): Promise<SeededEvent> {
   const sections: Section[] = [{ name: 'Floor', rows: options.rows ?? 2, seatsPerRow: options.seatsPerRow ?? 10 }];
-  const venue = await insertVenue(pool, { id: randomUUID(), name: 'Test Hall', address: '', city: 'Testville', sections });
+  const venue = await insertVenue(pool, {
+    id: randomUUID(),
+    name: 'Test Hall',
+    address: '',
+    city: 'Testville',
+    sections,
+  });
   const seats = expandLayout(sections, { Floor: 5000 });
   const seatIds = seats.map(() => randomUUID());
   const eventId = randomUUID();
@@ -38,15 +44,23 @@ export async function seedEvent(
   await insertEventWithSeats(
     pool,
     {
-      id: eventId, name: 'Test Event', artist: 'Test Artist', venue_id: venue.id,
-      event_date: new Date(engine.clock.now() + 30 * 86_400_000), on_sale_date: onSale,
-      high_demand: options.highDemand ?? false, prices: { Floor: 5000 },
+      id: eventId,
+      name: 'Test Event',
+      artist: 'Test Artist',
+      venue_id: venue.id,
+      event_date: new Date(engine.clock.now() + 30 * 86_400_000),
+      on_sale_date: onSale,
+      high_demand: options.highDemand ?? false,
+      prices: { Floor: 5000 },
     },
     seats,
     seatIds,
   );
   const loaded = await engine.loadEvent({
-    eventId, seatPricesCents: seats.map((s) => s.priceCents), onSaleMs: onSale.getTime(), highDemand: options.highDemand ?? false,
+    eventId,
+    seatPricesCents: seats.map((s) => s.priceCents),
+    onSaleMs: onSale.getTime(),
+    highDemand: options.highDemand ?? false,
   });
   if (!loaded.ok) throw new Error(loaded.code);
   return { eventId, venueId: venue.id, seatIds };
@@ -58,7 +72,12 @@ export async function buy(engine: Engine, eventId: string, userId: string, seats
   if (!reserved.ok) throw new Error(`reserve: ${reserved.code}`);
   const orderId = randomUUID();
   const sale = await engine.confirmSale({
-    eventId, userId, orderId, idempotencyKey: orderId, paymentRef: 'pay', seats: reserved.held.map((h) => h.index),
+    eventId,
+    userId,
+    orderId,
+    idempotencyKey: orderId,
+    paymentRef: 'pay',
+    seats: reserved.held.map((h) => h.index),
   });
   if (!sale.ok || sale.replay) throw new Error(`confirm: ${sale.ok ? 'replay' : sale.code}`);
   return orderId;
@@ -77,7 +96,9 @@ export async function engineWithDatabase(userCount: number): Promise<EngineWithD
   const db = await freshDatabase();
   const users = await seedUsers(db.pool, userCount);
   return {
-    fx, db, users,
+    fx,
+    db,
+    users,
     async close() {
       await fx.close();
       await db.drop();

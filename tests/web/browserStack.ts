@@ -11,8 +11,13 @@ import { freshDatabase, type TestDatabase } from '../support/postgres.js';
 /** Debian's Chromium, headless, with nothing running in the background. */
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
 
@@ -28,7 +33,11 @@ export interface BrowserStack {
   /** saves a full-page PNG named `<n>-<name>.png` in the run's screenshot folder */
   screenshot(page: Page, name: string): Promise<void>;
   /** an API call as a given bearer token (setup that the page under test does not do) */
-  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -46,9 +55,15 @@ export async function startBrowserStack(suite: string): Promise<BrowserStack> {
   ensureBuilt();
   const db = await freshDatabase();
   const api = await spawnApi({
-    PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: `web${randomUUID().slice(0, 8)}:`, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
-    RATE_LIMITS: 'off', PERSISTER: 'embedded',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: `web${randomUUID().slice(0, 8)}:`,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    RATE_LIMITS: 'off',
+    PERSISTER: 'embedded',
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   const dir = resolve('.data/web-screenshots', `${suite}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -58,7 +73,11 @@ export async function startBrowserStack(suite: string): Promise<BrowserStack> {
   const contexts: BrowserContext[] = [];
   const cspViolations: string[] = [];
   return {
-    url: api.url, api, db, browser, cspViolations,
+    url: api.url,
+    api,
+    db,
+    browser,
+    cspViolations,
     async context(viewport = { width: 1280, height: 900 }) {
       const context = await browser.newContext({ viewport, baseURL: api.url });
       context.setDefaultTimeout(10_000);

@@ -13,16 +13,33 @@ afterAll(() => stack?.close());
 const seat = (page: Page, section: string, row: number, number: number) =>
   page.getByRole('button', { name: `Section ${section}, row ${row}, seat ${number}`, exact: true });
 
-async function createEvent(options: { name: string; sections: { name: string; rows: number; seatsPerRow: number }[]; highDemand?: boolean; queue?: { rate: number; capacity: number } }) {
-  const venueRes = await stack.call('POST', '/api/venues', { token: adminToken, body: { name: `${options.name} Hall`, city: 'Testville', sections: options.sections } });
+async function createEvent(options: {
+  name: string;
+  sections: { name: string; rows: number; seatsPerRow: number }[];
+  highDemand?: boolean;
+  queue?: { rate: number; capacity: number };
+}) {
+  const venueRes = await stack.call('POST', '/api/venues', {
+    token: adminToken,
+    body: { name: `${options.name} Hall`, city: 'Testville', sections: options.sections },
+  });
   const { venue } = (await venueRes.json()) as { venue: { id: string } };
   const res = await stack.call('POST', '/api/events', {
     token: adminToken,
     body: {
-      name: options.name, artist: 'The Testers', venueId: venue.id,
-      eventDate: new Date(Date.now() + 7 * 86_400_000).toISOString(), onSaleDate: new Date(Date.now() - 60_000).toISOString(),
+      name: options.name,
+      artist: 'The Testers',
+      venueId: venue.id,
+      eventDate: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      onSaleDate: new Date(Date.now() - 60_000).toISOString(),
       prices: Object.fromEntries(options.sections.map((s) => [s.name, 5_000])),
-      ...(options.highDemand ? { highDemand: true, queueRatePerSecond: options.queue?.rate ?? 1, queueCapacity: options.queue?.capacity ?? 1 } : {}),
+      ...(options.highDemand
+        ? {
+            highDemand: true,
+            queueRatePerSecond: options.queue?.rate ?? 1,
+            queueCapacity: options.queue?.capacity ?? 1,
+          }
+        : {}),
     },
   });
   expect(res.status).toBe(201);
@@ -97,7 +114,13 @@ describe('the web app in Chromium, against the real server', () => {
     expect(page.url()).toBe(`${stack.url}/orders/${orderId}?new=1`);
     await stack.screenshot(page, 'confirmation');
     const check = await page.request.get(`/api/orders/${orderId}`);
-    expect(((await check.json()) as { order: { status: string; items: unknown[] } }).order).toMatchObject({ status: 'completed', items: [{ row: '1', number: '10' }, { row: '1', number: '11' }] });
+    expect(((await check.json()) as { order: { status: string; items: unknown[] } }).order).toMatchObject({
+      status: 'completed',
+      items: [
+        { row: '1', number: '10' },
+        { row: '1', number: '11' },
+      ],
+    });
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     const orders = ((await (await page.request.get('/api/orders')).json()) as { orders: { id: string }[] }).orders;
@@ -113,7 +136,9 @@ describe('the web app in Chromium, against the real server', () => {
     await page.getByRole('button', { name: 'Send ticket', exact: true }).click();
     await page.getByText(`Ticket sent to ${friend.email}.`, { exact: false }).waitFor();
     expect(await qr.count()).toBe(1);
-    const received = (await (await stack.call('GET', '/api/tickets', { token: friend.token })).json()) as { tickets: { orderId: string }[] };
+    const received = (await (await stack.call('GET', '/api/tickets', { token: friend.token })).json()) as {
+      tickets: { orderId: string }[];
+    };
     expect(received.tickets.map((t) => t.orderId)).toEqual([orderId]);
 
     await page.getByRole('link', { name: 'My orders' }).click();
@@ -125,7 +150,7 @@ describe('the web app in Chromium, against the real server', () => {
     expect((await page.request.get('/api/auth/me')).status()).toBe(401);
   });
 
-  it('a buyer sees another buyer\'s hold appear on the map within a second, without reloading', async () => {
+  it("a buyer sees another buyer's hold appear on the map within a second, without reloading", async () => {
     const eventId = await createEvent({ name: 'Two Browsers', sections: [{ name: 'A', rows: 5, seatsPerRow: 10 }] });
     const pages: Page[] = [];
     for (const name of ['Watcher', 'Taker']) {
@@ -152,19 +177,39 @@ describe('the web app in Chromium, against the real server', () => {
     // Best available: two adjacent seats in one row, which the taker sees held in turn
     await watcher.getByRole('button', { name: 'Best available', exact: true }).click();
     await watcher.getByRole('timer').waitFor();
-    const mine = await watcher.locator('button.seat[data-mine="true"]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+    const mine = await watcher
+      .locator('button.seat[data-mine="true"]')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
     expect(mine).toHaveLength(2);
-    const [first, second] = mine.map((label) => /^Section A, row (\d+), seat (\d+)$/.exec(label!)!.slice(1).map(Number)) as [number[], number[]];
+    const [first, second] = mine.map((label) =>
+      /^Section A, row (\d+), seat (\d+)$/.exec(label!)!.slice(1).map(Number),
+    ) as [number[], number[]];
     expect(second[0]).toBe(first[0]);
     expect(Math.abs(second[1]! - first[1]!)).toBe(1);
-    for (const label of mine) await taker.locator(`[aria-label="${label}"][data-status="held"]`).waitFor({ timeout: 1_500 });
+    for (const label of mine)
+      await taker.locator(`[aria-label="${label}"][data-status="held"]`).waitFor({ timeout: 1_500 });
   });
 
   it('the waiting room shows the place and the wait, then opens the seat map by itself once admitted', async () => {
-    const eventId = await createEvent({ name: 'Hot Show', sections: [{ name: 'A', rows: 2, seatsPerRow: 10 }], highDemand: true, queue: { rate: 5, capacity: 1 } });
+    const eventId = await createEvent({
+      name: 'Hot Show',
+      sections: [{ name: 'A', rows: 2, seatsPerRow: 10 }],
+      highDemand: true,
+      queue: { rate: 5, capacity: 1 },
+    });
     const first = await newBuyer(stack, 'First');
     await stack.call('POST', `/api/queue/${eventId}/join`, { token: first.token });
-    await expect.poll(async () => ((await (await stack.call('GET', `/api/queue/${eventId}/status`, { token: first.token })).json()) as { status: string }).status, { timeout: 5_000 }).toBe('admitted');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await stack.call('GET', `/api/queue/${eventId}/status`, { token: first.token })).json()) as {
+              status: string;
+            }
+          ).status,
+        { timeout: 5_000 },
+      )
+      .toBe('admitted');
 
     const buyer = await newBuyer(stack, 'Second');
     const context = await stack.context();
@@ -173,7 +218,9 @@ describe('the web app in Chromium, against the real server', () => {
     await page.goto(`/events/${eventId}`);
     const status = page.getByRole('status').filter({ hasText: 'in line' });
     await status.waitFor();
-    expect(await status.textContent()).toMatch(/^You are number 1 in line \(1 waiting\)\. Estimated wait: about \d+ seconds?\.$/);
+    expect(await status.textContent()).toMatch(
+      /^You are number 1 in line \(1 waiting\)\. Estimated wait: about \d+ seconds?\.$/,
+    );
     await stack.screenshot(page, 'waiting-room');
 
     // the buyer ahead gives up the admission: the next one is let in, and the page moves on

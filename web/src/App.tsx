@@ -22,16 +22,27 @@ function Page({ path }: { path: string }) {
   const needsUser = path === '/orders' || path === '/tickets' || path === '/admin' || path.startsWith('/orders/');
   if (needsUser && user === undefined) return <p role="status">Loading…</p>;
   if (needsUser && !user) {
-    return <p>Please <Link to={`/login?next=${encodeURIComponent(path)}`}>log in</Link> to see this page.</p>;
+    return (
+      <p>
+        Please <Link to={`/login?next=${encodeURIComponent(path)}`}>log in</Link> to see this page.
+      </p>
+    );
   }
   if (path === '/orders') return <OrdersPage />;
   if ((match = new RegExp(`^/orders/(${UUID})$`).exec(path))) return <OrderPage orderId={match[1]!} />;
   if (path === '/tickets') return <TicketsPage />;
-  if (path === '/admin') return <Suspense fallback={<p role="status">Loading…</p>}><AdminPage /></Suspense>;
+  if (path === '/admin')
+    return (
+      <Suspense fallback={<p role="status">Loading…</p>}>
+        <AdminPage />
+      </Suspense>
+    );
   return (
     <section>
       <h1>Page not found</h1>
-      <p>There is nothing at this address. <Link to="/">Find an event</Link>.</p>
+      <p>
+        There is nothing at this address. <Link to="/">Find an event</Link>.
+      </p>
     </section>
   );
 }
@@ -47,7 +58,9 @@ function Header() {
   return (
     <header className="top">
       <nav aria-label="Main">
-        <Link to="/" className="brand">Tickets</Link>
+        <Link to="/" className="brand">
+          Tickets
+        </Link>
         <Link to="/">Events</Link>
         {user && <Link to="/orders">My orders</Link>}
         {user && <Link to="/tickets">My tickets</Link>}
@@ -55,7 +68,11 @@ function Header() {
       </nav>
       <div className="who">
         {user && <span className="user-name">{user.name}</span>}
-        {user && <button type="button" onClick={() => void out()}>Log out</button>}
+        {user && (
+          <button type="button" onClick={() => void out()}>
+            Log out
+          </button>
+        )}
         {user === null && <Link to="/login">Log in</Link>}
         {user === null && <Link to="/register">Register</Link>}
       </div>

@@ -21,10 +21,21 @@ export async function listOrders(rt: Runtime, opts: OrderOptions): Promise<Repor
   if (opts.limit > 100) throw new CliError('--limit is at most 100');
   const before = opts.cursor === undefined ? undefined : decodeOrderCursor(opts.cursor);
   if (opts.cursor !== undefined && !before) throw new CliError('--cursor is not one this command printed');
-  const filters: OrderFilters = { email: opts.email, eventId: opts.event, status: opts.status, before, limit: opts.limit };
+  const filters: OrderFilters = {
+    email: opts.email,
+    eventId: opts.event,
+    status: opts.status,
+    before,
+    limit: opts.limit,
+  };
   const { orders, nextCursor } = await searchOrders(rt.pool, filters);
   const rows = orders.map((o) => ({
-    id: o.id, createdAt: o.createdAt, status: o.status, eventId: o.eventId, userId: o.userId, totalCents: o.totalCents,
+    id: o.id,
+    createdAt: o.createdAt,
+    status: o.status,
+    eventId: o.eventId,
+    userId: o.userId,
+    totalCents: o.totalCents,
     seats: o.items.map((i) => `${i.section} ${i.row}-${i.number}`).join(', '),
   }));
   const more = nextCursor ? `\nmore: ticketctl orders ... --cursor ${nextCursor}` : '';

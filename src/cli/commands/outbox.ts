@@ -14,14 +14,22 @@ export async function outbox(rt: Runtime, opts: { maxAgeSeconds: number }): Prom
   const failing = webhooks.filter((w) => w.retrying > 0 || w.failed > 0);
   const findings = [
     ...(backlog.oldestAgeSeconds > opts.maxAgeSeconds
-      ? [`the oldest unpublished outbox entry is ${Math.round(backlog.oldestAgeSeconds)} s old (limit ${opts.maxAgeSeconds} s): is the relay running, is RabbitMQ up?`]
+      ? [
+          `the oldest unpublished outbox entry is ${Math.round(backlog.oldestAgeSeconds)} s old (limit ${opts.maxAgeSeconds} s): is the relay running, is RabbitMQ up?`,
+        ]
       : []),
-    ...failing.map((w) => `webhook ${w.id} (${w.url}) is failing: ${w.retrying} retrying, ${w.failed} given up; last error: ${w.lastError ?? '-'}`),
+    ...failing.map(
+      (w) =>
+        `webhook ${w.id} (${w.url}) is failing: ${w.retrying} retrying, ${w.failed} given up; last error: ${w.lastError ?? '-'}`,
+    ),
   ];
   const text = [
     `outbox backlog ${backlog.entries} entr${backlog.entries === 1 ? 'y' : 'ies'}, oldest ${Math.round(backlog.oldestAgeSeconds)} s (limit ${opts.maxAgeSeconds} s)`,
     '',
-    table(webhooks.map((w) => ({ ...w })), ['id', 'url', 'pending', 'retrying', 'failed', 'lastError']),
+    table(
+      webhooks.map((w) => ({ ...w })),
+      ['id', 'url', 'pending', 'retrying', 'failed', 'lastError'],
+    ),
     ...findings.map((f) => `FINDING: ${f}`),
   ].join('\n');
   return { data: { backlog, webhooks, findings }, text, finding: findings.length > 0 };

@@ -20,10 +20,24 @@ const SECTIONS: Section[] = [
 ];
 const PRICES = { Floor: 15_000, Lower: 9_500, Upper: 5_500 };
 const VENUES = [
-  ['Harbour Arena', 'Lisbon'], ['Northern Hall', 'Manchester'], ['Riverside Dome', 'Cologne'],
-  ['Canal Theatre', 'Amsterdam'], ['Summit Stadium', 'Denver'],
+  ['Harbour Arena', 'Lisbon'],
+  ['Northern Hall', 'Manchester'],
+  ['Riverside Dome', 'Cologne'],
+  ['Canal Theatre', 'Amsterdam'],
+  ['Summit Stadium', 'Denver'],
 ] as const;
-const ARTISTS = ['The Sample Band', 'Nora Vale', 'Static Orchard', 'Kilo & the Bytes', 'Marla June', 'Ferro', 'Blue Lantern', 'DJ Null', 'Quartet 9', 'Hollow Pines'];
+const ARTISTS = [
+  'The Sample Band',
+  'Nora Vale',
+  'Static Orchard',
+  'Kilo & the Bytes',
+  'Marla June',
+  'Ferro',
+  'Blue Lantern',
+  'DJ Null',
+  'Quartet 9',
+  'Hollow Pines',
+];
 export const SEED_PASSWORD = 'seed-password';
 
 /** Demo data at the platform's local scale: 5 venues in 5 cities, 50 events of 1,000 seats, 100 users. Idempotent. */
@@ -45,10 +59,17 @@ export async function seed(rt: Runtime): Promise<Report> {
       const [venueName] = VENUES[i % VENUES.length]!;
       const eventDate = new Date(now + (7 + i * 2) * 86_400_000);
       // a third already on sale, the rest opening over the coming weeks; every tenth is high demand
-      const onSaleDate = new Date(i % 3 === 0 ? now - 86_400_000 : now + (i % 5 + 1) * 86_400_000);
+      const onSaleDate = new Date(i % 3 === 0 ? now - 86_400_000 : now + ((i % 5) + 1) * 86_400_000);
       await rt.catalog.createEvent({
-        id, name: `${ARTISTS[i % ARTISTS.length]} Live #${i + 1}`, artist: ARTISTS[i % ARTISTS.length]!,
-        venueId: seedId(`venue:${venueName}`), sections: SECTIONS, eventDate, onSaleDate, highDemand: i % 10 === 0, prices: PRICES,
+        id,
+        name: `${ARTISTS[i % ARTISTS.length]} Live #${i + 1}`,
+        artist: ARTISTS[i % ARTISTS.length]!,
+        venueId: seedId(`venue:${venueName}`),
+        sections: SECTIONS,
+        eventDate,
+        onSaleDate,
+        highDemand: i % 10 === 0,
+        prices: PRICES,
       });
       eventsCreated++;
     }
@@ -58,13 +79,23 @@ export async function seed(rt: Runtime): Promise<Report> {
   const userTick = progress('users', 100);
   for (let i = 1; i <= 100; i++) {
     const email = `seed-user-${String(i).padStart(3, '0')}@example.test`;
-    if (await insertUser(rt.pool, { id: seedId(`user:${i}`), email, name: `Seed User ${i}`, password_hash: hash })) usersCreated++;
+    if (await insertUser(rt.pool, { id: seedId(`user:${i}`), email, name: `Seed User ${i}`, password_hash: hash }))
+      usersCreated++;
     userTick(i);
   }
-  const data = { venuesCreated, eventsCreated, usersCreated, venues: VENUES.length, events: 50, users: 100, password: SEED_PASSWORD };
+  const data = {
+    venuesCreated,
+    eventsCreated,
+    usersCreated,
+    venues: VENUES.length,
+    events: 50,
+    users: 100,
+    password: SEED_PASSWORD,
+  };
   return {
     data,
-    text: `seeded: ${venuesCreated} venue(s), ${eventsCreated} event(s), ${usersCreated} user(s) created `
-      + `(${VENUES.length} venues, 50 events, 100 users in all; users seed-user-001..100@example.test, password ${SEED_PASSWORD})`,
+    text:
+      `seeded: ${venuesCreated} venue(s), ${eventsCreated} event(s), ${usersCreated} user(s) created ` +
+      `(${VENUES.length} venues, 50 events, 100 users in all; users seed-user-001..100@example.test, password ${SEED_PASSWORD})`,
   };
 }

@@ -1,4 +1,9 @@
-import { ticketsOfAccount, ticketsOfOrder, transfersOfTickets, type TicketRow } from '../../persist/repositories/tickets.js';
+import {
+  ticketsOfAccount,
+  ticketsOfOrder,
+  transfersOfTickets,
+  type TicketRow,
+} from '../../persist/repositories/tickets.js';
 import { findUserByEmail } from '../../persist/repositories/users.js';
 import { ticketView } from '../../services/tickets.js';
 import { CliError, table, type Report } from '../output.js';
@@ -18,17 +23,34 @@ export async function listTickets(rt: Runtime, orderIdOrEmail: string): Promise<
   } else {
     throw new CliError('name an order id or an email address');
   }
-  const transfers = await transfersOfTickets(rt.pool, rows.map((t) => t.id));
+  const transfers = await transfersOfTickets(
+    rt.pool,
+    rows.map((t) => t.id),
+  );
   const data = rows.map((t) => ({
-    ...ticketView(t), holderId: t.holder_id, buyerId: t.buyer_id, version: t.version,
-    checkedInBy: t.checked_in_by, gate: t.checked_in_gate,
-    transfers: transfers.filter((x) => x.ticket_id === t.id).map((x) => ({ from: x.from_email, to: x.to_email, at: x.transferred_at.toISOString() })),
+    ...ticketView(t),
+    holderId: t.holder_id,
+    buyerId: t.buyer_id,
+    version: t.version,
+    checkedInBy: t.checked_in_by,
+    gate: t.checked_in_gate,
+    transfers: transfers
+      .filter((x) => x.ticket_id === t.id)
+      .map((x) => ({ from: x.from_email, to: x.to_email, at: x.transferred_at.toISOString() })),
   }));
-  const text = table(data.map((t) => ({
-    ticket: t.id, order: t.orderId, seat: `${t.section} ${t.row}-${t.number}`, status: t.status, version: t.version,
-    holder: t.holderId === t.buyerId ? 'buyer' : t.holderId, checkedIn: t.checkedInAt, gate: t.gate,
-    transfers: t.transfers.map((x) => `${x.from} -> ${x.to}`).join('; ') || null,
-  })));
+  const text = table(
+    data.map((t) => ({
+      ticket: t.id,
+      order: t.orderId,
+      seat: `${t.section} ${t.row}-${t.number}`,
+      status: t.status,
+      version: t.version,
+      holder: t.holderId === t.buyerId ? 'buyer' : t.holderId,
+      checkedIn: t.checkedInAt,
+      gate: t.gate,
+      transfers: t.transfers.map((x) => `${x.from} -> ${x.to}`).join('; ') || null,
+    })),
+  );
   return { data, text, finding: rows.length === 0 };
 }
 
@@ -37,10 +59,16 @@ export async function checkInCode(rt: Runtime, code: string, gate: string | unde
   const result = await rt.tickets.checkIn(code.trim(), { scannerId: null, gate: gate ?? 'ticketctl' });
   if (result.ok) {
     const t = result.ticket;
-    return { data: { result: 'admitted', ticket: t }, text: `admitted: ticket ${t.id}, ${t.section} row ${t.row} seat ${t.number}` };
+    return {
+      data: { result: 'admitted', ticket: t },
+      text: `admitted: ticket ${t.id}, ${t.section} row ${t.row} seat ${t.number}`,
+    };
   }
-  const text = result.code === 'invalid_code' ? `refused: invalid code (${result.reason})`
-    : result.code === 'already_checked_in' ? `refused: already checked in at ${result.checkedInAt}${result.gate ? ` (${result.gate})` : ''}`
-      : `refused: ${result.code.replace(/_/g, ' ')}`;
+  const text =
+    result.code === 'invalid_code'
+      ? `refused: invalid code (${result.reason})`
+      : result.code === 'already_checked_in'
+        ? `refused: already checked in at ${result.checkedInAt}${result.gate ? ` (${result.gate})` : ''}`
+        : `refused: ${result.code.replace(/_/g, ' ')}`;
   return { data: result, text, finding: true };
 }

@@ -11,9 +11,10 @@ export async function verify(rt: Runtime, eventIds: string[]): Promise<Report> {
   for (const eventId of eventIds) {
     const result = await reconcileEvent(rt, eventId);
     if (!result.ok) {
-      const explanation = result.code === 'actor_missing'
-        ? 'the event has no live state in Redis: run `ticketctl rebuild` to recreate it from Postgres'
-        : 'no such event';
+      const explanation =
+        result.code === 'actor_missing'
+          ? 'the event has no live state in Redis: run `ticketctl rebuild` to recreate it from Postgres'
+          : 'no such event';
       reports.push({ eventId, consistent: false, differences: [explanation] });
       lines.push(`${eventId}: ${explanation}`);
       continue;
@@ -26,18 +27,28 @@ export async function verify(rt: Runtime, eventIds: string[]): Promise<Report> {
       return s ? `seat ${s.section} ${s.row}-${s.number} (#${i})` : `seat #${i}`;
     };
     const orderOf = (i: number) => orders.find((o) => o.status === 'completed' && o.seats.includes(i));
-    const pending = r.backlog > 0 ? ` ${r.backlog} sales or refunds are still on their way to Postgres, so this may resolve by itself.` : '';
+    const pending =
+      r.backlog > 0
+        ? ` ${r.backlog} sales or refunds are still on their way to Postgres, so this may resolve by itself.`
+        : '';
     const differences = [
       ...r.onlyInRedis.map((i) => {
         const order = orderOf(i);
-        return `${seatName(i)} is sold in Redis${order ? ` (order ${order.orderId}, user ${order.userId})` : ''} but has no valid ticket in Postgres:`
-          + ` the sale has not been persisted (or was dead-lettered).${pending}`;
+        return (
+          `${seatName(i)} is sold in Redis${order ? ` (order ${order.orderId}, user ${order.userId})` : ''} but has no valid ticket in Postgres:` +
+          ` the sale has not been persisted (or was dead-lettered).${pending}`
+        );
       }),
-      ...r.onlyInPostgres.map((i) => `${seatName(i)} has a valid ticket in Postgres but is not sold in Redis: Redis lost the sale`
-        + ' (or a refund is not yet persisted); `ticketctl rebuild` restores it from Postgres.'),
+      ...r.onlyInPostgres.map(
+        (i) =>
+          `${seatName(i)} has a valid ticket in Postgres but is not sold in Redis: Redis lost the sale` +
+          ' (or a refund is not yet persisted); `ticketctl rebuild` restores it from Postgres.',
+      ),
     ];
     reports.push({ ...r, differences });
-    lines.push(`${eventId}: ${r.consistent ? 'consistent' : `${differences.length} difference(s)`} (sold: Redis ${r.redisSold}, Postgres ${r.postgresSold}, backlog ${r.backlog})`);
+    lines.push(
+      `${eventId}: ${r.consistent ? 'consistent' : `${differences.length} difference(s)`} (sold: Redis ${r.redisSold}, Postgres ${r.postgresSold}, backlog ${r.backlog})`,
+    );
     lines.push(...differences.map((d) => `  - ${d}`));
   }
   const finding = reports.some((r) => !r.consistent);
@@ -55,7 +66,8 @@ export async function rebuild(rt: Runtime, eventId: string): Promise<Report> {
   if (!result.ok) {
     if (result.code === 'stream_not_drained') {
       return {
-        data: result, finding: true,
+        data: result,
+        finding: true,
         text: 'not rebuilt: sales are still on their way to Postgres; wait for the persister (ticketctl status) and retry',
       };
     }

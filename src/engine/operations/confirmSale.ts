@@ -13,9 +13,25 @@ export interface SaleRequest {
 }
 
 export type ConfirmResult =
-  | { ok: true; replay: false; orderId: string; streamId: string; version: number; seats: SeatLine[]; /** the sale's time, as recorded */ atMs: number }
+  | {
+      ok: true;
+      replay: false;
+      orderId: string;
+      streamId: string;
+      version: number;
+      seats: SeatLine[];
+      /** the sale's time, as recorded */ atMs: number;
+    }
   | { ok: true; replay: true; orderId: string; streamId: string }
-  | EngineFailure<'event_not_found' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'actor_outdated' | 'no_active_hold' | 'hold_changed'>;
+  | EngineFailure<
+      | 'event_not_found'
+      | 'event_closed'
+      | 'not_on_sale'
+      | 'sales_ended'
+      | 'actor_outdated'
+      | 'no_active_hold'
+      | 'hold_changed'
+    >;
 
 /**
  * Sells the user's held seats and appends the sale to the event's sales stream, atomically;
@@ -29,10 +45,29 @@ export async function confirmSale(ctx: EngineContext, sale: SaleRequest): Promis
     'confirmSale',
     await ctx.scripts.run(
       'confirmSale',
-      [k.state, k.seats, k.deadlines, k.prices, k.sales, k.idempotency, k.orders, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
       [
-        k.changes, ctx.global.salesChannel, sale.userId, sale.orderId, sale.idempotencyKey,
-        atMs, sale.paymentRef, ...sale.seats,
+        k.state,
+        k.seats,
+        k.deadlines,
+        k.prices,
+        k.sales,
+        k.idempotency,
+        k.orders,
+        k.waiting,
+        k.admitted,
+        k.queueSeen,
+        k.queueJoined,
+        k.queueExpired,
+      ],
+      [
+        k.changes,
+        ctx.global.salesChannel,
+        sale.userId,
+        sale.orderId,
+        sale.idempotencyKey,
+        atMs,
+        sale.paymentRef,
+        ...sale.seats,
       ],
     ),
   );

@@ -4,7 +4,15 @@ import { readReply } from '../replies.js';
 
 export type ExtendResult =
   | { ok: true; held: HoldLine[] }
-  | EngineFailure<'event_not_found' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'actor_outdated' | 'no_active_hold' | 'hold_extension_used'>;
+  | EngineFailure<
+      | 'event_not_found'
+      | 'event_closed'
+      | 'not_on_sale'
+      | 'sales_ended'
+      | 'actor_outdated'
+      | 'no_active_hold'
+      | 'hold_extension_used'
+    >;
 
 /** Gives every seat of the user's active hold `holdExtensionMs` more, once per hold. */
 export async function extendHold(ctx: EngineContext, eventId: string, userId: string): Promise<ExtendResult> {

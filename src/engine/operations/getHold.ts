@@ -15,14 +15,22 @@ export type HoldResult = Rated<
  * Read-only but for the rate limiter.
  */
 export async function getHold(
-  ctx: EngineContext, eventId: string, userId: string, idempotencyKey = '', rateLimit?: RateLimit,
+  ctx: EngineContext,
+  eventId: string,
+  userId: string,
+  idempotencyKey = '',
+  rateLimit?: RateLimit,
 ): Promise<HoldResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
   const limiter = rateArgs(k, userId, rateLimit);
   const { reply, rate } = readRated(
     'getHold',
-    await ctx.scripts.run('getHold', [k.state, k.prices, k.idempotency, limiter.key], [userId, ctx.clock.now(), idempotencyKey, ...limiter.args]),
+    await ctx.scripts.run(
+      'getHold',
+      [k.state, k.prices, k.idempotency, limiter.key],
+      [userId, ctx.clock.now(), idempotencyKey, ...limiter.args],
+    ),
     rateLimit,
   );
   if ('ok' in reply) return { ...reply, rate };

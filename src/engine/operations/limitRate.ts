@@ -33,9 +33,15 @@ export async function limitRate(
   limit: number,
   periodMs: number,
 ): Promise<RateDecision> {
-  const [allowed, value, resetMs] = readIntegers('limitRate', await ctx.scripts.run(
-    'limitRate', [ctx.global.rateLimit(endpointClass, caller)], [ctx.clock.now(), limit, periodMs],
-  ), 3) as [number, number, number];
+  const [allowed, value, resetMs] = readIntegers(
+    'limitRate',
+    await ctx.scripts.run(
+      'limitRate',
+      [ctx.global.rateLimit(endpointClass, caller)],
+      [ctx.clock.now(), limit, periodMs],
+    ),
+    3,
+  ) as [number, number, number];
   return allowed === 1
     ? { allowed: true, limit, remaining: value, retryAfterMs: 0, resetMs }
     : { allowed: false, limit, remaining: 0, retryAfterMs: value, resetMs };
@@ -66,8 +72,12 @@ export function readRated<S extends StatusScript>(script: S, raw: unknown, rate:
   const [status, first, resetMs, ...rest] = raw as [string, number, number, ...unknown[]];
   if (status === 'rate_limited') {
     if (!rate || rest.length > 0) throw new EngineProtocolError(script, raw);
-    return { reply: { ok: false, code: 'rate_limited' }, rate: { allowed: false, limit: rate.limit, remaining: 0, retryAfterMs: first, resetMs } };
+    return {
+      reply: { ok: false, code: 'rate_limited' },
+      rate: { allowed: false, limit: rate.limit, remaining: 0, retryAfterMs: first, resetMs },
+    };
   }
-  const decision = rate && first >= 0 ? { allowed: true, limit: rate.limit, remaining: first, retryAfterMs: 0, resetMs } : undefined;
+  const decision =
+    rate && first >= 0 ? { allowed: true, limit: rate.limit, remaining: first, retryAfterMs: 0, resetMs } : undefined;
   return { reply: readReply(script, [status, ...rest]), rate: decision };
 }

@@ -16,8 +16,7 @@ export interface EventInventory {
 }
 
 export type LoadResult =
-  | { ok: true; created: boolean; version: number }
-  | EngineFailure<'event_not_found' | 'layout_mismatch' | 'bad_layout'>;
+  { ok: true; created: boolean; version: number } | EngineFailure<'event_not_found' | 'layout_mismatch' | 'bad_layout'>;
 
 /** The latest time a Date can hold: "sales never end". */
 const NO_SALES_END_MS = 8.64e15;
@@ -33,8 +32,15 @@ export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promis
       'loadEvent',
       [k.state, k.seats, k.prices, k.orders],
       [
-        k.changes, inv.seatPricesCents.length, inv.onSaleMs, inv.highDemand ? '1' : '0',
-        inv.closed ? 'closed' : 'open', orders.length, inv.salesEndMs ?? NO_SALES_END_MS, ...orders, ...inv.seatPricesCents,
+        k.changes,
+        inv.seatPricesCents.length,
+        inv.onSaleMs,
+        inv.highDemand ? '1' : '0',
+        inv.closed ? 'closed' : 'open',
+        orders.length,
+        inv.salesEndMs ?? NO_SALES_END_MS,
+        ...orders,
+        ...inv.seatPricesCents,
       ],
     ),
   );

@@ -18,7 +18,9 @@ export interface QueueStanding {
   measuredRate: number;
 }
 
-export type StandingResult = Rated<QueueStanding | EngineFailure<'event_not_found' | 'queue_not_enabled' | 'event_closed' | 'rate_limited'>>;
+export type StandingResult = Rated<
+  QueueStanding | EngineFailure<'event_not_found' | 'queue_not_enabled' | 'event_closed' | 'rate_limited'>
+>;
 
 export interface QueueSettings {
   ratePerSecond: number;
@@ -46,7 +48,11 @@ export function queueRateAndCapacity(own: { ratePerSecond: number | null; capaci
 /** Most buyers one admission step admits or expires (bounds the script's run time). */
 const MAX_STEP = 1000;
 
-function standing(script: 'joinQueue' | 'queuePosition', raw: unknown, rateLimit: RateLimit | undefined): StandingResult {
+function standing(
+  script: 'joinQueue' | 'queuePosition',
+  raw: unknown,
+  rateLimit: RateLimit | undefined,
+): StandingResult {
   const { reply, rate } = readRated(script, raw, rateLimit);
   if ('ok' in reply) return { ...reply, rate };
   const [position, queueLength, admittedUntil, onSaleMs, measuredRate] = reply.rest.map(Number) as number[];
@@ -62,26 +68,44 @@ function standing(script: 'joinQueue' | 'queuePosition', raw: unknown, rateLimit
   };
 }
 
-export async function joinQueue(ctx: EngineContext, eventId: string, userId: string, rateLimit?: RateLimit): Promise<StandingResult> {
+export async function joinQueue(
+  ctx: EngineContext,
+  eventId: string,
+  userId: string,
+  rateLimit?: RateLimit,
+): Promise<StandingResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
   const limiter = rateArgs(k, userId, rateLimit);
-  return standing('joinQueue', await ctx.scripts.run(
+  return standing(
     'joinQueue',
-    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired, limiter.key],
-    [userId, ctx.clock.now(), ...limiter.args],
-  ), rateLimit);
+    await ctx.scripts.run(
+      'joinQueue',
+      [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired, limiter.key],
+      [userId, ctx.clock.now(), ...limiter.args],
+    ),
+    rateLimit,
+  );
 }
 
-export async function queuePosition(ctx: EngineContext, eventId: string, userId: string, rateLimit?: RateLimit): Promise<StandingResult> {
+export async function queuePosition(
+  ctx: EngineContext,
+  eventId: string,
+  userId: string,
+  rateLimit?: RateLimit,
+): Promise<StandingResult> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
   const limiter = rateArgs(k, userId, rateLimit);
-  return standing('queuePosition', await ctx.scripts.run(
+  return standing(
     'queuePosition',
-    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueExpired, limiter.key],
-    [userId, ctx.clock.now(), ...limiter.args],
-  ), rateLimit);
+    await ctx.scripts.run(
+      'queuePosition',
+      [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueExpired, limiter.key],
+      [userId, ctx.clock.now(), ...limiter.args],
+    ),
+    rateLimit,
+  );
 }
 
 export interface AdmissionStep {
@@ -96,11 +120,14 @@ export interface AdmissionStep {
 export async function admitBuyers(ctx: EngineContext, eventId: string): Promise<AdmissionStep | undefined> {
   const k = ctx.keysFor(eventId);
   if (!k) return undefined;
-  const reply = readReply('admitBuyers', await ctx.scripts.run(
+  const reply = readReply(
     'admitBuyers',
-    [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
-    [ctx.clock.now(), MAX_STEP],
-  ));
+    await ctx.scripts.run(
+      'admitBuyers',
+      [k.state, k.queueState, k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired],
+      [ctx.clock.now(), MAX_STEP],
+    ),
+  );
   if ('ok' in reply || reply.status === 'skipped') return undefined;
   const [admitted, lapsed, abandoned, ...waitsMs] = reply.rest.map(Number) as number[];
   return { admitted: admitted!, lapsed: lapsed!, abandoned: abandoned!, waitsMs };
@@ -109,8 +136,10 @@ export async function admitBuyers(ctx: EngineContext, eventId: string): Promise<
 export async function leaveQueue(ctx: EngineContext, eventId: string, userId: string): Promise<boolean> {
   const k = ctx.keysFor(eventId);
   if (!k) return false;
-  const reply = readReply('leaveQueue', await ctx.scripts.run(
-    'leaveQueue', [k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired], [userId]));
+  const reply = readReply(
+    'leaveQueue',
+    await ctx.scripts.run('leaveQueue', [k.waiting, k.admitted, k.queueSeen, k.queueJoined, k.queueExpired], [userId]),
+  );
   return !('ok' in reply) && Number(reply.rest[0]) === 1;
 }
 
@@ -121,10 +150,13 @@ export async function configureQueue(
 ): Promise<{ ok: true } | EngineFailure<'event_not_found'>> {
   const k = ctx.keysFor(eventId);
   if (!k) return { ok: false, code: 'event_not_found' };
-  const reply = readReply('configureQueue', await ctx.scripts.run(
+  const reply = readReply(
     'configureQueue',
-    [k.state, k.queueState],
-    [settings.ratePerSecond, settings.capacity, settings.admissionMs, settings.abandonMs, settings.seed],
-  ));
+    await ctx.scripts.run(
+      'configureQueue',
+      [k.state, k.queueState],
+      [settings.ratePerSecond, settings.capacity, settings.admissionMs, settings.abandonMs, settings.seed],
+    ),
+  );
   return 'ok' in reply ? reply : { ok: true };
 }

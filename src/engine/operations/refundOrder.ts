@@ -33,7 +33,14 @@ export async function refundOrder(
     await ctx.scripts.run(
       'refundOrder',
       [k.state, k.seats, k.orders, k.sales],
-      [k.changes, ctx.global.salesChannel, orderId, ctx.clock.now(), reason, recorded ? `${recorded.userId} ${recorded.seats.join(',')}` : ''],
+      [
+        k.changes,
+        ctx.global.salesChannel,
+        orderId,
+        ctx.clock.now(),
+        reason,
+        recorded ? `${recorded.userId} ${recorded.seats.join(',')}` : '',
+      ],
     ),
   );
   if ('ok' in reply) return reply;

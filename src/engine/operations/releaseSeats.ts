@@ -4,7 +4,9 @@ import { rateArgs, readRated, type RateLimit, type Rated } from './limitRate.js'
 
 export type ReleaseResult = Rated<
   | { ok: true; version: number; released: number[] }
-  | EngineFailure<'event_not_found' | 'no_seats' | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats' | 'rate_limited'>
+  | EngineFailure<
+      'event_not_found' | 'no_seats' | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats' | 'rate_limited'
+    >
 >;
 
 /** Releases those of the seats the user holds now; others' seats and lapsed holds are left alone. */

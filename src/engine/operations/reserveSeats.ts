@@ -5,8 +5,18 @@ import { rateArgs, readRated, type RateLimit, type Rated } from './limitRate.js'
 export type ReserveResult = Rated<
   | { ok: true; version: number; held: HoldLine[] }
   | EngineFailure<
-      | 'event_not_found' | 'event_closed' | 'not_on_sale' | 'sales_ended' | 'actor_outdated' | 'admission_required' | 'no_seats'
-      | 'too_many_seats' | 'invalid_seat' | 'duplicate_seats' | 'seats_unavailable' | 'hold_limit_exceeded'
+      | 'event_not_found'
+      | 'event_closed'
+      | 'not_on_sale'
+      | 'sales_ended'
+      | 'actor_outdated'
+      | 'admission_required'
+      | 'no_seats'
+      | 'too_many_seats'
+      | 'invalid_seat'
+      | 'duplicate_seats'
+      | 'seats_unavailable'
+      | 'hold_limit_exceeded'
       /** best available only: a block argument that does not fit the event */
       | 'bad_layout'
       | 'rate_limited'

@@ -23,7 +23,11 @@ export function seatChars(bytes: Buffer): string {
  * The version and the raw seat string in one atomic read (a MULTI on one slot), with no
  * per-seat work in Redis: for live seat maps, which follow the published changes from it.
  */
-export async function seatStates(ctx: EngineContext, redis: RedisClient, eventId: string): Promise<SeatStates | undefined> {
+export async function seatStates(
+  ctx: EngineContext,
+  redis: RedisClient,
+  eventId: string,
+): Promise<SeatStates | undefined> {
   const k = ctx.keysFor(eventId);
   if (!k) return undefined;
   const replies = await redis.multi().hget(k.state, 'version').getBuffer(k.seats).exec();
@@ -33,7 +37,11 @@ export async function seatStates(ctx: EngineContext, redis: RedisClient, eventId
 }
 
 /** The actor's version alone (one HGET): enough to answer a conditional request. */
-export async function seatVersion(ctx: EngineContext, redis: RedisClient, eventId: string): Promise<number | undefined> {
+export async function seatVersion(
+  ctx: EngineContext,
+  redis: RedisClient,
+  eventId: string,
+): Promise<number | undefined> {
   const k = ctx.keysFor(eventId);
   if (!k) return undefined;
   const version = await redis.hget(k.state, 'version');
@@ -52,11 +60,24 @@ export interface SeatMapState {
  * MULTI on one slot): enough to tell whether a seat map already rendered is still exact,
  * without reading the seat string. Undefined when the event has no actor.
  */
-export async function seatMapState(ctx: EngineContext, redis: RedisClient, eventId: string): Promise<SeatMapState | undefined> {
+export async function seatMapState(
+  ctx: EngineContext,
+  redis: RedisClient,
+  eventId: string,
+): Promise<SeatMapState | undefined> {
   const k = ctx.keysFor(eventId);
   if (!k) return undefined;
-  const replies = await redis.multi().hget(k.state, 'version').zcard(k.deadlines).zcount(k.deadlines, '-inf', ctx.clock.now()).exec();
-  const [[, version], [, holds], [, lapsed]] = replies as [[unknown, string | null], [unknown, number], [unknown, number]];
+  const replies = await redis
+    .multi()
+    .hget(k.state, 'version')
+    .zcard(k.deadlines)
+    .zcount(k.deadlines, '-inf', ctx.clock.now())
+    .exec();
+  const [[, version], [, holds], [, lapsed]] = replies as [
+    [unknown, string | null],
+    [unknown, number],
+    [unknown, number],
+  ];
   if (version === null) return undefined;
   return { version: Number(version), heldNow: holds - lapsed };
 }

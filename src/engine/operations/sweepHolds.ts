@@ -7,11 +7,15 @@ export async function sweepHolds(ctx: EngineContext, eventId: string): Promise<n
   if (!k) return 0;
   let total = 0;
   for (;;) {
-    const [freed, more] = readIntegers('sweepHolds', await ctx.scripts.run(
+    const [freed, more] = readIntegers(
       'sweepHolds',
-      [k.state, k.seats, k.deadlines],
-      [k.changes, ctx.clock.now(), ctx.limits.sweepBatch],
-    ), 2) as [number, number];
+      await ctx.scripts.run(
+        'sweepHolds',
+        [k.state, k.seats, k.deadlines],
+        [k.changes, ctx.clock.now(), ctx.limits.sweepBatch],
+      ),
+      2,
+    ) as [number, number];
     total += freed;
     if (!more) return total;
   }

@@ -21,11 +21,11 @@ export async function trimSales(ctx: EngineContext, eventId: string, cutoffMs: n
   if (!k) return 0;
   let total = 0;
   for (;;) {
-    const [removed, more] = readIntegers('trimSales', await ctx.scripts.run(
+    const [removed, more] = readIntegers(
       'trimSales',
-      [k.sales, k.orders, k.idempotency],
-      [Math.floor(cutoffMs), TRIM_BATCH],
-    ), 2) as [number, number];
+      await ctx.scripts.run('trimSales', [k.sales, k.orders, k.idempotency], [Math.floor(cutoffMs), TRIM_BATCH]),
+      2,
+    ) as [number, number];
     total += removed;
     if (!more) return total;
   }

@@ -40,7 +40,8 @@ type WithUser = { get(key: 'user'): AppEnv['Variables']['user']; get(key: 'sessi
 
 export function requireUser(c: WithUser) {
   const user = c.get('user');
-  if (!user && c.get('sessionUnavailable')) throw unavailable('Sessions cannot be checked right now; retry shortly.', 2, 'redis_unavailable');
+  if (!user && c.get('sessionUnavailable'))
+    throw unavailable('Sessions cannot be checked right now; retry shortly.', 2, 'redis_unavailable');
   if (!user) throw new AppError(401, 'unauthenticated', 'Log in first.');
   return user;
 }
@@ -54,6 +55,7 @@ export function requireAdmin(c: WithUser) {
 /** Door staff: an admin, or an account with the role `scanner`. */
 export function requireScanner(c: WithUser) {
   const user = requireUser(c);
-  if (user.role !== 'admin' && user.role !== 'scanner') throw new AppError(403, 'forbidden', 'Scanners and admins only.');
+  if (user.role !== 'admin' && user.role !== 'scanner')
+    throw new AppError(403, 'forbidden', 'Scanners and admins only.');
   return user;
 }

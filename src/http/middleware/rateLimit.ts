@@ -21,13 +21,26 @@ const PERIOD_MS = 60_000;
 /** The rate limits of the API contract, most specific first. */
 export const ENDPOINT_CLASSES: EndpointClass[] = [
   { name: 'auth', perMinute: 10, matches: (_m, p) => p.startsWith('/api/auth/') },
-  { name: 'reserve', perMinute: 20, inScript: true, matches: (m, p) => m === 'POST' && (p === '/api/seats/reserve' || p === '/api/seats/best') },
+  {
+    name: 'reserve',
+    perMinute: 20,
+    inScript: true,
+    matches: (m, p) => m === 'POST' && (p === '/api/seats/reserve' || p === '/api/seats/best'),
+  },
   { name: 'checkout', perMinute: 5, inScript: true, matches: (m, p) => m === 'POST' && p === '/api/checkout' },
-  { name: 'join', perMinute: 5, inScript: true, matches: (m, p) => m === 'POST' && /^\/api\/queue\/[^/]+\/join$/.test(p) },
+  {
+    name: 'join',
+    perMinute: 5,
+    inScript: true,
+    matches: (m, p) => m === 'POST' && /^\/api\/queue\/[^/]+\/join$/.test(p),
+  },
   // Release and the position poll: the default limit, counted by their scripts per event.
   {
-    name: 'default', perMinute: 100, inScript: true,
-    matches: (m, p) => (m === 'DELETE' && p === '/api/seats/release') || (m === 'GET' && /^\/api\/queue\/[^/]+\/position$/.test(p)),
+    name: 'default',
+    perMinute: 100,
+    inScript: true,
+    matches: (m, p) =>
+      (m === 'DELETE' && p === '/api/seats/release') || (m === 'GET' && /^\/api\/queue\/[^/]+\/position$/.test(p)),
   },
   { name: 'default', perMinute: 100, matches: () => true },
 ];
@@ -66,7 +79,10 @@ export const scriptRate = (c: Context<AppEnv>): RateLimit | undefined => c.get('
  * answer the middleware) changes nothing.
  */
 export function applyRate(
-  c: Context<AppEnv>, metrics: AppDeps['metrics'], endpointClass: string | undefined, decision: RateDecision | undefined,
+  c: Context<AppEnv>,
+  metrics: AppDeps['metrics'],
+  endpointClass: string | undefined,
+  decision: RateDecision | undefined,
 ): void {
   if (!decision || endpointClass === undefined) return;
   const headers = {
@@ -76,9 +92,16 @@ export function applyRate(
   };
   if (!decision.allowed) {
     metrics.rateLimited.inc({ class: endpointClass });
-    throw new AppError(429, 'rate_limited', `Too many requests; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s.`, {}, {
-      ...headers, 'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
-    });
+    throw new AppError(
+      429,
+      'rate_limited',
+      `Too many requests; retry in ${Math.ceil(decision.retryAfterMs / 1000)} s.`,
+      {},
+      {
+        ...headers,
+        'Retry-After': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
+      },
+    );
   }
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
 }

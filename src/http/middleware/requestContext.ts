@@ -35,7 +35,13 @@ export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): Middlewa
     deps.metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
     // The access log: one line per request (the request id, and the user's, come with the request's log).
     c.get('log').info(
-      { event: 'http_request', method: c.req.method, route, status: c.res.status, durationMs: Math.round(seconds * 1e5) / 100 },
+      {
+        event: 'http_request',
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        durationMs: Math.round(seconds * 1e5) / 100,
+      },
       'request',
     );
   };

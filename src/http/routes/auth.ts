@@ -8,24 +8,47 @@ import { requireUser } from '../middleware/auth.js';
 import { json, jsonRequest, operation, problems } from '../openapi.js';
 import { loginSchema, registerSchema, sessionSchema, userSchema } from '../schemas.js';
 
-const registerOp = operation({ operationId: 'register', tag: 'Auth' }, {
-  method: 'post', path: '/register', summary: 'Create an account (role user) and a session; sets the cookie sid',
-  request: jsonRequest(registerSchema),
-  responses: { 201: json(sessionSchema, 'The account and its session token'), ...problems({ 409: 'email_taken' }) },
-});
-const loginOp = operation({ operationId: 'login', tag: 'Auth' }, {
-  method: 'post', path: '/login', summary: 'Start a new session (the one the client came with ends); sets the cookie sid',
-  request: jsonRequest(loginSchema),
-  responses: { 200: json(sessionSchema, 'The account and its new session token'), ...problems({ 401: 'invalid_credentials (the same for an unknown email)' }) },
-});
-const logoutOp = operation({ operationId: 'logout', tag: 'Auth', role: 'user' }, {
-  method: 'post', path: '/logout', summary: 'Destroy the session',
-  responses: { 204: { description: 'The session is gone' } },
-});
-const meOp = operation({ operationId: 'me', tag: 'Auth', role: 'user' }, {
-  method: 'get', path: '/me', summary: 'The caller',
-  responses: { 200: json(z.strictObject({ user: userSchema }), 'The signed-in account') },
-});
+const registerOp = operation(
+  { operationId: 'register', tag: 'Auth' },
+  {
+    method: 'post',
+    path: '/register',
+    summary: 'Create an account (role user) and a session; sets the cookie sid',
+    request: jsonRequest(registerSchema),
+    responses: { 201: json(sessionSchema, 'The account and its session token'), ...problems({ 409: 'email_taken' }) },
+  },
+);
+const loginOp = operation(
+  { operationId: 'login', tag: 'Auth' },
+  {
+    method: 'post',
+    path: '/login',
+    summary: 'Start a new session (the one the client came with ends); sets the cookie sid',
+    request: jsonRequest(loginSchema),
+    responses: {
+      200: json(sessionSchema, 'The account and its new session token'),
+      ...problems({ 401: 'invalid_credentials (the same for an unknown email)' }),
+    },
+  },
+);
+const logoutOp = operation(
+  { operationId: 'logout', tag: 'Auth', role: 'user' },
+  {
+    method: 'post',
+    path: '/logout',
+    summary: 'Destroy the session',
+    responses: { 204: { description: 'The session is gone' } },
+  },
+);
+const meOp = operation(
+  { operationId: 'me', tag: 'Auth', role: 'user' },
+  {
+    method: 'get',
+    path: '/me',
+    summary: 'The caller',
+    responses: { 200: json(z.strictObject({ user: userSchema }), 'The signed-in account') },
+  },
+);
 
 export function authRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
@@ -33,7 +56,11 @@ export function authRoutes(deps: AppDeps) {
   async function startSession(c: Context<AppEnv>, user: Account) {
     const token = await deps.sessions.create(user);
     setCookie(c, 'sid', token, {
-      httpOnly: true, sameSite: 'Lax', path: '/', secure: deps.cookieSecure, maxAge: 24 * 60 * 60,
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/',
+      secure: deps.cookieSecure,
+      maxAge: 24 * 60 * 60,
     });
     return { user, token };
   }

@@ -17,7 +17,12 @@ function conditional(c: Context<AppEnv>, answer: Conditional) {
   c.header('Cache-Control', 'no-cache');
   c.header('Vary', 'Accept-Encoding');
   if (answer.notModified) return preserialised(c.body(null, 304));
-  return preserialised(c.body(answer.body, 200, { 'Content-Type': 'application/json', ...(answer.gzip ? { 'Content-Encoding': 'gzip' } : {}) }));
+  return preserialised(
+    c.body(answer.body, 200, {
+      'Content-Type': 'application/json',
+      ...(answer.gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    }),
+  );
 }
 
 function eventIdOf(c: Context<AppEnv>): string {
@@ -62,27 +67,49 @@ function nodeSink(c: Context<AppEnv>): LiveSink | undefined {
 const ifNoneMatch = optionalParameter('header', 'If-None-Match', 'The ETag of the copy the client has', '"42"');
 const notModified = { 304: { description: 'Not Modified: the copy named by If-None-Match is current' } };
 
-const layout = operation({ operationId: 'getLayout', tag: 'Events' }, {
-  method: 'get', path: '/{id}/layout', summary: 'The seats in layout order; changes only when prices change (ETag, If-None-Match gives 304)',
-  parameters: [...pathIds('id').parameters, ifNoneMatch],
-  responses: { 200: json(layoutSchema, 'The layout'), ...notModified, ...problems({ 404: true }) },
-});
-const states = operation({ operationId: 'getAvailability', tag: 'Events' }, {
-  method: 'get', path: '/{id}/availability', summary: 'Seat states, one character per seat in layout order (ETag is the version; If-None-Match gives 304)',
-  parameters: [...pathIds('id').parameters, ifNoneMatch],
-  responses: { 200: json(availabilitySchema, 'The seat states'), ...notModified, ...problems({ 404: true, 503: true }) },
-});
-const live = operation({ operationId: 'streamAvailability', tag: 'Events' }, {
-  method: 'get', path: '/{id}/live',
-  summary: 'Server-sent events: a snapshot, then coalesced changes (id = version; resume with Last-Event-ID)',
-  description: 'First an event `snapshot` (data {version, states, counts}), then events `changes` '
-    + '(data {fromVersion, version, seats: [[index, "a"|"h"|"s"], ...], counts}), at most one per LIVE_TICK_MS; a `: ping` comment at least every 15 s.',
-  parameters: [...pathIds('id').parameters, optionalParameter('header', 'Last-Event-ID', 'The last version seen', '42')],
-  responses: {
-    200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...problems({ 404: true, 503: 'redis_unavailable, live_connections_full (Retry-After)' }),
+const layout = operation(
+  { operationId: 'getLayout', tag: 'Events' },
+  {
+    method: 'get',
+    path: '/{id}/layout',
+    summary: 'The seats in layout order; changes only when prices change (ETag, If-None-Match gives 304)',
+    parameters: [...pathIds('id').parameters, ifNoneMatch],
+    responses: { 200: json(layoutSchema, 'The layout'), ...notModified, ...problems({ 404: true }) },
   },
-});
+);
+const states = operation(
+  { operationId: 'getAvailability', tag: 'Events' },
+  {
+    method: 'get',
+    path: '/{id}/availability',
+    summary: 'Seat states, one character per seat in layout order (ETag is the version; If-None-Match gives 304)',
+    parameters: [...pathIds('id').parameters, ifNoneMatch],
+    responses: {
+      200: json(availabilitySchema, 'The seat states'),
+      ...notModified,
+      ...problems({ 404: true, 503: true }),
+    },
+  },
+);
+const live = operation(
+  { operationId: 'streamAvailability', tag: 'Events' },
+  {
+    method: 'get',
+    path: '/{id}/live',
+    summary: 'Server-sent events: a snapshot, then coalesced changes (id = version; resume with Last-Event-ID)',
+    description:
+      'First an event `snapshot` (data {version, states, counts}), then events `changes` ' +
+      '(data {fromVersion, version, seats: [[index, "a"|"h"|"s"], ...], counts}), at most one per LIVE_TICK_MS; a `: ping` comment at least every 15 s.',
+    parameters: [
+      ...pathIds('id').parameters,
+      optionalParameter('header', 'Last-Event-ID', 'The last version seen', '42'),
+    ],
+    responses: {
+      200: { description: 'The event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...problems({ 404: true, 503: 'redis_unavailable, live_connections_full (Retry-After)' }),
+    },
+  },
+);
 
 /** Seat layout, seat states and live changes (see docs/live.md). */
 export function liveRoutes(deps: AppDeps) {
@@ -103,7 +130,8 @@ export function liveRoutes(deps: AppDeps) {
 
   app.openapi(live, async (c) => {
     const eventId = eventIdOf(c);
-    if (!deps.redisHealth.isUp) throw unavailable('Live updates are paused while the seat store is away; retry shortly.', 2, 'redis_unavailable');
+    if (!deps.redisHealth.isUp)
+      throw unavailable('Live updates are paused while the seat store is away; retry shortly.', 2, 'redis_unavailable');
     if (!(await deps.catalog.findEvent(eventId))) throw notFound('event');
     const lastEventId = c.req.header('last-event-id');
     const resumeFrom = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
@@ -118,4 +146,5 @@ export function liveRoutes(deps: AppDeps) {
   return app;
 }
 
-const liveFull = () => unavailable('This server has as many live connections as it takes; retry shortly.', 5, 'live_connections_full');
+const liveFull = () =>
+  unavailable('This server has as many live connections as it takes; retry shortly.', 5, 'live_connections_full');

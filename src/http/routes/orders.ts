@@ -11,22 +11,42 @@ import { orderSchema, uuid } from '../schemas.js';
 
 const orderBody = z.strictObject({ order: orderSchema });
 
-const list = operation({ operationId: 'listOrders', tag: 'Orders', role: 'user' }, {
-  method: 'get', path: '/', summary: "The caller's orders, newest first",
-  responses: { 200: json(z.strictObject({ orders: z.array(orderSchema) }), 'The orders') },
-});
-const read = operation({ operationId: 'getOrder', tag: 'Orders', role: 'user' }, {
-  method: 'get', path: '/{id}', summary: 'An order (its buyer or an admin)', ...pathIds('id'),
-  responses: { 200: json(orderBody, 'The order'), ...problems({ 404: "not_found (another buyer's order too)" }) },
-});
-const refund = operation({ operationId: 'refundOrder', tag: 'Orders', role: 'user' }, {
-  method: 'post', path: '/{id}/refund', summary: 'Refund an order (its buyer or an admin): its seats go back on sale',
-  ...pathIds('id'),
-  responses: {
-    200: json(orderBody, 'The refunded order, once Postgres has it'),
-    ...problems({ 404: true, 409: 'order_not_refundable', 503: 'the refund is done and being recorded: retry (Retry-After)' }),
+const list = operation(
+  { operationId: 'listOrders', tag: 'Orders', role: 'user' },
+  {
+    method: 'get',
+    path: '/',
+    summary: "The caller's orders, newest first",
+    responses: { 200: json(z.strictObject({ orders: z.array(orderSchema) }), 'The orders') },
   },
-});
+);
+const read = operation(
+  { operationId: 'getOrder', tag: 'Orders', role: 'user' },
+  {
+    method: 'get',
+    path: '/{id}',
+    summary: 'An order (its buyer or an admin)',
+    ...pathIds('id'),
+    responses: { 200: json(orderBody, 'The order'), ...problems({ 404: "not_found (another buyer's order too)" }) },
+  },
+);
+const refund = operation(
+  { operationId: 'refundOrder', tag: 'Orders', role: 'user' },
+  {
+    method: 'post',
+    path: '/{id}/refund',
+    summary: 'Refund an order (its buyer or an admin): its seats go back on sale',
+    ...pathIds('id'),
+    responses: {
+      200: json(orderBody, 'The refunded order, once Postgres has it'),
+      ...problems({
+        404: true,
+        409: 'order_not_refundable',
+        503: 'the refund is done and being recorded: retry (Retry-After)',
+      }),
+    },
+  },
+);
 
 export function orderRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();

@@ -13,14 +13,22 @@ import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
 import { json, jsonRequest, operation, optionalParameter, pathIds, preserialised, problems } from '../openapi.js';
 import {
-  bestSeatsSchemaFor, extendHoldSchema, holdSchema, releasedSchema, seatMapSchema, seatRequestSchemaFor, uuid,
+  bestSeatsSchemaFor,
+  extendHoldSchema,
+  holdSchema,
+  releasedSchema,
+  seatMapSchema,
+  seatRequestSchemaFor,
+  uuid,
 } from '../schemas.js';
 
 /** The seat UUIDs of a request as engine indices; an id not of this event is a 400. */
 function indicesOf(layout: EventLayout, seatIds: string[]): number[] {
   const unknown = seatIds.filter((id) => !layout.indexOf.has(id));
   if (unknown.length > 0) {
-    throw new AppError(400, 'validation_failed', 'Some seats do not belong to this event.', { unknownSeatIds: unknown });
+    throw new AppError(400, 'validation_failed', 'Some seats do not belong to this event.', {
+      unknownSeatIds: unknown,
+    });
   }
   return seatIds.map((id) => layout.indexOf.get(id)!);
 }
@@ -43,40 +51,70 @@ const HOLD_REFUSALS = 'seats_unavailable (with unavailableSeatIds), hold_limit_e
 function seatOperations(maxSeats: number) {
   const seatRequest = seatRequestSchemaFor(maxSeats);
   return {
-    seatMap: operation({ operationId: 'getSeatMap', tag: 'Events' }, {
-      method: 'get', path: '/events/{id}/seats', summary: 'The full seat map with every seat\'s status (optionally one section)',
-      parameters: [...pathIds('id').parameters, optionalParameter('query', 'section', 'only this section', 'Floor')],
-      responses: { 200: json(seatMapSchema, 'The seat map'), ...problems({ 404: true, 503: true }) },
-    }),
-    reserve: operation({ operationId: 'reserveSeats', tag: 'Seats', role: 'user' }, {
-      method: 'post', path: '/seats/reserve', summary: 'Hold seats; the answer is every seat the caller holds for the event',
-      request: jsonRequest(seatRequest),
-      responses: {
-        201: json(holdSchema, "The caller's hold"),
-        ...problems({ 403: 'queue_admission_required', 404: true, 409: HOLD_REFUSALS, 503: true }),
+    seatMap: operation(
+      { operationId: 'getSeatMap', tag: 'Events' },
+      {
+        method: 'get',
+        path: '/events/{id}/seats',
+        summary: "The full seat map with every seat's status (optionally one section)",
+        parameters: [...pathIds('id').parameters, optionalParameter('query', 'section', 'only this section', 'Floor')],
+        responses: { 200: json(seatMapSchema, 'The seat map'), ...problems({ 404: true, 503: true }) },
       },
-    }),
-    best: operation({ operationId: 'reserveBestSeats', tag: 'Seats', role: 'user' }, {
-      method: 'post', path: '/seats/best', summary: 'Hold the best block of adjacent seats in one row, atomically',
-      request: jsonRequest(bestSeatsSchemaFor(maxSeats)),
-      responses: {
-        201: json(holdSchema, "The caller's hold"),
-        ...problems({ 403: 'queue_admission_required', 404: true, 409: `${HOLD_REFUSALS}; seats_unavailable when no block fits`, 503: true }),
+    ),
+    reserve: operation(
+      { operationId: 'reserveSeats', tag: 'Seats', role: 'user' },
+      {
+        method: 'post',
+        path: '/seats/reserve',
+        summary: 'Hold seats; the answer is every seat the caller holds for the event',
+        request: jsonRequest(seatRequest),
+        responses: {
+          201: json(holdSchema, "The caller's hold"),
+          ...problems({ 403: 'queue_admission_required', 404: true, 409: HOLD_REFUSALS, 503: true }),
+        },
       },
-    }),
-    extend: operation({ operationId: 'extendHold', tag: 'Seats', role: 'user' }, {
-      method: 'post', path: '/seats/extend', summary: 'More time for the hold, once per hold',
-      request: jsonRequest(extendHoldSchema),
-      responses: {
-        200: json(holdSchema, 'The extended hold'),
-        ...problems({ 404: true, 409: 'no_active_hold, hold_extension_used, event_not_on_sale', 503: true }),
+    ),
+    best: operation(
+      { operationId: 'reserveBestSeats', tag: 'Seats', role: 'user' },
+      {
+        method: 'post',
+        path: '/seats/best',
+        summary: 'Hold the best block of adjacent seats in one row, atomically',
+        request: jsonRequest(bestSeatsSchemaFor(maxSeats)),
+        responses: {
+          201: json(holdSchema, "The caller's hold"),
+          ...problems({
+            403: 'queue_admission_required',
+            404: true,
+            409: `${HOLD_REFUSALS}; seats_unavailable when no block fits`,
+            503: true,
+          }),
+        },
       },
-    }),
-    release: operation({ operationId: 'releaseSeats', tag: 'Seats', role: 'user' }, {
-      method: 'delete', path: '/seats/release', summary: 'Release held seats (only those the caller holds)',
-      request: jsonRequest(seatRequest),
-      responses: { 200: json(releasedSchema, 'The seats released'), ...problems({ 404: true, 503: true }) },
-    }),
+    ),
+    extend: operation(
+      { operationId: 'extendHold', tag: 'Seats', role: 'user' },
+      {
+        method: 'post',
+        path: '/seats/extend',
+        summary: 'More time for the hold, once per hold',
+        request: jsonRequest(extendHoldSchema),
+        responses: {
+          200: json(holdSchema, 'The extended hold'),
+          ...problems({ 404: true, 409: 'no_active_hold, hold_extension_used, event_not_on_sale', 503: true }),
+        },
+      },
+    ),
+    release: operation(
+      { operationId: 'releaseSeats', tag: 'Seats', role: 'user' },
+      {
+        method: 'delete',
+        path: '/seats/release',
+        summary: 'Release held seats (only those the caller holds)',
+        request: jsonRequest(seatRequest),
+        responses: { 200: json(releasedSchema, 'The seats released'), ...problems({ 404: true, 503: true }) },
+      },
+    ),
   };
 }
 
@@ -103,7 +141,13 @@ export function seatRoutes(deps: AppDeps) {
       rendered = seatMaps.render(id.data, layout, snap, section, gzip);
     }
     const { body, gzip: gzipped } = rendered;
-    return preserialised(c.body(body, 200, { 'Content-Type': 'application/json', Vary: 'Accept-Encoding', ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) }));
+    return preserialised(
+      c.body(body, 200, {
+        'Content-Type': 'application/json',
+        Vary: 'Accept-Encoding',
+        ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
+      }),
+    );
   });
 
   async function layoutOf(eventId: string): Promise<EventLayout> {
@@ -114,7 +158,12 @@ export function seatRoutes(deps: AppDeps) {
 
   type Refusal = Extract<ReserveResult, { ok: false }>;
   /** A refused hold as its problem answer (an actor lost by Redis is restored first). */
-  async function holdRefused(c: { get(key: 'log'): AppEnv['Variables']['log'] }, eventId: string, layout: EventLayout, result: Refusal): Promise<never> {
+  async function holdRefused(
+    c: { get(key: 'log'): AppEnv['Variables']['log'] },
+    eventId: string,
+    layout: EventLayout,
+    result: Refusal,
+  ): Promise<never> {
     if (actorNeedsLoad(result.code)) return missingActor(deps, eventId);
     if (result.code === 'seats_unavailable') {
       c.get('log').info({ event: 'lock_contention', eventId, seats: result.seats?.length ?? 0 });
@@ -127,7 +176,12 @@ export function seatRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
-    const result = await deps.engine.reserveSeats(body.eventId, user.id, indicesOf(layout, body.seatIds), scriptRate(c));
+    const result = await deps.engine.reserveSeats(
+      body.eventId,
+      user.id,
+      indicesOf(layout, body.seatIds),
+      scriptRate(c),
+    );
     applyScriptRate(c, deps.metrics, result.rate);
     if (!result.ok) return holdRefused(c, body.eventId, layout, result);
     c.get('log').info({ event: 'seat_reserved', eventId: body.eventId, seats: body.seatIds.length });
@@ -141,7 +195,8 @@ export function seatRoutes(deps: AppDeps) {
     const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
     const areas = bestAreas(layout, body);
-    if (!areas) throw new AppError(400, 'validation_failed', 'This event has no such section.', { section: body.section });
+    if (!areas)
+      throw new AppError(400, 'validation_failed', 'This event has no such section.', { section: body.section });
     const result = await deps.engine.reserveBestSeats(body.eventId, user.id, body.quantity, areas, scriptRate(c));
     applyScriptRate(c, deps.metrics, result.rate);
     if (!result.ok) return holdRefused(c, body.eventId, layout, result);
@@ -168,7 +223,12 @@ export function seatRoutes(deps: AppDeps) {
     const user = requireUser(c);
     const body = c.req.valid('json');
     const layout = await layoutOf(body.eventId);
-    const result = await deps.engine.releaseSeats(body.eventId, user.id, indicesOf(layout, body.seatIds), scriptRate(c));
+    const result = await deps.engine.releaseSeats(
+      body.eventId,
+      user.id,
+      indicesOf(layout, body.seatIds),
+      scriptRate(c),
+    );
     applyScriptRate(c, deps.metrics, result.rate);
     if (!result.ok) {
       if (result.code === 'event_not_found') return missingActor(deps, body.eventId);

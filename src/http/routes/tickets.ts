@@ -5,7 +5,13 @@ import { notFound, ticketError } from '../errors.js';
 import { requireScanner, requireUser } from '../middleware/auth.js';
 import { json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
 import {
-  checkInResultSchema, checkInSchema, ticketCodeSchema, ticketSchema, transferSchema, transferTicketSchema, uuid,
+  checkInResultSchema,
+  checkInSchema,
+  ticketCodeSchema,
+  ticketSchema,
+  transferSchema,
+  transferTicketSchema,
+  uuid,
 } from '../schemas.js';
 
 /** A ticket id from the path; a malformed one is simply an unknown ticket. */
@@ -24,49 +30,84 @@ const wellFormedTicketId: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** Codes change every few seconds: nobody may cache them. */
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-const held = operation({ operationId: 'listTickets', tag: 'Tickets', role: 'user' }, {
-  method: 'get', path: '/tickets', summary: 'Tickets the caller holds (bought or received)',
-  responses: { 200: json(z.strictObject({ tickets: z.array(ticketSchema) }), 'The tickets') },
-});
-const transfers = operation({ operationId: 'listTransfers', tag: 'Tickets', role: 'user' }, {
-  method: 'get', path: '/tickets/transfers', summary: 'Transfers the caller sent or received, newest first',
-  responses: { 200: json(z.strictObject({ transfers: z.array(transferSchema) }), 'The transfers') },
-});
-const code = operation({ operationId: 'getTicketCode', tag: 'Tickets', role: 'user' }, {
-  method: 'get', path: '/tickets/{id}/code', summary: 'A signed code valid for at most 30 s (holder only)',
-  ...pathIds('id'),
-  responses: { 200: json(ticketCodeSchema, 'The code'), ...problems({ 404: true }) },
-});
-const qr = operation({ operationId: 'getTicketQr', tag: 'Tickets', role: 'user' }, {
-  method: 'get', path: '/tickets/{id}/qr.svg', summary: 'The current code as a QR image (holder only)',
-  ...pathIds('id'),
-  responses: {
-    200: { description: 'An SVG image', content: { 'image/svg+xml': { schema: z.string().openapi({ format: 'binary' }) } } },
-    ...problems({ 404: true }),
+const held = operation(
+  { operationId: 'listTickets', tag: 'Tickets', role: 'user' },
+  {
+    method: 'get',
+    path: '/tickets',
+    summary: 'Tickets the caller holds (bought or received)',
+    responses: { 200: json(z.strictObject({ tickets: z.array(ticketSchema) }), 'The tickets') },
   },
-});
-const transfer = operation({ operationId: 'transferTicket', tag: 'Tickets', role: 'user', checks: [wellFormedTicketId] }, {
-  method: 'post', path: '/tickets/{id}/transfer', summary: 'Give the ticket to another account; every code issued before is void',
-  ...pathIds('id'), request: jsonRequest(transferTicketSchema),
-  responses: {
-    200: json(z.strictObject({ ticket: ticketSchema }), 'The ticket, now held by the recipient'),
-    ...problems({
-      404: true, 409: 'ticket_not_transferable (checked in, refunded, event over or cancelled)',
-      422: 'recipient_not_found, transfer_to_self',
-    }),
+);
+const transfers = operation(
+  { operationId: 'listTransfers', tag: 'Tickets', role: 'user' },
+  {
+    method: 'get',
+    path: '/tickets/transfers',
+    summary: 'Transfers the caller sent or received, newest first',
+    responses: { 200: json(z.strictObject({ transfers: z.array(transferSchema) }), 'The transfers') },
   },
-});
-const checkIn = operation({ operationId: 'checkIn', tag: 'Tickets', role: 'scanner' }, {
-  method: 'post', path: '/checkin', summary: 'Admit a ticket by its code (scanners and admins)',
-  request: jsonRequest(checkInSchema),
-  responses: {
-    200: json(checkInResultSchema, 'Admitted'),
-    ...problems({
-      400: 'invalid_code (forged, expired or void), validation_failed, malformed_json',
-      409: 'already_checked_in (with checkedInAt), ticket_refunded, wrong_event',
-    }),
+);
+const code = operation(
+  { operationId: 'getTicketCode', tag: 'Tickets', role: 'user' },
+  {
+    method: 'get',
+    path: '/tickets/{id}/code',
+    summary: 'A signed code valid for at most 30 s (holder only)',
+    ...pathIds('id'),
+    responses: { 200: json(ticketCodeSchema, 'The code'), ...problems({ 404: true }) },
   },
-});
+);
+const qr = operation(
+  { operationId: 'getTicketQr', tag: 'Tickets', role: 'user' },
+  {
+    method: 'get',
+    path: '/tickets/{id}/qr.svg',
+    summary: 'The current code as a QR image (holder only)',
+    ...pathIds('id'),
+    responses: {
+      200: {
+        description: 'An SVG image',
+        content: { 'image/svg+xml': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
+      ...problems({ 404: true }),
+    },
+  },
+);
+const transfer = operation(
+  { operationId: 'transferTicket', tag: 'Tickets', role: 'user', checks: [wellFormedTicketId] },
+  {
+    method: 'post',
+    path: '/tickets/{id}/transfer',
+    summary: 'Give the ticket to another account; every code issued before is void',
+    ...pathIds('id'),
+    request: jsonRequest(transferTicketSchema),
+    responses: {
+      200: json(z.strictObject({ ticket: ticketSchema }), 'The ticket, now held by the recipient'),
+      ...problems({
+        404: true,
+        409: 'ticket_not_transferable (checked in, refunded, event over or cancelled)',
+        422: 'recipient_not_found, transfer_to_self',
+      }),
+    },
+  },
+);
+const checkIn = operation(
+  { operationId: 'checkIn', tag: 'Tickets', role: 'scanner' },
+  {
+    method: 'post',
+    path: '/checkin',
+    summary: 'Admit a ticket by its code (scanners and admins)',
+    request: jsonRequest(checkInSchema),
+    responses: {
+      200: json(checkInResultSchema, 'Admitted'),
+      ...problems({
+        400: 'invalid_code (forged, expired or void), validation_failed, malformed_json',
+        409: 'already_checked_in (with checkedInAt), ticket_refunded, wrong_event',
+      }),
+    },
+  },
+);
 
 export function ticketRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();

@@ -42,25 +42,50 @@ export class VenueChangedError extends Error {
  * locked (FOR SHARE) and its layout compared with the seats given: a concurrent venue edit
  * either waits for this event (and then finds the venue in use) or makes this insert fail.
  */
-export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: SeatSpec[], seatIds: string[]): Promise<void> {
+export async function insertEventWithSeats(
+  pool: Pool,
+  event: NewEvent,
+  seats: SeatSpec[],
+  seatIds: string[],
+): Promise<void> {
   return inTransaction(pool, async (client) => {
-    const venue = await client.query<{ sections: Section[] }>('SELECT sections FROM venues WHERE id = $1 FOR SHARE', [event.venue_id]);
+    const venue = await client.query<{ sections: Section[] }>('SELECT sections FROM venues WHERE id = $1 FOR SHARE', [
+      event.venue_id,
+    ]);
     if (!sameLayout(venue.rows[0]?.sections ?? [], event.prices, seats)) throw new VenueChangedError();
     await client.query(
       `INSERT INTO events (id, name, artist, venue_id, event_date, on_sale_date, high_demand, prices,
          queue_rate_per_second, queue_capacity, sales_end_date, seats_total)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [event.id, event.name, event.artist, event.venue_id, event.event_date, event.on_sale_date, event.high_demand,
-        JSON.stringify(event.prices), event.queue_rate_per_second ?? null, event.queue_capacity ?? null,
-        event.sales_end_date ?? null, seats.length],
+      [
+        event.id,
+        event.name,
+        event.artist,
+        event.venue_id,
+        event.event_date,
+        event.on_sale_date,
+        event.high_demand,
+        JSON.stringify(event.prices),
+        event.queue_rate_per_second ?? null,
+        event.queue_capacity ?? null,
+        event.sales_end_date ?? null,
+        seats.length,
+      ],
     );
     await client.query(
       `INSERT INTO seats (id, event_id, seat_index, section, row_label, number, price_cents)
        SELECT id, $1, seat_index, section, row_label, number, price_cents
        FROM unnest($2::uuid[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
          AS u(id, seat_index, section, row_label, number, price_cents)`,
-      [event.id, seatIds, seats.map((s) => s.index), seats.map((s) => s.section), seats.map((s) => s.row),
-        seats.map((s) => s.number), seats.map((s) => s.priceCents)],
+      [
+        event.id,
+        seatIds,
+        seats.map((s) => s.index),
+        seats.map((s) => s.section),
+        seats.map((s) => s.row),
+        seats.map((s) => s.number),
+        seats.map((s) => s.priceCents),
+      ],
     );
   });
 }
@@ -69,8 +94,12 @@ export async function insertEventWithSeats(pool: Pool, event: NewEvent, seats: S
 function sameLayout(sections: readonly Section[], prices: Record<string, number>, seats: readonly SeatSpec[]): boolean {
   if (sections.some((s) => prices[s.name] === undefined)) return false;
   const expected = expandLayout(sections, prices);
-  return expected.length === seats.length &&
-    expected.every((s, i) => s.section === seats[i]!.section && s.row === seats[i]!.row && s.number === seats[i]!.number);
+  return (
+    expected.length === seats.length &&
+    expected.every(
+      (s, i) => s.section === seats[i]!.section && s.row === seats[i]!.row && s.number === seats[i]!.number,
+    )
+  );
 }
 
 const EVENT_SELECT = `
@@ -162,16 +191,25 @@ export async function updateEvent(pool: Pool, id: string, patch: EventPatch): Pr
          sales_end_date = CASE WHEN $10 THEN $11 ELSE sales_end_date END,
          updated_at = now()
        WHERE id = $1`,
-      [id, patch.name ?? null, patch.artist ?? null, patch.eventDate ?? null, patch.onSaleDate ?? null,
-        patch.highDemand ?? null, patch.prices ? JSON.stringify(patch.prices) : null,
-        patch.queueRatePerSecond ?? null, patch.queueCapacity ?? null,
-        patch.salesEndDate !== undefined, patch.salesEndDate ?? null],
+      [
+        id,
+        patch.name ?? null,
+        patch.artist ?? null,
+        patch.eventDate ?? null,
+        patch.onSaleDate ?? null,
+        patch.highDemand ?? null,
+        patch.prices ? JSON.stringify(patch.prices) : null,
+        patch.queueRatePerSecond ?? null,
+        patch.queueCapacity ?? null,
+        patch.salesEndDate !== undefined,
+        patch.salesEndDate ?? null,
+      ],
     );
     if (patch.prices) {
-      await client.query(
-        `UPDATE seats s SET price_cents = (($2::jsonb) ->> s.section)::int WHERE s.event_id = $1`,
-        [id, JSON.stringify(patch.prices)],
-      );
+      await client.query(`UPDATE seats s SET price_cents = (($2::jsonb) ->> s.section)::int WHERE s.event_id = $1`, [
+        id,
+        JSON.stringify(patch.prices),
+      ]);
     }
   });
 }

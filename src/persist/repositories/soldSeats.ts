@@ -7,13 +7,18 @@ import type { Pool } from '../db.js';
 const SOLD = `t.status <> 'refunded'`;
 
 export async function soldSeatCount(pool: Pool, eventId: string): Promise<number> {
-  const { rows } = await pool.query<{ sold: number }>(`SELECT count(*)::int AS sold FROM tickets t WHERE ${SOLD} AND t.event_id = $1`, [eventId]);
+  const { rows } = await pool.query<{ sold: number }>(
+    `SELECT count(*)::int AS sold FROM tickets t WHERE ${SOLD} AND t.event_id = $1`,
+    [eventId],
+  );
   return rows[0]!.sold;
 }
 
 /** Sold seats per event, for every event with any. */
 export async function soldSeatCounts(pool: Pool): Promise<Map<string, number>> {
-  const { rows } = await pool.query<{ event_id: string; sold: number }>(`SELECT t.event_id, count(*)::int AS sold FROM tickets t WHERE ${SOLD} GROUP BY t.event_id`);
+  const { rows } = await pool.query<{ event_id: string; sold: number }>(
+    `SELECT t.event_id, count(*)::int AS sold FROM tickets t WHERE ${SOLD} GROUP BY t.event_id`,
+  );
   return new Map(rows.map((r) => [r.event_id, r.sold]));
 }
 

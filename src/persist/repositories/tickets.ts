@@ -90,7 +90,14 @@ export async function moveTicket(
  */
 export async function admitTicket(
   client: PoolClient,
-  c: { ticketId: string; version: number; at: Date; scannerId: string | null; gate: string | null; eventId: string | null },
+  c: {
+    ticketId: string;
+    version: number;
+    at: Date;
+    scannerId: string | null;
+    gate: string | null;
+    eventId: string | null;
+  },
 ): Promise<boolean> {
   const { rowCount } = await client.query(
     `UPDATE tickets SET status = 'checked_in', checked_in_at = $3, checked_in_by = $4, checked_in_gate = $5

@@ -16,7 +16,10 @@ export const publicUser = (u: UserRow) => ({ id: u.id, email: u.email, name: u.n
 const COLUMNS = 'id, email, name, role, password_hash';
 
 /** Inserts a user; undefined when the email is taken (any letter case). */
-export async function insertUser(pool: Pool, user: Omit<UserRow, 'role'> & { role?: Role }): Promise<UserRow | undefined> {
+export async function insertUser(
+  pool: Pool,
+  user: Omit<UserRow, 'role'> & { role?: Role },
+): Promise<UserRow | undefined> {
   const { rows } = await pool.query<UserRow>(
     `INSERT INTO users (id, email, name, password_hash, role) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,

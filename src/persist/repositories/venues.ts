@@ -39,11 +39,11 @@ export interface VenuePatch {
 }
 
 export type VenueUpdate =
-  | { ok: true; venue: Venue; eventIds: string[] }
-  | { ok: false; code: 'not_found' | 'venue_in_use' };
+  { ok: true; venue: Venue; eventIds: string[] } | { ok: false; code: 'not_found' | 'venue_in_use' };
 
 const sameSections = (a: readonly Section[], b: readonly Section[]) =>
-  a.length === b.length && a.every((s, i) => s.name === b[i]!.name && s.rows === b[i]!.rows && s.seatsPerRow === b[i]!.seatsPerRow);
+  a.length === b.length &&
+  a.every((s, i) => s.name === b[i]!.name && s.rows === b[i]!.rows && s.seatsPerRow === b[i]!.seatsPerRow);
 
 /**
  * Changes a venue. Name, address and city may always change; the layout only while no event
@@ -62,8 +62,14 @@ export async function updateVenue(pool: Pool, id: string, patch: VenuePatch): Pr
       `UPDATE venues SET name = coalesce($2, name), address = coalesce($3, address), city = coalesce($4, city),
          sections = coalesce($5, sections), capacity = coalesce($6, capacity)
        WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id, patch.name ?? null, patch.address ?? null, patch.city ?? null,
-        sections ? JSON.stringify(sections) : null, sections ? capacityOf(sections) : null],
+      [
+        id,
+        patch.name ?? null,
+        patch.address ?? null,
+        patch.city ?? null,
+        sections ? JSON.stringify(sections) : null,
+        sections ? capacityOf(sections) : null,
+      ],
     );
     return { ok: true, venue: rows[0]!, eventIds: events.rows.map((r) => r.id) };
   });

@@ -25,7 +25,8 @@ export default function AdminPage() {
   }, []);
   useEffect(reload, [reload]);
 
-  if (user?.role !== 'admin') return <Alert message="The admin area is for administrators: log in with an admin account." />;
+  if (user?.role !== 'admin')
+    return <Alert message="The admin area is for administrators: log in with an admin account." />;
   return (
     <section className="admin">
       <h1>Admin</h1>
@@ -37,12 +38,16 @@ export default function AdminPage() {
       <h2>Venues</h2>
       <ul className="admin-list">
         {venues.map((v) => (
-          <li key={v.id}>{v.name}, {v.city} · {v.capacity} seats · {v.sections.map((s) => s.name).join(', ')}</li>
+          <li key={v.id}>
+            {v.name}, {v.city} · {v.capacity} seats · {v.sections.map((s) => s.name).join(', ')}
+          </li>
         ))}
       </ul>
       <h2>Events</h2>
       <ul className="admin-list">
-        {events.map((event) => <EventAdmin key={event.id} event={event} onChanged={reload} />)}
+        {events.map((event) => (
+          <EventAdmin key={event.id} event={event} onChanged={reload} />
+        ))}
       </ul>
       <OrderSearch events={events} />
     </section>

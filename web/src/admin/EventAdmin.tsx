@@ -12,7 +12,8 @@ export function EventAdmin({ event, onChanged }: { event: EventSummary; onChange
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const path = { params: { path: { id: event.id } } };
-  const loadStats = () => ask(api.GET('/api/admin/events/{id}/stats', path)).then(setStats, (err) => setError(messageOf(err)));
+  const loadStats = () =>
+    ask(api.GET('/api/admin/events/{id}/stats', path)).then(setStats, (err) => setError(messageOf(err)));
   const cancel = async () => {
     setError(undefined);
     try {
@@ -26,28 +27,50 @@ export function EventAdmin({ event, onChanged }: { event: EventSummary; onChange
   };
   return (
     <li className="panel">
-      <h3><Link to={`/events/${event.id}`}>{event.name}</Link></h3>
-      <p>{event.venue.name} · {formatDate(event.eventDate)} · <span className="badge">{event.status.replace('_', ' ')}</span>{event.highDemand ? ' · waiting room' : ''}</p>
+      <h3>
+        <Link to={`/events/${event.id}`}>{event.name}</Link>
+      </h3>
+      <p>
+        {event.venue.name} · {formatDate(event.eventDate)} ·{' '}
+        <span className="badge">{event.status.replace('_', ' ')}</span>
+        {event.highDemand ? ' · waiting room' : ''}
+      </p>
       <div className="actions">
-        <button type="button" onClick={() => void loadStats()} aria-label={`Stats for ${event.name}`}>Stats</button>
+        <button type="button" onClick={() => void loadStats()} aria-label={`Stats for ${event.name}`}>
+          Stats
+        </button>
         {event.status !== 'cancelled' && !confirming && (
-          <button type="button" onClick={() => setConfirming(true)} aria-label={`Cancel event ${event.name}`}>Cancel event</button>
+          <button type="button" onClick={() => setConfirming(true)} aria-label={`Cancel event ${event.name}`}>
+            Cancel event
+          </button>
         )}
         {confirming && (
           <>
-            <button type="button" className="danger" onClick={() => void cancel()}>Yes, cancel and refund everyone</button>
-            <button type="button" onClick={() => setConfirming(false)}>Keep the event</button>
+            <button type="button" className="danger" onClick={() => void cancel()}>
+              Yes, cancel and refund everyone
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep the event
+            </button>
           </>
         )}
       </div>
       {stats && (
         <dl className="stats">
-          <dt>Available</dt><dd>{stats.counts.available}</dd>
-          <dt>Held</dt><dd>{stats.counts.held}</dd>
-          <dt>Sold</dt><dd>{stats.counts.sold}</dd>
-          <dt>Orders</dt><dd>{stats.orders}</dd>
-          <dt>Revenue</dt><dd>{formatCents(stats.revenueCents)}</dd>
-          <dt>In line</dt><dd>{stats.queue.waiting} waiting, {stats.queue.admitted} admitted</dd>
+          <dt>Available</dt>
+          <dd>{stats.counts.available}</dd>
+          <dt>Held</dt>
+          <dd>{stats.counts.held}</dd>
+          <dt>Sold</dt>
+          <dd>{stats.counts.sold}</dd>
+          <dt>Orders</dt>
+          <dd>{stats.orders}</dd>
+          <dt>Revenue</dt>
+          <dd>{formatCents(stats.revenueCents)}</dd>
+          <dt>In line</dt>
+          <dd>
+            {stats.queue.waiting} waiting, {stats.queue.admitted} admitted
+          </dd>
         </dl>
       )}
       <Alert message={error} />

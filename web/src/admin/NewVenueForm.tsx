@@ -19,12 +19,20 @@ export function NewVenueForm({ onCreated }: { onCreated(venue: Venue): void }) {
     setError(undefined);
     try {
       const address = String(data.get('address')).trim();
-      const { venue } = await ask(api.POST('/api/venues', {
-        body: {
-          name: String(data.get('name')), city: String(data.get('city')), ...(address ? { address } : {}),
-          sections: sections.map((s) => ({ name: s.name.trim(), rows: Number(s.rows), seatsPerRow: Number(s.seatsPerRow) })),
-        },
-      }));
+      const { venue } = await ask(
+        api.POST('/api/venues', {
+          body: {
+            name: String(data.get('name')),
+            city: String(data.get('city')),
+            ...(address ? { address } : {}),
+            sections: sections.map((s) => ({
+              name: s.name.trim(),
+              rows: Number(s.rows),
+              seatsPerRow: Number(s.seatsPerRow),
+            })),
+          },
+        }),
+      );
       setDone(`Venue ${venue.name} created with ${venue.capacity} seats.`);
       form.reset();
       setSections([FIRST_SECTION]);
@@ -36,19 +44,55 @@ export function NewVenueForm({ onCreated }: { onCreated(venue: Venue): void }) {
   return (
     <form className="panel stack" onSubmit={(e) => void submit(e)} aria-labelledby="new-venue">
       <h2 id="new-venue">New venue</h2>
-      <label>Venue name<input name="name" required /></label>
-      <label>Address<input name="address" /></label>
-      <label>City<input name="city" required /></label>
+      <label>
+        Venue name
+        <input name="name" required />
+      </label>
+      <label>
+        Address
+        <input name="address" />
+      </label>
+      <label>
+        City
+        <input name="city" required />
+      </label>
       {sections.map((s, i) => (
         <fieldset key={i} className="section-fields">
           <legend>Section {i + 1}</legend>
-          <label>Section name<input value={s.name} onChange={(e) => edit(i, 'name', e.target.value)} required /></label>
-          <label>Rows<input type="number" min={1} max={200} value={s.rows} onChange={(e) => edit(i, 'rows', e.target.value)} required /></label>
-          <label>Seats per row<input type="number" min={1} max={200} value={s.seatsPerRow} onChange={(e) => edit(i, 'seatsPerRow', e.target.value)} required /></label>
+          <label>
+            Section name
+            <input value={s.name} onChange={(e) => edit(i, 'name', e.target.value)} required />
+          </label>
+          <label>
+            Rows
+            <input
+              type="number"
+              min={1}
+              max={200}
+              value={s.rows}
+              onChange={(e) => edit(i, 'rows', e.target.value)}
+              required
+            />
+          </label>
+          <label>
+            Seats per row
+            <input
+              type="number"
+              min={1}
+              max={200}
+              value={s.seatsPerRow}
+              onChange={(e) => edit(i, 'seatsPerRow', e.target.value)}
+              required
+            />
+          </label>
         </fieldset>
       ))}
-      <button type="button" onClick={() => setSections((all) => [...all, { name: '', rows: '10', seatsPerRow: '20' }])}>Add section</button>
-      <button type="submit" className="primary">Create venue</button>
+      <button type="button" onClick={() => setSections((all) => [...all, { name: '', rows: '10', seatsPerRow: '20' }])}>
+        Add section
+      </button>
+      <button type="submit" className="primary">
+        Create venue
+      </button>
       <Alert message={error} />
       <Alert message={done} tone="info" />
     </form>

@@ -12,7 +12,9 @@ export function OrderSearch({ events }: { events: EventSummary[] }) {
   const search = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const data = new FormData(e.currentTarget);
-    const query = Object.fromEntries(['email', 'eventId', 'status'].map((k) => [k, String(data.get(k) ?? '').trim()]).filter(([, v]) => v));
+    const query = Object.fromEntries(
+      ['email', 'eventId', 'status'].map((k) => [k, String(data.get(k) ?? '').trim()]).filter(([, v]) => v),
+    );
     setError(undefined);
     try {
       setOrders((await ask(api.GET('/api/admin/orders', { params: { query } }))).orders);
@@ -24,10 +26,17 @@ export function OrderSearch({ events }: { events: EventSummary[] }) {
     <section aria-labelledby="order-search">
       <h2 id="order-search">Orders</h2>
       <form className="search" onSubmit={(e) => void search(e)}>
-        <label>Buyer email<input type="email" name="email" /></label>
+        <label>
+          Buyer email
+          <input type="email" name="email" />
+        </label>
         <SelectField label="Event" name="eventId" defaultValue="">
           <option value="">Any event</option>
-          {events.map((e) => <option key={e.id} value={e.id}>{e.name}</option>)}
+          {events.map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.name}
+            </option>
+          ))}
         </SelectField>
         <SelectField label="Order status" name="status" defaultValue="">
           <option value="">Any status</option>
@@ -41,7 +50,10 @@ export function OrderSearch({ events }: { events: EventSummary[] }) {
       {orders?.length === 0 && <p>No orders match.</p>}
       <ul className="admin-list">
         {orders?.map((o) => (
-          <li key={o.id}>{o.id.slice(0, 8)} · {formatDate(o.createdAt)} · {o.status} · {o.items.length} seats · {formatCents(o.totalCents)}</li>
+          <li key={o.id}>
+            {o.id.slice(0, 8)} · {formatDate(o.createdAt)} · {o.status} · {o.items.length} seats ·{' '}
+            {formatCents(o.totalCents)}
+          </li>
         ))}
       </ul>
     </section>

@@ -32,7 +32,8 @@ export function problemError(response: Response, body: unknown): ApiError {
   const problem = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const detail = typeof problem.detail === 'string' && problem.detail ? problem.detail : undefined;
   const code = typeof problem.code === 'string' ? problem.code : `http_${response.status}`;
-  const message = detail ?? FALLBACK[response.status] ?? `Something went wrong (error ${response.status}). Please try again.`;
+  const message =
+    detail ?? FALLBACK[response.status] ?? `Something went wrong (error ${response.status}). Please try again.`;
   return new ApiError(message, response.status, code, problem);
 }
 

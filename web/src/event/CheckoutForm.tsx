@@ -4,7 +4,8 @@ import type { Order } from '../api/types';
 import { Alert } from '../Alert';
 
 /** A fresh Idempotency-Key (works on plain-HTTP hosts too, where randomUUID is missing). */
-const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const newKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 const RETRIES = 3;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -47,7 +48,8 @@ export function CheckoutForm({ eventId, onPaid }: { eventId: string; onPaid(orde
         onPaid(order);
         return;
       } catch (err) {
-        const retryable = err instanceof ApiError && (err.status === 0 || err.status === 503 || err.code === 'idempotency_in_progress');
+        const retryable =
+          err instanceof ApiError && (err.status === 0 || err.status === 503 || err.code === 'idempotency_in_progress');
         if (retryable && attempt < RETRIES) {
           await wait(attempt * 1000);
           continue;
@@ -64,12 +66,21 @@ export function CheckoutForm({ eventId, onPaid }: { eventId: string; onPaid(orde
     <form className="checkout" onSubmit={pay}>
       <label>
         Card token
-        <input name="token" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" spellCheck={false} required />
+        <input
+          name="token"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          required
+        />
       </label>
       <p className="hint">
         Test card tokens: <code>tok_visa</code> is approved, <code>tok_declined</code> is declined.
       </p>
-      <button type="submit" className="primary" disabled={busy}>Pay</button>
+      <button type="submit" className="primary" disabled={busy}>
+        Pay
+      </button>
       {busy && <p role="status">Paying…</p>}
       <Alert message={error} />
     </form>

@@ -52,7 +52,9 @@ export function HoldPanel({ eventId, hold, layout, indexOf, onHold, onPaid }: Pr
       <section className="panel hold" aria-labelledby="hold-title">
         <h2 id="hold-title">Your hold expired</h2>
         <p>The seats went back on sale. Pick seats again to continue.</p>
-        <button type="button" onClick={() => onHold(undefined)}>Choose again</button>
+        <button type="button" onClick={() => onHold(undefined)}>
+          Choose again
+        </button>
       </section>
     );
   }
@@ -62,17 +64,34 @@ export function HoldPanel({ eventId, hold, layout, indexOf, onHold, onPaid }: Pr
       <ul className="seat-list">
         {hold.seatIds.map((id) => {
           const seat = layout.seats[indexOf(id) ?? -1];
-          return <li key={id}>{seat ? `Section ${seat.section}, row ${seat.row}, seat ${seat.number} · ${formatCents(seat.priceCents)}` : 'A seat'}</li>;
+          return (
+            <li key={id}>
+              {seat
+                ? `Section ${seat.section}, row ${seat.row}, seat ${seat.number} · ${formatCents(seat.priceCents)}`
+                : 'A seat'}
+            </li>
+          );
         })}
       </ul>
       <p className="total">Total {formatCents(hold.totalCents)}</p>
       <p>
-        Time left to check out: <span role="timer" className="timer">{formatCountdown(left)}</span>
+        Time left to check out:{' '}
+        <span role="timer" className="timer">
+          {formatCountdown(left)}
+        </span>
       </p>
       <div className="actions">
-        <button type="button" onClick={() => void extend()} disabled={busy}>Extend hold</button>
-        <button type="button" onClick={() => void release()} disabled={busy}>Release seats</button>
-        {!checkingOut && <button type="button" className="primary" onClick={() => setCheckingOut(true)}>Check out</button>}
+        <button type="button" onClick={() => void extend()} disabled={busy}>
+          Extend hold
+        </button>
+        <button type="button" onClick={() => void release()} disabled={busy}>
+          Release seats
+        </button>
+        {!checkingOut && (
+          <button type="button" className="primary" onClick={() => setCheckingOut(true)}>
+            Check out
+          </button>
+        )}
       </div>
       <Alert message={error} />
       {checkingOut && <CheckoutForm eventId={eventId} onPaid={onPaid} />}

@@ -22,25 +22,44 @@ export function SelectionPanel({ layout, selected, maxSeats, busy, onReserve, on
     <section className="panel selection" aria-labelledby="selection-title">
       <h2 id="selection-title">Your selection</h2>
       {seats.length === 0 ? (
-        <p>Pick up to {maxSeats} seats on the map (arrow keys move between seats, Enter picks one), or let us find the best ones.</p>
+        <p>
+          Pick up to {maxSeats} seats on the map (arrow keys move between seats, Enter picks one), or let us find the
+          best ones.
+        </p>
       ) : (
         <ul className="seat-list">
           {seats.map((seat) => (
-            <li key={seat.id}>Section {seat.section}, row {seat.row}, seat {seat.number} · {formatCents(seat.priceCents)}</li>
+            <li key={seat.id}>
+              Section {seat.section}, row {seat.row}, seat {seat.number} · {formatCents(seat.priceCents)}
+            </li>
           ))}
         </ul>
       )}
-      <p className="total" aria-live="polite">{seats.length} of {maxSeats} seats · Total {formatCents(total)}</p>
-      <button type="button" className="primary" onClick={onReserve} disabled={busy || seats.length === 0}>Reserve</button>
+      <p className="total" aria-live="polite">
+        {seats.length} of {maxSeats} seats · Total {formatCents(total)}
+      </p>
+      <button type="button" className="primary" onClick={onReserve} disabled={busy || seats.length === 0}>
+        Reserve
+      </button>
       <div className="best">
         <SelectField label="Quantity" value={quantity} onChange={(e) => setQuantity(Number(e.target.value))}>
-          {Array.from({ length: maxSeats }, (_, i) => i + 1).map((n) => <option key={n} value={n}>{n}</option>)}
+          {Array.from({ length: maxSeats }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
         </SelectField>
         <SelectField label="Section" value={section} onChange={(e) => setSection(e.target.value)}>
           <option value="">Any section</option>
-          {layout.sections.map((s) => <option key={s.name} value={s.name}>{s.name} · {formatCents(s.priceCents)}</option>)}
+          {layout.sections.map((s) => (
+            <option key={s.name} value={s.name}>
+              {s.name} · {formatCents(s.priceCents)}
+            </option>
+          ))}
         </SelectField>
-        <button type="button" onClick={() => onBest(quantity, section || undefined)} disabled={busy}>Best available</button>
+        <button type="button" onClick={() => onBest(quantity, section || undefined)} disabled={busy}>
+          Best available
+        </button>
       </div>
     </section>
   );

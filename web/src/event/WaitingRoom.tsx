@@ -39,7 +39,9 @@ export function WaitingRoom({ eventId, onAdmitted }: { eventId: string; onAdmitt
   return (
     <section className="panel waiting-room" aria-labelledby="waiting-room-title">
       <h2 id="waiting-room-title">Waiting room</h2>
-      <p>This event is in high demand. Buyers are let in a few at a time, in the order they arrived; keep this page open.</p>
+      <p>
+        This event is in high demand. Buyers are let in a few at a time, in the order they arrived; keep this page open.
+      </p>
       <div role="status" className="queue-status">
         {!standing && 'Joining the line…'}
         {standing?.status === 'waiting' &&
@@ -48,7 +50,9 @@ export function WaitingRoom({ eventId, onAdmitted }: { eventId: string; onAdmitt
         {(standing?.status === 'expired' || standing?.status === 'not_queued') && 'Your place in line has lapsed.'}
       </div>
       {(standing?.status === 'expired' || standing?.status === 'not_queued') && (
-        <button type="button" onClick={() => setAttempt((n) => n + 1)}>Join the line again</button>
+        <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+          Join the line again
+        </button>
       )}
       <Alert message={error} />
     </section>

@@ -36,31 +36,56 @@ export function LoginPage() {
     <section className="narrow">
       <h1>Log in</h1>
       <form className="stack" onSubmit={(e) => void submit(e)}>
-        <label>Email<input type="email" name="email" autoComplete="username" required /></label>
-        <label>Password<input type="password" name="password" autoComplete="current-password" required /></label>
-        <button type="submit" className="primary" disabled={busy}>Log in</button>
+        <label>
+          Email
+          <input type="email" name="email" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input type="password" name="password" autoComplete="current-password" required />
+        </label>
+        <button type="submit" className="primary" disabled={busy}>
+          Log in
+        </button>
         <Alert message={error} />
       </form>
-      <p>New here? <Link to={`/register${search}`}>Register</Link></p>
+      <p>
+        New here? <Link to={`/register${search}`}>Register</Link>
+      </p>
     </section>
   );
 }
 
 export function RegisterPage() {
   const { register } = useSession();
-  const { submit, error, busy, search } = useSubmit((f) => register(String(f.get('name')), String(f.get('email')), String(f.get('password'))));
+  const { submit, error, busy, search } = useSubmit((f) =>
+    register(String(f.get('name')), String(f.get('email')), String(f.get('password'))),
+  );
   return (
     <section className="narrow">
       <h1>Register</h1>
       <form className="stack" onSubmit={(e) => void submit(e)}>
-        <label>Name<input name="name" autoComplete="name" required maxLength={100} /></label>
-        <label>Email<input type="email" name="email" autoComplete="username" required /></label>
-        <label>Password<input type="password" name="password" autoComplete="new-password" required minLength={8} maxLength={72} /></label>
+        <label>
+          Name
+          <input name="name" autoComplete="name" required maxLength={100} />
+        </label>
+        <label>
+          Email
+          <input type="email" name="email" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input type="password" name="password" autoComplete="new-password" required minLength={8} maxLength={72} />
+        </label>
         <p className="hint">At least 8 characters.</p>
-        <button type="submit" className="primary" disabled={busy}>Create account</button>
+        <button type="submit" className="primary" disabled={busy}>
+          Create account
+        </button>
         <Alert message={error} />
       </form>
-      <p>Already registered? <Link to={`/login${search}`}>Log in</Link></p>
+      <p>
+        Already registered? <Link to={`/login${search}`}>Log in</Link>
+      </p>
     </section>
   );
 }

@@ -21,7 +21,10 @@ export function EventPage({ eventId }: { eventId: string }) {
   const [admitted, setAdmitted] = useState<boolean | undefined>();
 
   useEffect(() => {
-    ask(api.GET('/api/events/{id}', { params: { path: { id: eventId } } })).then((r) => setEvent(r.event), (err) => setError(messageOf(err)));
+    ask(api.GET('/api/events/{id}', { params: { path: { id: eventId } } })).then(
+      (r) => setEvent(r.event),
+      (err) => setError(messageOf(err)),
+    );
   }, [eventId]);
 
   // High-demand events: the seat map only after admission from the waiting room.
@@ -41,12 +44,16 @@ export function EventPage({ eventId }: { eventId: string }) {
     <article className="event-page">
       <header className="event-header">
         <h1>{event.name}</h1>
-        <p>{event.artist} · {event.venue.name}, {event.venue.city} · {formatDate(event.eventDate)}</p>
+        <p>
+          {event.artist} · {event.venue.name}, {event.venue.city} · {formatDate(event.eventDate)}
+        </p>
         <p className={`badge status-${event.status}`}>{event.status.replace('_', ' ')}</p>
       </header>
       {event.status === 'upcoming' && <p>Tickets go on sale {formatDate(event.onSaleDate)}.</p>}
       {gated && !user && (
-        <p>This event has a waiting room. <Link to={`/login?next=/events/${eventId}`}>Log in</Link> to join the line.</p>
+        <p>
+          This event has a waiting room. <Link to={`/login?next=/events/${eventId}`}>Log in</Link> to join the line.
+        </p>
       )}
       {gated && user && admitted === false && <WaitingRoom eventId={eventId} onAdmitted={admit} />}
       {(!gated || (user && admitted)) && <SeatPicker event={event} />}
@@ -109,18 +116,21 @@ function SeatPicker({ event }: { event: EventSummary }) {
     return indices;
   }, [hold, store]);
 
-  const toggle = useCallback((i: number) => {
-    if (!store) return;
-    setNotice(undefined);
-    setSelected((picked) => {
-      const next = new Set(picked);
-      if (next.has(i)) next.delete(i);
-      else if (store.status(i) !== 'available') setNotice('That seat is not available.');
-      else if (next.size >= MAX_SEATS) setNotice(`You can pick at most ${MAX_SEATS} seats.`);
-      else next.add(i);
-      return next;
-    });
-  }, [store]);
+  const toggle = useCallback(
+    (i: number) => {
+      if (!store) return;
+      setNotice(undefined);
+      setSelected((picked) => {
+        const next = new Set(picked);
+        if (next.has(i)) next.delete(i);
+        else if (store.status(i) !== 'available') setNotice('That seat is not available.');
+        else if (next.size >= MAX_SEATS) setNotice(`You can pick at most ${MAX_SEATS} seats.`);
+        else next.add(i);
+        return next;
+      });
+    },
+    [store],
+  );
 
   const takeHold = async (request: () => Promise<{ hold: Hold }>) => {
     if (!user) return navigate(`/login?next=/events/${event.id}`);
@@ -141,9 +151,17 @@ function SeatPicker({ event }: { event: EventSummary }) {
     }
   };
   const reserve = () =>
-    takeHold(() => ask(api.POST('/api/seats/reserve', { body: { eventId: event.id, seatIds: [...selected].map((i) => store!.layout.seats[i]!.id) } })));
+    takeHold(() =>
+      ask(
+        api.POST('/api/seats/reserve', {
+          body: { eventId: event.id, seatIds: [...selected].map((i) => store!.layout.seats[i]!.id) },
+        }),
+      ),
+    );
   const best = (quantity: number, section: string | undefined) =>
-    takeHold(() => ask(api.POST('/api/seats/best', { body: { eventId: event.id, quantity, ...(section ? { section } : {}) } })));
+    takeHold(() =>
+      ask(api.POST('/api/seats/best', { body: { eventId: event.id, quantity, ...(section ? { section } : {}) } })),
+    );
   const paid = (order: { id: string }) => {
     setHold(undefined);
     navigate(`/orders/${order.id}?new=1`);
@@ -165,14 +183,38 @@ function SeatPicker({ event }: { event: EventSummary }) {
             <li data-status="held">Held</li>
             <li data-status="sold">Sold</li>
           </ul>
-          {store ? <SeatMap store={store} selected={selected} mine={mine} onToggle={toggle} /> : !error && <p role="status">Loading the seat map…</p>}
+          {store ? (
+            <SeatMap store={store} selected={selected} mine={mine} onToggle={toggle} />
+          ) : (
+            !error && <p role="status">Loading the seat map…</p>
+          )}
         </div>
         <div className="side-column">
-          {!user && <p><Link to={`/login?next=/events/${event.id}`}>Log in</Link> to hold and buy seats.</p>}
-          {store && hold && (
-            <HoldPanel eventId={event.id} hold={hold} layout={store.layout} indexOf={(id) => store.indexOf(id)} onHold={setHold} onPaid={paid} />
+          {!user && (
+            <p>
+              <Link to={`/login?next=/events/${event.id}`}>Log in</Link> to hold and buy seats.
+            </p>
           )}
-          {store && <SelectionPanel layout={store.layout} selected={selected} maxSeats={MAX_SEATS} busy={busy} onReserve={() => void reserve()} onBest={(q, s) => void best(q, s)} />}
+          {store && hold && (
+            <HoldPanel
+              eventId={event.id}
+              hold={hold}
+              layout={store.layout}
+              indexOf={(id) => store.indexOf(id)}
+              onHold={setHold}
+              onPaid={paid}
+            />
+          )}
+          {store && (
+            <SelectionPanel
+              layout={store.layout}
+              selected={selected}
+              maxSeats={MAX_SEATS}
+              busy={busy}
+              onReserve={() => void reserve()}
+              onBest={(q, s) => void best(q, s)}
+            />
+          )}
         </div>
       </div>
     </div>

@@ -12,7 +12,12 @@ type Filters = { q: string; city: string; from: string; to: string };
 export function EventsPage() {
   const { search } = useLocation();
   const params = new URLSearchParams(search);
-  const filters: Filters = { q: params.get('q') ?? '', city: params.get('city') ?? '', from: params.get('from') ?? '', to: params.get('to') ?? '' };
+  const filters: Filters = {
+    q: params.get('q') ?? '',
+    city: params.get('city') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+  };
   const key = JSON.stringify(filters);
   const [events, setEvents] = useState<EventSummary[]>();
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -76,10 +81,22 @@ export function EventsPage() {
     <section>
       <h1>Find tickets</h1>
       <form className="search" role="search" onSubmit={submit} key={key}>
-        <label>Search<input type="search" name="q" defaultValue={filters.q} placeholder="Event, artist or venue" /></label>
-        <label>City<input name="city" defaultValue={filters.city} /></label>
-        <label>From<input type="date" name="from" defaultValue={filters.from} /></label>
-        <label>To<input type="date" name="to" defaultValue={filters.to} /></label>
+        <label>
+          Search
+          <input type="search" name="q" defaultValue={filters.q} placeholder="Event, artist or venue" />
+        </label>
+        <label>
+          City
+          <input name="city" defaultValue={filters.city} />
+        </label>
+        <label>
+          From
+          <input type="date" name="from" defaultValue={filters.from} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" defaultValue={filters.to} />
+        </label>
         <button type="submit">Find events</button>
       </form>
       <Alert message={error} />
@@ -88,14 +105,27 @@ export function EventsPage() {
       <ul className="event-list">
         {events?.map((event) => (
           <li key={event.id} className="event-card">
-            <h2><Link to={`/events/${event.id}`}>{event.name}</Link></h2>
-            <p>{event.artist} · {event.venue.name}, {event.venue.city}</p>
-            <p>{formatDate(event.eventDate)} <span className={`badge status-${event.status}`}>{event.status.replace('_', ' ')}</span></p>
-            <p className="counts">{event.counts.available} of {event.counts.total} seats available</p>
+            <h2>
+              <Link to={`/events/${event.id}`}>{event.name}</Link>
+            </h2>
+            <p>
+              {event.artist} · {event.venue.name}, {event.venue.city}
+            </p>
+            <p>
+              {formatDate(event.eventDate)}{' '}
+              <span className={`badge status-${event.status}`}>{event.status.replace('_', ' ')}</span>
+            </p>
+            <p className="counts">
+              {event.counts.available} of {event.counts.total} seats available
+            </p>
           </li>
         ))}
       </ul>
-      {nextCursor && <button type="button" onClick={() => void more()}>More events</button>}
+      {nextCursor && (
+        <button type="button" onClick={() => void more()}>
+          More events
+        </button>
+      )}
     </section>
   );
 }

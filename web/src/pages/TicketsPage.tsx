@@ -17,7 +17,9 @@ function QrCode({ ticketId }: { ticketId: string }) {
     let stopped = false;
     const load = async () => {
       try {
-        const response = await fetch(`/api/tickets/${encodeURIComponent(ticketId)}/qr.svg`, { cache: 'no-store' }).catch(() => {
+        const response = await fetch(`/api/tickets/${encodeURIComponent(ticketId)}/qr.svg`, {
+          cache: 'no-store',
+        }).catch(() => {
           throw networkError();
         });
         if (!response.ok) throw problemError(response, await response.json().catch(() => ({})));
@@ -40,7 +42,11 @@ function QrCode({ ticketId }: { ticketId: string }) {
     };
   }, [ticketId]);
   if (error) return <Alert message={error} />;
-  return src ? <img className="qr" src={src} alt="Ticket QR code" width={180} height={180} /> : <p role="status">Loading the code…</p>;
+  return src ? (
+    <img className="qr" src={src} alt="Ticket QR code" width={180} height={180} />
+  ) : (
+    <p role="status">Loading the code…</p>
+  );
 }
 
 function TransferForm({ ticket, onDone }: { ticket: Ticket; onDone(ticket: Ticket, toEmail: string): void }) {
@@ -52,7 +58,11 @@ function TransferForm({ ticket, onDone }: { ticket: Ticket; onDone(ticket: Ticke
     setBusy(true);
     setError(undefined);
     try {
-      onDone((await ask(api.POST('/api/tickets/{id}/transfer', { params: { path: { id: ticket.id } }, body: { toEmail } }))).ticket, toEmail);
+      onDone(
+        (await ask(api.POST('/api/tickets/{id}/transfer', { params: { path: { id: ticket.id } }, body: { toEmail } })))
+          .ticket,
+        toEmail,
+      );
     } catch (err) {
       setError(messageOf(err));
       setBusy(false);
@@ -60,8 +70,13 @@ function TransferForm({ ticket, onDone }: { ticket: Ticket; onDone(ticket: Ticke
   };
   return (
     <form className="transfer" onSubmit={(e) => void send(e)}>
-      <label>Recipient email<input type="email" name="toEmail" required /></label>
-      <button type="submit" disabled={busy}>Send ticket</button>
+      <label>
+        Recipient email
+        <input type="email" name="toEmail" required />
+      </label>
+      <button type="submit" disabled={busy}>
+        Send ticket
+      </button>
       <Alert message={error} />
     </form>
   );
@@ -75,7 +90,10 @@ export function TicketsPage() {
   const [notice, setNotice] = useState<string>();
   const eventName = useEventNames(tickets?.map((t) => t.eventId) ?? []);
   useEffect(() => {
-    ask(api.GET('/api/tickets')).then((r) => setTickets(r.tickets), (err) => setError(messageOf(err)));
+    ask(api.GET('/api/tickets')).then(
+      (r) => setTickets(r.tickets),
+      (err) => setError(messageOf(err)),
+    );
   }, []);
   const transferred = (ticket: Ticket, toEmail: string) => {
     setTickets((all) => all?.filter((t) => t.id !== ticket.id));
@@ -88,16 +106,28 @@ export function TicketsPage() {
       <Alert message={error} />
       <Alert message={notice} tone="info" />
       {!tickets && !error && <p role="status">Loading your tickets…</p>}
-      {tickets?.length === 0 && <p>No tickets yet. <Link to="/">Find an event</Link>.</p>}
+      {tickets?.length === 0 && (
+        <p>
+          No tickets yet. <Link to="/">Find an event</Link>.
+        </p>
+      )}
       <ul className="ticket-list">
         {tickets?.map((ticket) => (
           <li key={ticket.id} className="panel ticket">
             <h2>{eventName(ticket.eventId)}</h2>
-            <p>Section {ticket.section}, row {ticket.row}, seat {ticket.number}</p>
-            <p className="badge">{ticket.status === 'checked_in' && ticket.checkedInAt ? `checked in ${formatDate(ticket.checkedInAt)}` : ticket.status}</p>
+            <p>
+              Section {ticket.section}, row {ticket.row}, seat {ticket.number}
+            </p>
+            <p className="badge">
+              {ticket.status === 'checked_in' && ticket.checkedInAt
+                ? `checked in ${formatDate(ticket.checkedInAt)}`
+                : ticket.status}
+            </p>
             {ticket.status === 'valid' && <QrCode ticketId={ticket.id} />}
             {ticket.status === 'valid' && transferring !== ticket.id && (
-              <button type="button" onClick={() => setTransferring(ticket.id)}>Transfer</button>
+              <button type="button" onClick={() => setTransferring(ticket.id)}>
+                Transfer
+              </button>
             )}
             {transferring === ticket.id && <TransferForm ticket={ticket} onDone={transferred} />}
           </li>

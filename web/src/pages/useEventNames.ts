@@ -11,7 +11,10 @@ export function useEventNames(eventIds: readonly string[]) {
     if (!wanted) return;
     void Promise.all(
       wanted.split(',').map((id) =>
-        ask(api.GET('/api/events/{id}', { params: { path: { id } } })).then((r) => known.set(id, r.event.name), () => known.set(id, 'An event')),
+        ask(api.GET('/api/events/{id}', { params: { path: { id } } })).then(
+          (r) => known.set(id, r.event.name),
+          () => known.set(id, 'An event'),
+        ),
       ),
     ).then(() => setLoaded((n) => n + 1));
   }, [wanted]);

@@ -28,7 +28,12 @@ export function SeatMap({ store, selected, mine, onToggle }: Props) {
   useLayoutEffect(() => {
     const element = root.current!;
     performance.mark('seatmap-render-start');
-    const built = new SeatGrid(element, store.layout, (i) => store.status(i), (i) => toggle.current(i));
+    const built = new SeatGrid(
+      element,
+      store.layout,
+      (i) => store.status(i),
+      (i) => toggle.current(i),
+    );
     performance.measure('seatmap-build', 'seatmap-render-start');
     void element.offsetHeight;
     performance.measure('seatmap-render', 'seatmap-render-start');
@@ -40,7 +45,11 @@ export function SeatMap({ store, selected, mine, onToggle }: Props) {
       const indices = changed ?? built.buttons.map((_, i) => i);
       for (const i of indices) built.setStatus(i, store.status(i));
       void element.offsetHeight;
-      performance.measure('seatmap-live-update', { start: started, end: performance.now(), detail: { seats: indices.length } });
+      performance.measure('seatmap-live-update', {
+        start: started,
+        end: performance.now(),
+        detail: { seats: indices.length },
+      });
     });
     store.connect();
     return () => {
@@ -63,6 +72,14 @@ export function SeatMap({ store, selected, mine, onToggle }: Props) {
 
 /** Brings the shown set to the wanted one, touching only the seats that differ. */
 function sync(shown: Set<number>, wanted: ReadonlySet<number>, set: (index: number, on: boolean) => void) {
-  for (const i of shown) if (!wanted.has(i)) { set(i, false); shown.delete(i); }
-  for (const i of wanted) if (!shown.has(i)) { set(i, true); shown.add(i); }
+  for (const i of shown)
+    if (!wanted.has(i)) {
+      set(i, false);
+      shown.delete(i);
+    }
+  for (const i of wanted)
+    if (!shown.has(i)) {
+      set(i, true);
+      shown.add(i);
+    }
 }

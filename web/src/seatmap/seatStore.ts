@@ -25,7 +25,11 @@ export class SeatStore {
   private source: EventSource | undefined;
   private retry: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly eventId: string, readonly layout: Layout, snapshot: Snapshot) {
+  constructor(
+    readonly eventId: string,
+    readonly layout: Layout,
+    snapshot: Snapshot,
+  ) {
     this.states = [...snapshot.states];
     this.version = snapshot.version;
     this.counts = snapshot.counts;
@@ -57,8 +61,12 @@ export class SeatStore {
   connect() {
     if (this.source) return;
     const source = new EventSource(`/api/events/${encodeURIComponent(this.eventId)}/live`);
-    source.addEventListener('snapshot', (e) => this.applySnapshot(JSON.parse((e as MessageEvent<string>).data) as Snapshot));
-    source.addEventListener('changes', (e) => this.applyChanges(JSON.parse((e as MessageEvent<string>).data) as Changes));
+    source.addEventListener('snapshot', (e) =>
+      this.applySnapshot(JSON.parse((e as MessageEvent<string>).data) as Snapshot),
+    );
+    source.addEventListener('changes', (e) =>
+      this.applyChanges(JSON.parse((e as MessageEvent<string>).data) as Changes),
+    );
     // EventSource retries a dropped stream by itself, but gives up on an error answer (a 503
     // while Redis is away): then start over a little later.
     source.addEventListener('error', () => {
@@ -77,7 +85,10 @@ export class SeatStore {
   }
 
   private applySnapshot(snapshot: Snapshot) {
-    this.apply(snapshot, Array.from(snapshot.states, (state, index) => [index, state] as const));
+    this.apply(
+      snapshot,
+      Array.from(snapshot.states, (state, index) => [index, state] as const),
+    );
   }
 
   private applyChanges(changes: Changes) {
