@@ -2,7 +2,7 @@ import { isCluster, masterNodes, type RedisClient } from '../infra/redisClient.j
 import type { EngineContext } from './context.js';
 import type { SeatCounts } from './operations/snapshotEvent.js';
 import { decodeHold, decodeOrder, type ActorOrder } from './records.js';
-import { streamBacklog, type StreamBacklog } from './salesBacklog.js';
+import { streamBacklog, streamHead, type StreamBacklog } from './salesBacklog.js';
 
 /**
  * Reads of an event actor's state that need no script: counts, holds, orders, the queue,
@@ -40,13 +40,10 @@ export function actorState(ctx: EngineContext, redis: RedisClient) {
       return { waiting, admitted };
     },
 
-    /**
-     * Deletes an event's live state (before a rebuild). The sales stream and its dead
-     * letters stay: they are the record of what happened.
-     */
-    async dropActor(eventId: string): Promise<void> {
+    /** The last id its sales stream has given out ('0-0': none yet), the fence of a rebuild's drop. */
+    async salesHead(eventId: string): Promise<string> {
       const k = ctx.keysFor(eventId);
-      if (k) await redis.del(k.state, k.seats, k.deadlines, k.prices, k.orders, k.idempotency);
+      return k ? streamHead(redis, k.sales) : '0-0';
     },
 
     /** The actor's orders: sold, including sales not yet persisted, and refunded. */

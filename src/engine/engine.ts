@@ -2,6 +2,7 @@ import type { RedisClient } from '../infra/redisClient.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_LIMITS, EngineContext, type EngineLimits } from './context.js';
 import { closeEvent } from './operations/closeEvent.js';
+import { dropActor } from './operations/dropActor.js';
 import { confirmSale, type SaleRequest } from './operations/confirmSale.js';
 import { extendHold } from './operations/extendHold.js';
 import { getHold } from './operations/getHold.js';
@@ -76,6 +77,7 @@ export function createEngine(deps: EngineDeps) {
     refundOrder: (eventId: string, orderId: string, reason: RefundReason = 'requested', recorded?: RecordedOrder) =>
       refundOrder(ctx, eventId, orderId, reason, recorded),
     closeEvent: (eventId: string) => closeEvent(ctx, eventId),
+    dropActor: (eventId: string, salesHead: string) => dropActor(ctx, eventId, salesHead),
     snapshotEvent: (eventId: string) => snapshotEvent(ctx, eventId),
     seatStates: (eventId: string) => seatStates(ctx, redis, eventId),
     seatVersion: (eventId: string) => seatVersion(ctx, redis, eventId),

@@ -27,6 +27,8 @@ export const ENGINE_FAILURE_CODES = [
   'bad_layout',
   /** the caller's rate limit of the endpoint class, applied by the operation's script */
   'rate_limited',
+  /** a sale or refund was appended while a rebuild read Postgres: the actor is kept, retry */
+  'sales_moved',
 ] as const;
 
 export type EngineFailureCode = (typeof ENGINE_FAILURE_CODES)[number];

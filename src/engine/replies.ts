@@ -9,6 +9,7 @@ import { EngineProtocolError, type EngineFailure, type EngineFailureCode } from 
 export const SCRIPT_REPLIES = {
   admitBuyers: { statuses: ['ok', 'skipped'], errors: [] },
   closeEvent: { statuses: ['ok'], errors: ['event_not_found'] },
+  dropActor: { statuses: ['ok'], errors: ['sales_moved'] },
   configureQueue: { statuses: ['ok'], errors: ['event_not_found'] },
   confirmSale: {
     statuses: ['ok', 'replay'],

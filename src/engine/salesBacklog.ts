@@ -19,6 +19,12 @@ export async function streamBacklog(redis: RedisClient, streamKey: string): Prom
   return { pending: Number(group.pending ?? 0), undelivered: lag === null || lag === undefined ? 0 : Number(lag) };
 }
 
+/** The last id a stream has given out, kept by Redis through trims ('0-0' when there is no stream). */
+export async function streamHead(redis: RedisClient, streamKey: string): Promise<string> {
+  const info = (await redis.xinfo('STREAM', streamKey).catch(() => undefined)) as unknown[] | undefined;
+  return info ? String(toRecord(info)['last-generated-id']) : '0-0';
+}
+
 export const backlogTotal = (b: StreamBacklog) => b.pending + b.undelivered;
 
 function toRecord(flat: unknown[]): Record<string, unknown> {

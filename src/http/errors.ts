@@ -68,6 +68,8 @@ const ENGINE_TO_HTTP: Record<EngineFailureCode | TicketRefusal, [status: number,
   bad_layout: [400, 'validation_failed', 'The seat inventory is not valid.'],
   // answered with its Retry-After and RateLimit-* headers by src/http/middleware/rateLimit.ts (applyRate)
   rate_limited: [429, 'rate_limited', 'Too many requests.'],
+  // a rebuild's fenced drop (never a request's answer; kept for completeness of the table)
+  sales_moved: [503, 'service_unavailable', 'The event is being restored; retry in a moment.'],
   // refusals of the ticket workflows (src/services/tickets.ts)
   ticket_not_found: [404, 'not_found', 'No such ticket.'],
   recipient_not_found: [422, 'recipient_not_found', 'No account has that email address.'],

@@ -22,7 +22,9 @@ interface EventRow {
 /**
  * Recreates an event's actor in Redis from Postgres: every seat with its price, every seat
  * of a completed order sold, cancelled events closed. With `replace`, a live actor is
- * dropped first, but only once its sales stream is fully persisted (nothing may be lost).
+ * dropped first, but only once its sales stream is fully persisted, and only if no sale or
+ * refund was appended while Postgres was read (lua/dropActor-7.lua): nothing may be lost.
+ * Otherwise the actor is kept and the answer is `stream_not_drained` (retry).
  * The waiting room's settings follow the event's; its random seed is set only once.
  */
 export async function rebuildActor(
@@ -42,16 +44,21 @@ export async function rebuildActor(
       ).rows[0]
     : undefined;
   if (!keys || !event) return { ok: false, code: 'event_not_found' };
+  // The fence of a replace, read before Postgres: every sale or refund appended up to this
+  // id must be persisted (no backlog), and none may be appended after it until the drop.
+  const salesHead = options.replace ? await engine.salesHead(eventId) : undefined;
+  if (options.replace && backlogTotal(await engine.salesBacklog(eventId)) > 0) {
+    return { ok: false, code: 'stream_not_drained' };
+  }
   const [seats, orders] = await Promise.all([
     pool.query<{ price_cents: number }>('SELECT price_cents FROM seats WHERE event_id = $1 ORDER BY seat_index', [
       eventId,
     ]),
     completedOrders(pool, eventId),
   ]);
-  if (options.replace) {
-    const backlog = backlogTotal(await engine.salesBacklog(eventId));
-    if (backlog > 0) return { ok: false, code: 'stream_not_drained' };
-    await engine.dropActor(eventId);
+  if (salesHead !== undefined) {
+    const dropped = await engine.dropActor(eventId, salesHead);
+    if (!dropped.ok) return { ok: false, code: 'stream_not_drained' };
   }
   const result = await engine.loadEvent({
     eventId,

@@ -250,7 +250,7 @@ describe('ticketctl', () => {
 
   it('rebuild after a flush restores every sold seat', async () => {
     const before = await engine.snapshotEvent(onSale);
-    await engine.dropActor(onSale);
+    await engine.dropActor(onSale, await engine.salesHead(onSale));
     expect((await ticketctl(['event', onSale])).stdout).toContain('actor missing');
     const rebuilt = await ticketctl(['rebuild', onSale]);
     expect(rebuilt.code).toBe(0);

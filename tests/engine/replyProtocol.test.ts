@@ -6,6 +6,7 @@ import { EngineProtocolError, ENGINE_FAILURE_CODES } from '../../src/engine/erro
 import { readIntegers, readReply, SCRIPT_REPLIES, type StatusScript } from '../../src/engine/replies.js';
 import { LUA_DIR, type ScriptRunner } from '../../src/engine/scripts.js';
 import { closeEvent } from '../../src/engine/operations/closeEvent.js';
+import { dropActor } from '../../src/engine/operations/dropActor.js';
 import { confirmSale } from '../../src/engine/operations/confirmSale.js';
 import { getHold } from '../../src/engine/operations/getHold.js';
 import { limitRate } from '../../src/engine/operations/limitRate.js';
@@ -128,6 +129,7 @@ describe('every wrapper throws on a reply its script never sends', () => {
   const calls: [string, (ctx: EngineContext) => Promise<unknown>][] = [
     ['admitBuyers', (ctx) => admitBuyers(ctx, eventId)],
     ['closeEvent', (ctx) => closeEvent(ctx, eventId)],
+    ['dropActor', (ctx) => dropActor(ctx, eventId, '0-0')],
     [
       'configureQueue',
       (ctx) => configureQueue(ctx, eventId, { ratePerSecond: 1, capacity: 1, admissionMs: 1, abandonMs: 1, seed: 's' }),

@@ -31,7 +31,7 @@ beforeAll(async () => {
     upcoming.eventId,
     new Date(api.fx.clock.now() + 86_400_000),
   ]);
-  await api.fx.engine.dropActor(upcoming.eventId);
+  await api.fx.engine.dropActor(upcoming.eventId, await api.fx.engine.salesHead(upcoming.eventId));
   await rebuildActor({ engine: api.fx.engine, pool: api.db.pool }, upcoming.eventId);
   ended = await seedEvent(api.db.pool, api.fx.engine, { rows: 1, seatsPerRow: 5 });
   await api.db.pool.query('UPDATE events SET sales_end_date = $2 WHERE id = $1', [

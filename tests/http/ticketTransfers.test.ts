@@ -216,7 +216,7 @@ describe('refunds and cancellation with transferred and checked-in tickets', () 
       tickets: [ticket],
     } = await buyTickets(t.api, buyer, event.eventId, [event.seatIds[1]!]);
     expect((await checkIn(t.api, t.scanner, { code: await codeOf(t.api, buyer, ticket!.id) })).status).toBe(200);
-    await t.api.fx.engine.dropActor(event.eventId);
+    await t.api.fx.engine.dropActor(event.eventId, await t.api.fx.engine.salesHead(event.eventId));
     await rebuildActor({ engine: t.api.fx.engine, pool: t.api.db.pool }, event.eventId);
     expect(await counts(event.eventId)).toEqual({ total: 3, available: 2, held: 0, sold: 1 });
   });

@@ -59,10 +59,49 @@ describe('rebuild', () => {
     expect(await rebuildActor(deps(), eventId, { replace: true })).toMatchObject({ ok: true, created: true, sold: 1 });
   });
 
+  it('a replace keeps the actor when a sale is made while it reads Postgres (the drop is fenced by the sales stream)', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    await buy(fx.engine, eventId, users[0]!, [0]);
+    await drain();
+    // A sale lands after the rebuild has read Postgres and checked the backlog, before its drop.
+    let late: string | undefined;
+    const engine = new Proxy(fx.engine, {
+      get(target, name, receiver) {
+        if (name !== 'dropActor') return Reflect.get(target, name, receiver);
+        return async (id: string, head: string) => {
+          late ??= await buy(target, eventId, users[1]!, [1]);
+          return target.dropActor(id, head);
+        };
+      },
+    });
+    expect(await rebuildActor({ engine, pool: db.pool }, eventId, { replace: true })).toEqual({
+      ok: false,
+      code: 'stream_not_drained',
+    });
+    const snap = await fx.engine.snapshotEvent(eventId);
+    expect(snap.ok && snap.states.slice(0, 3)).toBe('220');
+    expect((await fx.engine.orders(eventId)).map((o) => o.orderId)).toContain(late);
+    // Once that sale is persisted, the replace goes through and keeps it.
+    await drain();
+    expect(await rebuildActor(deps(), eventId, { replace: true })).toMatchObject({ ok: true, sold: 2 });
+  });
+
+  it('drops an actor only at the sales-stream id its caller read', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    const head = await fx.engine.salesHead(eventId);
+    expect(head).toBe('0-0');
+    await buy(fx.engine, eventId, users[0]!, [3]);
+    const moved = await fx.engine.dropActor(eventId, head);
+    expect(moved).toMatchObject({ ok: false, code: 'sales_moved' });
+    expect((await fx.engine.snapshotEvent(eventId)).ok).toBe(true);
+    expect(await fx.engine.dropActor(eventId, await fx.engine.salesHead(eventId))).toEqual({ ok: true });
+    expect((await fx.engine.snapshotEvent(eventId)).ok).toBe(false);
+  });
+
   it('restores a cancelled event closed', async () => {
     const { eventId } = await seedEvent(db.pool, fx.engine);
     await db.pool.query(`UPDATE events SET state = 'cancelled' WHERE id = $1`, [eventId]);
-    await fx.engine.dropActor(eventId);
+    await fx.engine.dropActor(eventId, await fx.engine.salesHead(eventId));
     await rebuildActor(deps(), eventId);
     expect(await fx.engine.reserveSeats(eventId, users[0]!, [0])).toEqual({ ok: false, code: 'event_closed' });
   });
