@@ -15,8 +15,12 @@ export async function streamBacklog(redis: RedisClient, streamKey: string): Prom
   const groups = (await redis.xinfo('GROUPS', streamKey).catch(() => [])) as unknown[][];
   const group = groups.map(toRecord).find((g) => g.name === CONSUMER_GROUP);
   if (!group) return { pending: 0, undelivered: await redis.xlen(streamKey) };
-  const lag = group.lag;
-  return { pending: Number(group.pending ?? 0), undelivered: lag === null || lag === undefined ? 0 : Number(lag) };
+  const pending = Number(group.pending ?? 0);
+  // Redis answers a null lag when it cannot count it (entries deleted past the group's read
+  // point): count what lies after the last delivered id instead of taking it for none.
+  if (group.lag !== null && group.lag !== undefined) return { pending, undelivered: Number(group.lag) };
+  const after = await redis.xrange(streamKey, `(${String(group['last-delivered-id'])}`, '+');
+  return { pending, undelivered: after.length };
 }
 
 /** The last id a stream has given out, kept by Redis through trims ('0-0' when there is no stream). */
