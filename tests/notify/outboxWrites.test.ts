@@ -7,7 +7,7 @@ import { Persister } from '../../src/persist/persister.js';
 import { markCancelled } from '../../src/persist/repositories/events.js';
 import { parseSalesEntry, type RawEntry } from '../../src/engine/records.js';
 import { findOrder } from '../../src/services/orders.js';
-import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
+import { buy, engineWithDatabase, forgeSale, seedEvent, type EngineWithDatabase } from '../support/world.js';
 
 let stack: EngineWithDatabase;
 let persister: Persister;
@@ -65,28 +65,8 @@ describe('outbox entries are written with the change they report', () => {
     const { eventId } = await seedEvent(stack.db.pool, stack.fx.engine);
     await buy(stack.fx.engine, eventId, stack.users[0]!, [3]);
     await drainAll();
-    const k = stack.fx.engine.keys(eventId)!;
     const forged = '00000000-0000-4000-8000-0000000000f1';
-    await stack.fx.redis.xadd(
-      k.sales,
-      '*',
-      'type',
-      'sale',
-      'order',
-      forged,
-      'user',
-      stack.users[2]!,
-      'seats',
-      '3',
-      'prices',
-      '5000',
-      'idem',
-      'forged',
-      'payment',
-      'p',
-      'at',
-      String(stack.fx.clock.now()),
-    );
+    await forgeSale(stack.fx, eventId, { orderId: forged, userId: stack.users[2]!, seat: 3 });
     const later = await buy(stack.fx.engine, eventId, stack.users[3]!, [5]);
     await drainAll();
     expect(await entriesAbout(forged)).toEqual([]);

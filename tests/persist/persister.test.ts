@@ -7,7 +7,7 @@ import { soldSeatIndices } from '../../src/persist/repositories/soldSeats.js';
 import { parseSalesEntry, type RawEntry } from '../../src/engine/records.js';
 import type { EngineFixture } from '../support/engine.js';
 import type { TestDatabase } from '../support/postgres.js';
-import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
+import { buy, engineWithDatabase, forgeSale, seedEvent, type EngineWithDatabase } from '../support/world.js';
 
 let stack: EngineWithDatabase;
 let fx: EngineFixture;
@@ -97,34 +97,14 @@ describe('persister', () => {
     const { eventId } = await seedEvent(db.pool, fx.engine);
     await buy(fx.engine, eventId, users[0]!, [3]);
     await drainAll();
-    const k = fx.engine.keys(eventId)!;
     // A forged sale of seat 3, already sold: only Postgres's unique index can stop it now.
     const forged = '00000000-0000-4000-8000-0000000000f0';
-    await fx.redis.xadd(
-      k.sales,
-      '*',
-      'type',
-      'sale',
-      'order',
-      forged,
-      'user',
-      users[2]!,
-      'seats',
-      '3',
-      'prices',
-      '5000',
-      'idem',
-      'forged',
-      'payment',
-      'p',
-      'at',
-      String(fx.clock.now()),
-    );
+    await forgeSale(fx, eventId, { orderId: forged, userId: users[2]!, seat: 3 });
     const later = await buy(fx.engine, eventId, users[3]!, [5]);
     const before = persister.stats.oversellsPrevented;
     await drainAll();
     expect(persister.stats.oversellsPrevented).toBe(before + 1);
-    const dead = await fx.redis.xrange(k.deadLetter, '-', '+');
+    const dead = await fx.redis.xrange(fx.engine.keys(eventId)!.deadLetter, '-', '+');
     expect(dead).toHaveLength(1);
     expect(dead[0]![1].slice(2, 4)).toEqual(['reason', 'tickets_one_valid_per_seat']);
     expect((await db.pool.query('SELECT 1 FROM orders WHERE id = $1', [forged])).rowCount).toBe(0);

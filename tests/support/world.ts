@@ -67,6 +67,38 @@ export async function seedEvent(
 }
 
 /** Reserve and confirm `seats` for a user through the engine; returns the order id. */
+/**
+ * Appends a sale to an event's sales stream that no script made (as a bug or a lost write
+ * could): a seat already sold reaches Postgres, whose unique index is then the only guard.
+ */
+export async function forgeSale(
+  fx: EngineFixture,
+  eventId: string,
+  sale: { orderId: string; userId: string; seat: number },
+) {
+  const k = fx.engine.keys(eventId)!;
+  await fx.redis.xadd(
+    k.sales,
+    '*',
+    'type',
+    'sale',
+    'order',
+    sale.orderId,
+    'user',
+    sale.userId,
+    'seats',
+    String(sale.seat),
+    'prices',
+    '5000',
+    'idem',
+    'forged',
+    'payment',
+    'p',
+    'at',
+    String(fx.clock.now()),
+  );
+}
+
 export async function buy(engine: Engine, eventId: string, userId: string, seats: number[]): Promise<string> {
   const reserved = await engine.reserveSeats(eventId, userId, seats);
   if (!reserved.ok) throw new Error(`reserve: ${reserved.code}`);
