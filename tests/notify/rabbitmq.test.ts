@@ -73,25 +73,39 @@ async function purgeQueues(): Promise<void> {
 const subjects = (entries: OutboxEntry[]) => entries.map((e) => e.subjectId).sort();
 const backlog = async () => (await outboxBacklog(stack.db.pool)).entries;
 
+/** Consumers on the test's topology and a relay publishing to `publishTo`, both started. */
+async function pipeline(
+  consumerList: OutboxConsumer[],
+  options: { publishTo?: string; maxBackoffMs?: number; maxAttempts?: number; retryBaseMs?: number } = {},
+) {
+  const { publishTo = BROKER, maxBackoffMs, ...attempts } = options;
+  const consumers = new AmqpConsumers({
+    url: BROKER,
+    topology: shape,
+    consumers: consumerList,
+    log: silentLogger,
+    ...attempts,
+  });
+  const relay = new OutboxRelay({
+    pool: stack.db.pool,
+    publisher: new AmqpPublisher(publishTo, shape),
+    log: silentLogger,
+    pollMs: 50,
+    ...(maxBackoffMs === undefined ? {} : { maxBackoffMs }),
+  });
+  await consumers.start();
+  await relay.start();
+  return { consumers, relay };
+}
+
 describe('the outbox relayed through RabbitMQ', () => {
   it('publishes with confirms, marks sent, and the consumers ack each entry once; a broker outage loses nothing', async () => {
     const proxy = await tcpProxy({ host: '127.0.0.1', port: 5672 });
     const record = recordingConsumer(stack);
-    const consumers = new AmqpConsumers({
-      url: BROKER,
-      topology: shape,
-      consumers: [record.consumer],
-      log: silentLogger,
-    });
-    const relay = new OutboxRelay({
-      pool: stack.db.pool,
-      publisher: new AmqpPublisher(`amqp://guest:guest@127.0.0.1:${proxy.port}`, shape),
-      log: silentLogger,
-      pollMs: 50,
+    const { consumers, relay } = await pipeline([record.consumer], {
+      publishTo: `amqp://guest:guest@127.0.0.1:${proxy.port}`,
       maxBackoffMs: 200,
     });
-    await consumers.start();
-    await relay.start();
     try {
       const before = await sales(3);
       await eventually(
@@ -147,20 +161,7 @@ describe('the outbox relayed through RabbitMQ', () => {
     expect(await backlog()).toBe(4);
 
     const record = recordingConsumer(stack);
-    const consumers = new AmqpConsumers({
-      url: BROKER,
-      topology: shape,
-      consumers: [record.consumer],
-      log: silentLogger,
-    });
-    const relay = new OutboxRelay({
-      pool: stack.db.pool,
-      publisher: new AmqpPublisher(BROKER, shape),
-      log: silentLogger,
-      pollMs: 50,
-    });
-    await consumers.start();
-    await relay.start();
+    const { consumers, relay } = await pipeline([record.consumer]);
     try {
       await eventually(
         async () => record.deliveries.length === 8 && (await backlog()) === 0,
@@ -186,22 +187,7 @@ describe('the outbox relayed through RabbitMQ', () => {
   it('a message no consumer can handle goes to the dead-letter queue after its attempts', async () => {
     await purgeQueues();
     const failing: OutboxConsumer = { name: 'mail', handle: async () => Promise.reject(new Error('cannot handle')) };
-    const consumers = new AmqpConsumers({
-      url: BROKER,
-      topology: shape,
-      consumers: [failing],
-      log: silentLogger,
-      maxAttempts: 3,
-      retryBaseMs: 10,
-    });
-    const relay = new OutboxRelay({
-      pool: stack.db.pool,
-      publisher: new AmqpPublisher(BROKER, shape),
-      log: silentLogger,
-      pollMs: 50,
-    });
-    await consumers.start();
-    await relay.start();
+    const { consumers, relay } = await pipeline([failing], { maxAttempts: 3, retryBaseMs: 10 });
     try {
       const [order] = await sales(1);
       await eventually(async () => consumers.stats.deadLettered === 1, 15_000, 'the dead letter');
