@@ -52,10 +52,7 @@ export function createApp(deps: AppDeps) {
   app.use(requestContext(deps));
   app.use(serveWebApp(deps.webDir));
   app.use(requestDeadline(deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS));
-  app.use('/api/*', refuseControlCharactersInUrl());
-  app.use('/api/*', refuseWritesWithoutRedis(deps));
-  app.use('/api/*', authenticate(deps));
-  app.use('/api/*', rateLimit(deps));
+  app.use('/api/*', apiGate(deps));
 
   app.route('/', healthRoutes(deps));
   app.openapi(metricsOp, async (c) =>
@@ -103,12 +100,24 @@ export function describeApi(limits: EngineLimits = DEFAULT_LIMITS) {
   return createApp(definitionsOnly).getOpenAPI31Document(DOCUMENT_CONFIG);
 }
 
-/** The circuit breaker: while Redis is down, writes are refused at once instead of timing out one by one. */
-function refuseWritesWithoutRedis(deps: AppDeps): MiddlewareHandler<AppEnv> {
+/**
+ * What every /api request passes before its route, in this order: no control characters in
+ * its URL; no write while Redis is down (the circuit breaker refuses it at once instead of
+ * letting it time out); its caller's session; its rate limit. One middleware whose steps are
+ * synchronous unless they must ask Redis: every asynchronous layer costs each request.
+ */
+function apiGate(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const findSession = authenticate(deps);
+  const limitRate = rateLimit(deps);
   return async (c, next) => {
+    refuseControlCharactersInUrl(c);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !deps.redisHealth.isUp) {
       throw unavailable('The live seat store is not answering; retry shortly.', 2, 'redis_unavailable');
     }
+    const session = findSession(c);
+    if (session) await session;
+    const limited = limitRate(c);
+    if (limited) await limited;
     await next();
   };
 }

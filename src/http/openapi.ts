@@ -30,17 +30,17 @@ type Tag = (typeof TAGS)[number]['name'];
 
 type Role = 'user' | 'admin' | 'scanner';
 const GUARDS: Record<Role, MiddlewareHandler<AppEnv>> = {
-  user: async (c, next) => {
+  user: (c, next) => {
     requireUser(c);
-    await next();
+    return next();
   },
-  admin: async (c, next) => {
+  admin: (c, next) => {
     requireAdmin(c);
-    await next();
+    return next();
   },
-  scanner: async (c, next) => {
+  scanner: (c, next) => {
     requireScanner(c);
-    await next();
+    return next();
   },
 };
 

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { AppEnv } from './appDeps.js';
 
 /** Where `npm run web:build` writes the app (web/dist). */
@@ -77,10 +77,17 @@ export function serveWebApp(dir: string = WEB_DIST_DIR): MiddlewareHandler<AppEn
     return loaded;
   }
 
-  return async (c, next) => {
+  // API requests pass straight through (not an async step: every one costs each request).
+  return (c, next) => {
     const method = c.req.method;
     const path = c.req.path;
     if ((method !== 'GET' && method !== 'HEAD') || API_PATH.test(path)) return next();
+    return serveFile(c, next);
+  };
+
+  async function serveFile(c: Context<AppEnv>, next: Next) {
+    const method = c.req.method;
+    const path = c.req.path;
     let decoded: string;
     try {
       decoded = decodeURIComponent(path);
@@ -110,5 +117,5 @@ export function serveWebApp(dir: string = WEB_DIST_DIR): MiddlewareHandler<AppEn
     const body = gzip ?? file.body;
     c.header('Content-Length', String(body.length));
     return method === 'HEAD' ? c.body(null, 200) : c.body(new Uint8Array(body), 200);
-  };
+  }
 }

@@ -168,6 +168,12 @@ export class Catalog {
   }
 
   /** The event's seats, loaded once per process and price change; concurrent misses share one load. */
+  /** The layout when this process has it for the event as it knows it, without a wait (the hot paths' first look). */
+  knownLayout(eventId: string): EventLayout | undefined {
+    const event = this.rows.get(eventId);
+    return event && this.layouts.get(`${eventId}@${event.updated_at.getTime()}`);
+  }
+
   async layout(eventId: string): Promise<EventLayout | undefined> {
     const event = await this.findEvent(eventId);
     if (!event) return undefined;

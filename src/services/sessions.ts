@@ -70,12 +70,23 @@ export class SessionStore {
     return token;
   }
 
-  async get(token: string): Promise<SessionUser | undefined> {
-    if (!TOKEN.test(token)) return undefined;
+  /**
+   * The session as this process knows it without asking Redis: `{ user }` when it is decided
+   * here (a malformed or revoked token has none; a cached session has its user), undefined
+   * when only Redis can tell (then `get`).
+   */
+  known(token: string): { user: SessionUser | undefined } | undefined {
+    if (!TOKEN.test(token)) return { user: undefined };
     const hash = hashOf(token);
-    if (this.revoked?.has(hash)) return undefined;
+    if (this.revoked?.has(hash)) return { user: undefined };
     const cached = this.cache?.get(hash);
-    if (cached) return cached;
+    return cached ? { user: cached } : undefined;
+  }
+
+  async get(token: string): Promise<SessionUser | undefined> {
+    const known = this.known(token);
+    if (known) return known.user;
+    const hash = hashOf(token);
     const value = await this.redis.get(this.keys.session(hash));
     const user = value ? (JSON.parse(value) as SessionUser) : undefined;
     if (!user || this.revoked?.has(hash)) return undefined;

@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import type { SessionUser } from '../../services/sessions.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError, unavailable } from '../errors.js';
 
@@ -8,22 +9,11 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Finds the caller's session (cookie `sid` or `Authorization: Bearer`). A cookie-authenticated
  * unsafe request from a foreign Origin is refused (CSRF): bearer tokens are not sent by browsers
- * on their own.
+ * on their own. A step of the API gate (app.ts): synchronous when this process knows the
+ * session already, a promise only when Redis must be asked.
  */
-export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    const cookie = getCookie(c, 'sid');
-    const token = bearer ?? cookie;
-    c.set('sessionToken', token);
-    c.set('sessionUnavailable', false);
-    let user: Awaited<ReturnType<typeof deps.sessions.get>>;
-    try {
-      user = token ? await deps.sessions.get(token) : undefined;
-    } catch {
-      // Redis is down: anonymous browsing goes on; routes that need the user answer 503.
-      c.set('sessionUnavailable', true);
-    }
+export function authenticate(deps: AppDeps): (c: Context<AppEnv>) => void | Promise<void> {
+  const finish = (c: Context<AppEnv>, bearer: string | undefined, cookie: string | undefined, user?: SessionUser) => {
     c.set('user', user);
     if (user) c.get('log').setUser(user.id);
     if (!bearer && cookie && UNSAFE.has(c.req.method)) {
@@ -32,7 +22,23 @@ export function authenticate(deps: AppDeps): MiddlewareHandler<AppEnv> {
         throw new AppError(403, 'forbidden', 'Cross-origin request refused.');
       }
     }
-    await next();
+  };
+  return (c) => {
+    const bearer = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    const cookie = bearer ? undefined : getCookie(c, 'sid');
+    const token = bearer ?? cookie;
+    c.set('sessionToken', token);
+    c.set('sessionUnavailable', false);
+    const known = token === undefined ? { user: undefined } : deps.sessions.known(token);
+    if (known) return finish(c, bearer, cookie, known.user);
+    return deps.sessions.get(token!).then(
+      (user) => finish(c, bearer, cookie, user),
+      () => {
+        // Redis is down: anonymous browsing goes on; routes that need the user answer 503.
+        c.set('sessionUnavailable', true);
+        finish(c, bearer, cookie);
+      },
+    );
   };
 }
 

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { withDeadline } from '../../infra/storeErrors.js';
 import { urlHasControlCharacter } from '../controlCharacters.js';
 import type { AppEnv } from '../appDeps.js';
@@ -17,13 +17,10 @@ export function requestDeadline(timeoutMs: number): MiddlewareHandler<AppEnv> {
 }
 
 /** Control characters in the path or query string: a 400 before any route runs. */
-export function refuseControlCharactersInUrl(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    if (urlHasControlCharacter(c.req.url)) {
-      throw new AppError(400, 'validation_failed', 'The request is not valid.', {
-        errors: [{ path: 'url', message: 'control characters are not allowed' }],
-      });
-    }
-    await next();
-  };
+export function refuseControlCharactersInUrl(c: Context<AppEnv>): void {
+  if (urlHasControlCharacter(c.req.url)) {
+    throw new AppError(400, 'validation_failed', 'The request is not valid.', {
+      errors: [{ path: 'url', message: 'control characters are not allowed' }],
+    });
+  }
 }

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { RateDecision, RateLimit } from '../../engine/operations/limitRate.js';
 import { clientAddress } from '../clientAddress.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
@@ -48,25 +48,27 @@ export const ENDPOINT_CLASSES: EndpointClass[] = [
 /**
  * Rate limits per caller (the user, or the client address when anonymous) and endpoint
  * class, by one Lua GCRA limiter (lua/includes/rateLimit.lua). It runs before any route, so
- * a login over its limit is refused before its password is hashed. The hot paths (reserve,
+ * a login over its limit is refused before its password is hashed. A step of the API gate
+ * (app.ts): a promise only when the limiter is asked here. The hot paths (reserve,
  * release, checkout, queue join and position) are not counted here: their own scripts
  * count them in the same round trip (see `inScript`). If Redis cannot answer, requests
  * pass: the write paths fail on their own with a 503, and browsing keeps working.
  */
-export function rateLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
+export function rateLimit(deps: AppDeps): (c: Context<AppEnv>) => void | Promise<void> {
   const trusted = new Set(deps.trustedProxies);
-  return async (c, next) => {
-    if (!deps.rateLimits) return next();
+  return (c) => {
+    if (!deps.rateLimits) return;
     const cls = ENDPOINT_CLASSES.find((k) => k.matches(c.req.method, c.req.path))!;
     if (cls.inScript) {
       c.set('rateLimit', { endpointClass: cls.name, limit: cls.perMinute, periodMs: PERIOD_MS });
-      return next();
+      return;
     }
     const user = c.get('user');
     const caller = user ? `u:${user.id}` : `ip:${clientAddress(c, trusted)}`;
-    const decision = await deps.engine.limitRate(cls.name, caller, cls.perMinute, PERIOD_MS).catch(() => undefined);
-    applyRate(c, deps.metrics, cls.name, decision);
-    await next();
+    return deps.engine.limitRate(cls.name, caller, cls.perMinute, PERIOD_MS).then(
+      (decision) => applyRate(c, deps.metrics, cls.name, decision),
+      () => {},
+    );
   };
 }
 

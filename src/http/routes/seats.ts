@@ -150,10 +150,15 @@ export function seatRoutes(deps: AppDeps) {
     );
   });
 
-  async function layoutOf(eventId: string): Promise<EventLayout> {
-    const layout = await deps.catalog.layout(eventId);
-    if (!layout) throw notFound('event');
-    return layout;
+  /** The event's layout, or 404: at once when this process has it (the hot paths), else after a look. */
+  function layoutOf(eventId: string): EventLayout | Promise<EventLayout> {
+    return (
+      deps.catalog.knownLayout(eventId) ??
+      deps.catalog.layout(eventId).then((layout) => {
+        if (!layout) throw notFound('event');
+        return layout;
+      })
+    );
   }
 
   type Refusal = Extract<ReserveResult, { ok: false }>;
