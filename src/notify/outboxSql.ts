@@ -25,23 +25,23 @@ export const orderDocument = (alias: string) =>
   );
 
 /**
- * $1: ids of orders inserted by this transaction. One order.completed entry each. The items of
- * the whole batch are gathered in one grouped pass (a subquery per order made this the largest
- * part of the persister's batch).
+ * A CTE step announcing the orders whose tickets the CTE `inserted` (rows of tickets) has just
+ * written: one order.completed entry each, its items from those rows, so nothing is read back.
+ * A replayed sales entry inserts no tickets, so it announces nothing again. The orders
+ * themselves were inserted by an earlier statement of the same transaction.
  */
 export const ANNOUNCE_COMPLETED_ORDERS = `
-  WITH items AS (
+  items AS (
     SELECT t.order_id, jsonb_agg(${ITEM} ORDER BY s.seat_index) AS list
-    FROM tickets t JOIN seats s ON s.id = t.seat_id
-    WHERE t.order_id = ANY($1::uuid[])
+    FROM inserted t JOIN seats s ON s.id = t.seat_id
     GROUP BY t.order_id
-  )
-  INSERT INTO outbox (id, type, subject_id, payload)
-  SELECT gen_random_uuid(), 'order.completed', o.id, jsonb_build_object('order', ${orderFields('o', "coalesce(i.list, '[]'::jsonb)")})
-  FROM orders o LEFT JOIN items i ON i.order_id = o.id
-  WHERE o.id = ANY($1::uuid[])
-  ORDER BY o.created_at, o.id
-  ON CONFLICT DO NOTHING`;
+  ), announced AS (
+    INSERT INTO outbox (id, type, subject_id, payload)
+    SELECT gen_random_uuid(), 'order.completed', o.id, jsonb_build_object('order', ${orderFields('o', 'i.list')})
+    FROM items i JOIN orders o ON o.id = i.order_id
+    ORDER BY o.created_at, o.id
+    ON CONFLICT DO NOTHING
+  )`;
 
 /**
  * A CTE step announcing the orders of the CTE `refunded` (rows of orders, status already

@@ -31,8 +31,7 @@ const INSERT_ORDERS = `
   SELECT id, user_id, event_id, 'completed', total_cents, idempotency_key, payment_ref, stream_id, to_timestamp(at_ms / 1000.0)
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[])
     AS u(id, user_id, event_id, total_cents, idempotency_key, payment_ref, stream_id, at_ms)
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id`;
+  ON CONFLICT (id) DO NOTHING`;
 
 /**
  * events.seats_sold follows the tickets written and refunded, in the same statement; the
@@ -43,15 +42,20 @@ const COUNT_SOLD = (change: '+' | '-', rows: string) => `
   FROM (SELECT event_id, count(*)::int AS n FROM ${rows} GROUP BY event_id) c WHERE e.id = c.event_id
   RETURNING e.id AS event_id, (e.seats_sold >= e.seats_total) <> (e.seats_sold ${change === '+' ? '-' : '+'} c.n >= e.seats_total) AS flipped`;
 
-const INSERT_TICKETS = `
+/** Announced: the new orders' order.completed entries in the same statement (no round trip, no read-back). */
+const insertTickets = (announce: boolean) => `
   WITH inserted AS (
     INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
     SELECT u.order_id, u.event_id, s.id, u.price_cents, u.holder_id
     FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::uuid[]) AS u(order_id, event_id, seat_index, price_cents, holder_id)
     JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
     ON CONFLICT (order_id, seat_id) DO NOTHING
-    RETURNING event_id
-  )${COUNT_SOLD('+', 'inserted')}`;
+    RETURNING order_id, event_id, seat_id, price_cents
+  ), ${announce ? `${ANNOUNCE_COMPLETED_ORDERS}, ` : ''}counted AS (${COUNT_SOLD('+', 'inserted')}
+  )
+  SELECT event_id, flipped FROM counted`;
+const INSERT_TICKETS = insertTickets(false);
+const INSERT_TICKETS_ANNOUNCED = insertTickets(true);
 
 /** $1 order, $2 time (ms); announced: $3 the reason, and an order.refunded entry when it changed the order. */
 const refundStatement = (announce: boolean) => `
@@ -82,7 +86,7 @@ interface BatchContext {
 
 async function insertSales(client: PoolClient, sales: Sale[], ctx: BatchContext): Promise<void> {
   if (sales.length === 0) return;
-  const inserted = await client.query<{ id: string }>(INSERT_ORDERS, [
+  await client.query(INSERT_ORDERS, [
     sales.map((s) => s.orderId),
     sales.map((s) => s.userId),
     sales.map((s) => s.eventId),
@@ -93,17 +97,17 @@ async function insertSales(client: PoolClient, sales: Sale[], ctx: BatchContext)
     sales.map((s) => s.atMs),
   ]);
   const lines = sales.flatMap((s) => s.seats.map((seat, i) => ({ s, seat, price: s.pricesCents[i]! })));
-  const counted = await client.query<{ event_id: string; flipped: boolean }>(INSERT_TICKETS, [
-    lines.map((l) => l.s.orderId),
-    lines.map((l) => l.s.eventId),
-    lines.map((l) => l.seat),
-    lines.map((l) => l.price),
-    lines.map((l) => l.s.userId),
-  ]);
+  const counted = await client.query<{ event_id: string; flipped: boolean }>(
+    ctx.announce ? INSERT_TICKETS_ANNOUNCED : INSERT_TICKETS,
+    [
+      lines.map((l) => l.s.orderId),
+      lines.map((l) => l.s.eventId),
+      lines.map((l) => l.seat),
+      lines.map((l) => l.price),
+      lines.map((l) => l.s.userId),
+    ],
+  );
   for (const row of counted.rows) if (row.flipped) ctx.flipped.add(row.event_id);
-  // Only orders this transaction inserted are announced: a replayed entry announces nothing again.
-  if (ctx.announce && inserted.rows.length > 0)
-    await client.query(ANNOUNCE_COMPLETED_ORDERS, [inserted.rows.map((r) => r.id)]);
 }
 
 /**
