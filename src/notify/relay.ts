@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../persist/db.js';
 import type { Logger } from '../infra/logger.js';
@@ -20,6 +21,11 @@ export interface RelayOptions {
   batchSize?: number;
   /** how long an idle relay waits before looking again without a wake-up */
   pollMs?: number;
+  /**
+   * after a wake-up, how long to let entries gather before the round: they come a persister
+   * batch at a time, and fewer, fuller rounds cost each entry less (default 50 ms)
+   */
+  gatherMs?: number;
   /** longest pause between retries while the broker or Postgres is down */
   maxBackoffMs?: number;
   /** called after each round with the number of entries marked published */
@@ -46,11 +52,13 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
+  private readonly gatherMs: number;
 
   constructor(private readonly opts: RelayOptions) {
     this.batchSize = opts.batchSize ?? 200;
     this.pollMs = opts.pollMs ?? 1_000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 5_000;
+    this.gatherMs = opts.gatherMs ?? 50;
   }
 
   async start(): Promise<void> {
@@ -93,7 +101,10 @@ export class OutboxRelay {
       try {
         const count = await this.relayOnce();
         failures = 0;
-        if (count < this.batchSize) await this.pause.for(this.pollMs);
+        if (count < this.batchSize) {
+          await this.pause.for(this.pollMs);
+          if (this.running) await setTimeout(this.gatherMs);
+        }
       } catch (err) {
         failures += 1;
         this.stats.failedRounds += 1;

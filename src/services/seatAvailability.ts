@@ -75,7 +75,7 @@ export class SeatAvailability {
 
   /** The layout document, or undefined for an unknown event. */
   async layout(eventId: string, ifNoneMatch?: string, acceptsGzip = false): Promise<Conditional | undefined> {
-    const layout = await this.catalog.layout(eventId);
+    const layout = this.catalog.knownLayout(eventId) ?? (await this.catalog.layout(eventId));
     if (!layout) return undefined;
     let cached = this.layouts.get(layout);
     if (!cached) {
