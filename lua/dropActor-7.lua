@@ -12,7 +12,8 @@ KEYS[5] orders      hash: order id -> "<status> <user id> <comma-separated seat 
 KEYS[6] idempotency hash: checkout idempotency key -> order id
 KEYS[7] sales       stream: one entry per sale or refund
 ARGV[1] the stream's last id as the caller read it ('0-0': no stream yet)
-Returns {'ok'}
+Returns {'ok', version}: the dropped actor's version (0 if there was none), for the new
+        actor to start above (lua/loadEvent-4.lua's version floor)
 Errors  {'sales_moved', lastId}
 ]]
 local lastId = '0-0'
@@ -23,5 +24,6 @@ if redis.call('EXISTS', KEYS[7]) == 1 then
   end
 end
 if lastId ~= ARGV[1] then return {'sales_moved', lastId} end
+local version = tonumber(redis.call('HGET', KEYS[1], 'version')) or 0
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
-return {'ok'}
+return {'ok', version}

@@ -14,8 +14,11 @@ ARGV[4] high demand ('1' or '0')
 ARGV[5] status ('open' or 'closed')
 ARGV[6] order count m
 ARGV[7] sales end (ms since epoch): no holds or sales from then on
-ARGV[8..7+m] completed orders, each "<order id> <user id> <comma-separated seat indices>"
-ARGV[8+m..7+m+n] price of each seat in index order (cents)
+ARGV[8] version floor: a new actor's first version is this + 1, above any version an earlier
+        actor of the event gave out (src/engine/versions.ts), so ETags and Last-Event-IDs
+        from before a rebuild never name a state of the new actor
+ARGV[9..8+m] completed orders, each "<order id> <user id> <comma-separated seat indices>"
+ARGV[9+m..8+m+n] price of each seat in index order (cents)
 Returns {'loaded', version} or {'already_loaded', version}
 Errors  {'layout_mismatch', loadedSeatCount} {'bad_layout', reason}
 ]]
@@ -27,7 +30,7 @@ local function writePrices()
   local chunk = {}
   for i = 1, n do
     chunk[#chunk + 1] = i - 1
-    chunk[#chunk + 1] = ARGV[7 + m + i]
+    chunk[#chunk + 1] = ARGV[8 + m + i]
     if #chunk >= 2000 or i == n then
       redis.call('HSET', K.prices, unpack(chunk))
       chunk = {}
@@ -36,21 +39,23 @@ local function writePrices()
 end
 
 if not tonumber(ARGV[7]) then return {'bad_layout', 'sales end'} end
+local versionFloor = tonumber(ARGV[8])
+if not versionFloor or versionFloor < 0 or versionFloor % 1 ~= 0 then return {'bad_layout', 'version floor'} end
 local loaded = redis.call('HMGET', K.state, 'n', 'version')
 if loaded[1] then
   if tonumber(loaded[1]) ~= n then return {'layout_mismatch', loaded[1]} end
-  if #ARGV ~= 7 + m + n then return {'bad_layout', 'price count'} end
+  if #ARGV ~= 8 + m + n then return {'bad_layout', 'price count'} end
   writePrices()
   return {'already_loaded', commitChange(K, ARGV[1], tonumber(loaded[2]), 'configure', {},
     {'onSaleMs', ARGV[3], 'salesEndMs', ARGV[7], 'highDemand', ARGV[4]})}
 end
 if not n or n < 1 or n % 1 ~= 0 then return {'bad_layout', 'seat count'} end
-if #ARGV ~= 7 + m + n then return {'bad_layout', 'price count'} end
+if #ARGV ~= 8 + m + n then return {'bad_layout', 'price count'} end
 
 local seats = {}
 for i = 1, n do seats[i] = '0' end
 local sold, orders = 0, {}
-for i = 8, 7 + m do
+for i = 9, 8 + m do
   local orderId, userId, seatList = string.match(ARGV[i], '^(%S+) (%S+) (%S+)$')
   if not orderId then return {'bad_layout', 'order ' .. ARGV[i]} end
   for idx in string.gmatch(seatList, '[^,]+') do
@@ -67,5 +72,5 @@ for first = 1, #orders, 2000 do
 end
 writePrices()
 redis.call('SET', K.seats, table.concat(seats))
-return {'loaded', commitChange(K, ARGV[1], 0, 'load', {}, {'n', n, 'status', ARGV[5], 'sold', sold,
+return {'loaded', commitChange(K, ARGV[1], versionFloor, 'load', {}, {'n', n, 'status', ARGV[5], 'sold', sold,
   'onSaleMs', ARGV[3], 'salesEndMs', ARGV[7], 'highDemand', ARGV[4]})}

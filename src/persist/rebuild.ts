@@ -56,12 +56,15 @@ export async function rebuildActor(
     ]),
     completedOrders(pool, eventId),
   ]);
+  let versionAfter: number | undefined;
   if (salesHead !== undefined) {
     const dropped = await engine.dropActor(eventId, salesHead);
     if (!dropped.ok) return { ok: false, code: 'stream_not_drained' };
+    versionAfter = dropped.version;
   }
   const result = await engine.loadEvent({
     eventId,
+    versionAfter,
     seatPricesCents: seats.rows.map((r) => r.price_cents),
     onSaleMs: event.on_sale_date.getTime(),
     salesEndMs: event.sales_end.getTime(),

@@ -27,7 +27,8 @@ export async function repairActor(deps: { engine: Engine; pool: Pool }, eventId:
   // Sold in Redis and not yet in Postgres is the persister's backlog, not a loss.
   if (report.onlyInPostgres.length === 0 && (report.onlyInRedis.length === 0 || report.backlog > 0))
     return 'consistent';
-  if (report.backlog > 0) return 'busy';
+  // Sales moved the stream while it was compared: the difference may be one in flight.
+  if (report.backlog > 0 || !report.settled) return 'busy';
   if (!(await deps.engine.tryLock(eventId, 'repair', LOCK_MS))) return 'busy';
   try {
     return (await rebuildActor(deps, eventId, { replace: true })).ok ? 'rebuilt' : 'busy';

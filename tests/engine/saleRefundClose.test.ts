@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SaleRequest } from '../../src/engine/operations/confirmSale.js';
 import { engineFixture, loadedEvent, type EngineFixture } from '../support/engine.js';
 import { rawState } from '../support/rawState.js';
+import { versionFloor } from '../../src/engine/versions.js';
 
 let fx: EngineFixture;
 let eventId: string;
@@ -162,7 +163,9 @@ describe('snapshot and load', () => {
     await fx.redis.ping();
     await sub.ping();
     sub.disconnect();
-    expect(messages).toEqual(['2 reserve h:1,2', '3 release a:2']);
+    // the load was the actor's first version (versionFloor + 1)
+    const first = versionFloor(fx.clock.now()) + 1;
+    expect(messages).toEqual([`${first + 1} reserve h:1,2`, `${first + 2} release a:2`]);
   });
 
   it('loading again is idempotent and keeps the live state; another layout is refused', async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/engine/clock.js';
+import { createEngine } from '../../src/engine/engine.js';
 import { silentLogger } from '../../src/infra/logger.js';
 import { Persister } from '../../src/persist/persister.js';
 import { rebuildActor } from '../../src/persist/rebuild.js';
 import { reconcileEvent } from '../../src/persist/reconcile.js';
+import { repairActor } from '../../src/services/failoverRepair.js';
 import { deletePrefix, type EngineFixture } from '../support/engine.js';
 import type { TestDatabase } from '../support/postgres.js';
 import { buy, engineWithDatabase, seedEvent, type EngineWithDatabase } from '../support/world.js';
@@ -86,6 +89,32 @@ describe('rebuild', () => {
     expect(await rebuildActor(deps(), eventId, { replace: true })).toMatchObject({ ok: true, sold: 2 });
   });
 
+  it("a rebuilt actor gives out versions above the dropped one's, even on a clock that stands still before it", async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    for (let i = 0; i < 5; i++) {
+      await fx.engine.reserveSeats(eventId, users[0]!, [i]);
+      await fx.engine.releaseSeats(eventId, users[0]!, [i]);
+    }
+    const before = (await fx.engine.seatVersion(eventId))!;
+    expect(before).toBeGreaterThan(10);
+    // The repair runs on a clock far behind the one the actor was loaded with.
+    const behind = createEngine({ redis: fx.redis, prefix: fx.prefix, clock: new FakeClock(Date.UTC(2024, 0, 1)) });
+    expect(await rebuildActor({ engine: behind, pool: db.pool }, eventId, { replace: true })).toMatchObject({
+      ok: true,
+    });
+    expect(await fx.engine.seatVersion(eventId)).toBe(before + 1);
+  });
+
+  it('an actor Redis lost is rebuilt with versions above any the lost one gave out', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    for (let i = 0; i < 5; i++) await fx.engine.reserveSeats(eventId, users[0]!, [i]);
+    const before = (await fx.engine.seatVersion(eventId))!;
+    fx.clock.advance(1); // a Redis restart takes longer than a millisecond
+    await deletePrefix(fx.redis, fx.prefix);
+    expect(await rebuildActor(deps(), eventId)).toMatchObject({ ok: true, created: true });
+    expect(await fx.engine.seatVersion(eventId)).toBeGreaterThan(before);
+  });
+
   it('drops an actor only at the sales-stream id its caller read', async () => {
     const { eventId } = await seedEvent(db.pool, fx.engine);
     const head = await fx.engine.salesHead(eventId);
@@ -94,7 +123,7 @@ describe('rebuild', () => {
     const moved = await fx.engine.dropActor(eventId, head);
     expect(moved).toMatchObject({ ok: false, code: 'sales_moved' });
     expect((await fx.engine.snapshotEvent(eventId)).ok).toBe(true);
-    expect(await fx.engine.dropActor(eventId, await fx.engine.salesHead(eventId))).toEqual({ ok: true });
+    expect(await fx.engine.dropActor(eventId, await fx.engine.salesHead(eventId))).toMatchObject({ ok: true });
     expect((await fx.engine.snapshotEvent(eventId)).ok).toBe(false);
   });
 
@@ -123,6 +152,7 @@ describe('reconcile', () => {
       onlyInRedis: [],
       onlyInPostgres: [],
       consistent: true,
+      settled: true,
     });
     // Redis says seat 9 is sold; Postgres says seat 2 is not.
     await fx.redis.setrange(fx.engine.keys(eventId)!.seats, 9, '2');
@@ -132,5 +162,48 @@ describe('reconcile', () => {
     );
     const broken = await reconcileEvent(deps(), eventId);
     expect(broken.ok && broken.report).toMatchObject({ onlyInRedis: [2, 9], onlyInPostgres: [], consistent: false });
+  });
+
+  /**
+   * The engine as a comparison sees it when, between its read of the actor and its read of
+   * Postgres (at the backlog read), a sale or refund is made and persisted: `moves` times.
+   */
+  function streamMovingUnder(moves: Array<(engine: typeof fx.engine) => Promise<unknown>>) {
+    return new Proxy(fx.engine, {
+      get(target, name, receiver) {
+        if (name !== 'salesBacklog') return Reflect.get(target, name, receiver);
+        return async (id: string) => {
+          const move = moves.shift();
+          if (move) {
+            await move(target);
+            await drain();
+          }
+          return target.salesBacklog(id);
+        };
+      },
+    });
+  }
+
+  it('a refund made and persisted between its reads is no loss: the repair leaves the actor and its holds alone', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    const order = await buy(fx.engine, eventId, users[0]!, [3]);
+    await drain();
+    await fx.engine.reserveSeats(eventId, users[1]!, [7]);
+    // The actor read says seat 3 is sold, Postgres says it is not, and nothing is left to persist.
+    const engine = streamMovingUnder([(e) => e.refundOrder(eventId, order)]);
+    expect(await repairActor({ engine, pool: db.pool }, eventId)).toBe('consistent');
+    // Had the first comparison been believed, a rebuild would have dropped the hold on seat 7.
+    const snap = await fx.engine.snapshotEvent(eventId);
+    expect(snap.ok && snap.states.slice(3, 8)).toBe('00001');
+  });
+
+  it('while sales keep moving the stream under every read, it says so, and the repair waits', async () => {
+    const { eventId } = await seedEvent(db.pool, fx.engine);
+    const sales = [11, 12, 13, 14, 15, 16].map((seat) => (e: typeof fx.engine) => buy(e, eventId, users[2]!, [seat]));
+    const report = await reconcileEvent({ engine: streamMovingUnder(sales.slice(0, 3)), pool: db.pool }, eventId);
+    expect(report.ok && report.report).toMatchObject({ backlog: 0, consistent: false, settled: false });
+    expect(await repairActor({ engine: streamMovingUnder(sales.slice(3)), pool: db.pool }, eventId)).toBe('busy');
+    const settled = await reconcileEvent(deps(), eventId);
+    expect(settled.ok && settled.report).toMatchObject({ postgresSold: 6, consistent: true, settled: true });
   });
 });

@@ -30,7 +30,9 @@ export async function verify(rt: Runtime, eventIds: string[]): Promise<Report> {
     const pending =
       r.backlog > 0
         ? ` ${r.backlog} sales or refunds are still on their way to Postgres, so this may resolve by itself.`
-        : '';
+        : r.settled
+          ? ''
+          : ' Sales or refunds were being made while it was compared, so this may resolve by itself: run verify again.';
     const differences = [
       ...r.onlyInRedis.map((i) => {
         const order = orderOf(i);

@@ -1,6 +1,7 @@
 import type { EngineContext } from '../context.js';
 import type { EngineFailure } from '../errors.js';
 import { readReply } from '../replies.js';
+import { versionFloor } from '../versions.js';
 
 export interface EventInventory {
   eventId: string;
@@ -11,6 +12,8 @@ export interface EventInventory {
   salesEndMs?: number;
   highDemand: boolean;
   closed?: boolean;
+  /** a version the new actor must start above: the dropped actor's, when a repair replaces one */
+  versionAfter?: number;
   /** completed orders to restore as sold seats (a rebuild from the durable record) */
   orders?: readonly { orderId: string; userId: string; seats: readonly number[] }[];
 }
@@ -39,6 +42,7 @@ export async function loadEvent(ctx: EngineContext, inv: EventInventory): Promis
         inv.closed ? 'closed' : 'open',
         orders.length,
         inv.salesEndMs ?? NO_SALES_END_MS,
+        versionFloor(ctx.clock.now(), inv.versionAfter),
         ...orders,
         ...inv.seatPricesCents,
       ],
