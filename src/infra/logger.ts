@@ -51,7 +51,8 @@ export class RequestLog implements LineLog {
   }
 
   info(obj: object, msg?: string): void {
-    this.log.info(obj, msg);
+    // Below the level nothing is written, so no child is made for it (LOG_LEVEL=warn: none per request).
+    if (this.base.isLevelEnabled('info')) this.log.info(obj, msg);
   }
 
   warn(obj: object, msg?: string): void {

@@ -7,6 +7,7 @@ import type { SeatCounts } from '../engine/operations/snapshotEvent.js';
 import { queueRateAndCapacity } from '../engine/operations/queueScripts.js';
 import { soldSeatCount } from '../persist/repositories/soldSeats.js';
 import type { CatalogCache } from './catalogCache.js';
+import { TurnSharedReads } from './turnSharedReads.js';
 import { rebuildActor } from '../persist/rebuild.js';
 import {
   findEventWithVenue,
@@ -80,6 +81,8 @@ const SEARCH_TTL_SECONDS = 30;
  */
 const ANSWER_PERIOD_MS = 1_000;
 const ANSWER_KEPT_MS = 5_000;
+/** the one key of the shared generation reads */
+const GENERATION = 'catalog';
 
 /** JSON round trip of event rows: dates come back as strings. */
 const reviveRow = (row: EventWithVenue): EventWithVenue => ({
@@ -103,6 +106,14 @@ export class Catalog {
   /** event rows for a second: the hot path (reserve, seat map) then skips even the Redis GET */
   private readonly rows = new LRUCache<string, EventWithVenue>({ max: 10_000, ttl: 1_000 });
   private readonly rebuilding = new Map<string, Promise<unknown>>();
+  /** rendered answers (see `answer`), by second and request, with the catalogue generation they show */
+  private readonly answers = new LRUCache<string, { generation: string; body: Uint8Array<ArrayBuffer> }>({
+    maxSize: 32 * 2 ** 20,
+    sizeCalculation: (a) => a.body.length + 100,
+    ttl: ANSWER_KEPT_MS,
+  });
+  private readonly generations = new TurnSharedReads(() => this.cache.generation());
+  private generationSeen: string | undefined;
   constructor(
     private readonly pool: Pool,
     private readonly engine: Engine,
@@ -144,21 +155,45 @@ export class Catalog {
   }
 
   /**
-   * A rendered read of the catalogue (the event list, an event page) as JSON text: served
-   * from Redis with one MGET while the catalogue is unchanged, within the engine clock's
-   * second it was rendered in (ANSWER_PERIOD_MS), else rendered and kept. `request` names the
-   * answer (e.g. the raw query string: a request that fails validation is never kept).
-   * Without Redis it is rendered each time.
+   * A rendered read of the catalogue (the event list, an event page) as JSON bytes: rendered
+   * once per catalogue generation and engine-clock second (ANSWER_PERIOD_MS), kept in Redis
+   * for every process and in this one. A request that finds the answer here costs only the
+   * catalogue generation's read, shared by the requests of one turn of the event loop (read
+   * after each of them asked, so a change made before a request is never missed); else one
+   * MGET finds it in Redis, else it is rendered and kept. `request` names the answer (e.g. the
+   * raw query string: a request that fails validation is never kept). Without Redis it is
+   * rendered each time.
    */
-  async answer(request: string, render: () => Promise<unknown>): Promise<string> {
-    if (!this.redisUp()) return JSON.stringify(await render());
-    const period = Math.floor(this.engine.clock.now() / ANSWER_PERIOD_MS);
-    const requestHash = createHash('sha256').update(`${period} ${request}`).digest('base64url');
+  async answer(request: string, render: () => Promise<unknown>): Promise<Uint8Array<ArrayBuffer>> {
+    if (!this.redisUp()) return Buffer.from(JSON.stringify(await render()));
+    const named = `${Math.floor(this.engine.clock.now() / ANSWER_PERIOD_MS)} ${request}`;
+    const held = this.answers.get(named);
+    if (held) {
+      const generation = await this.generations.get(GENERATION).catch(() => undefined);
+      if (generation !== undefined) this.seeGeneration(generation);
+      if (held.generation === generation) return held.body;
+    }
+    const requestHash = createHash('sha256').update(named).digest('base64url');
     const hit = await this.cache.readAnswer(requestHash).catch(() => undefined);
-    if (hit?.body !== undefined) return hit.body;
-    const body = JSON.stringify(await render());
-    if (hit) await this.cache.writeAnswer(requestHash, hit.generation, body, ANSWER_KEPT_MS).catch(() => {});
+    if (hit) this.seeGeneration(hit.generation);
+    const text = hit?.body ?? JSON.stringify(await render());
+    const body = Buffer.from(text);
+    if (hit) {
+      if (hit.body === undefined)
+        await this.cache.writeAnswer(requestHash, hit.generation, text, ANSWER_KEPT_MS).catch(() => {});
+      this.answers.set(named, { generation: hit.generation, body });
+    }
     return body;
+  }
+
+  /**
+   * A catalogue change anywhere (a new generation) empties this process's one-second row
+   * cache, so that an answer rendered for the new generation reads the rows again: rendered
+   * from a row read before the change, it would be kept as the new generation's answer.
+   */
+  private seeGeneration(generation: string): void {
+    if (generation !== this.generationSeen) this.rows.clear();
+    this.generationSeen = generation;
   }
 
   /** Forgets cached copies of the event and every cached search page. */
@@ -167,13 +202,13 @@ export class Catalog {
     await this.cache.invalidate(eventId);
   }
 
-  /** The event's seats, loaded once per process and price change; concurrent misses share one load. */
   /** The layout when this process has it for the event as it knows it, without a wait (the hot paths' first look). */
   knownLayout(eventId: string): EventLayout | undefined {
     const event = this.rows.get(eventId);
     return event && this.layouts.get(`${eventId}@${event.updated_at.getTime()}`);
   }
 
+  /** The event's seats, loaded once per process and price change; concurrent misses share one load. */
   async layout(eventId: string): Promise<EventLayout | undefined> {
     const event = await this.findEvent(eventId);
     if (!event) return undefined;

@@ -57,7 +57,10 @@ export class CatalogCache {
 
   /** Forgets the event's copy and moves the search generation on. */
   async invalidate(eventId: string): Promise<void> {
-    // The row and the search pages are separate caches (two slots on a cluster): two commands.
-    await Promise.all([this.redis.del(this.keys.eventCache(eventId)), this.redis.incr(this.keys.catalogGeneration)]);
+    // The row and the search pages are separate caches (two slots on a cluster): two commands,
+    // the row first. A process that sees the new generation renders its answers again and
+    // reads the row for them: the old row must be gone by then.
+    await this.redis.del(this.keys.eventCache(eventId));
+    await this.redis.incr(this.keys.catalogGeneration);
   }
 }

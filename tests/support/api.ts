@@ -33,6 +33,8 @@ export interface ApiFixture {
   ): Promise<Response>;
   /** every answer `call` got, for checking against /openapi.json (tests/support/documentedResponses.ts) */
   recorded: Recorded[];
+  /** stops this API (server and runtime), leaving its engine fixture and database: a second API sharing them */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,6 +92,11 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const recorded: Recorded[] = [];
+  const stop = async () => {
+    await runtime.live.stop();
+    await new Promise((r) => server.close(r));
+    await runtime.stop();
+  };
   return {
     url,
     app,
@@ -132,10 +139,9 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
       });
       return res;
     },
+    stop,
     async close() {
-      await runtime.live.stop();
-      await new Promise((r) => server.close(r));
-      await runtime.stop();
+      await stop();
       await fx.close();
       await db.drop();
     },

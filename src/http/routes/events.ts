@@ -91,7 +91,7 @@ const update = operation(
 export function eventRoutes(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
-  // Both reads are served as rendered answers (Catalog.answer): one Redis MGET when cached.
+  // Both reads are served as rendered answers (Catalog.answer): held in process, or one Redis MGET.
   app.openapi(search, async (c) =>
     preserialised(
       c.body(
