@@ -15,8 +15,9 @@ const clients = Number(countArg);
 /** wall-clock ms with sub-ms resolution, comparable across processes on one machine */
 const nowMs = () => performance.timeOrigin + performance.now();
 
-let versions = new Int32Array(1 << 18);
-let fromVersions = new Int32Array(1 << 18);
+// Versions are exact integers far above 2^31 (src/engine/versions.ts): Float64Array holds them.
+let versions = new Float64Array(1 << 18);
+let fromVersions = new Float64Array(1 << 18);
 let arrivals = new Float64Array(1 << 18);
 let records = 0;
 let snapshots = 0;
@@ -24,7 +25,7 @@ let closed = 0;
 
 function record(version: number, fromVersion: number, at: number) {
   if (records === versions.length) {
-    const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+    const grow = <T extends Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(a.length * 2);
       b.set(a);
       return b;
