@@ -91,6 +91,10 @@ export class Persister {
   /** after a failed batch, this consumer's own pending entries are read again first */
   private retryOwnPending = true;
   private readonly clock: Clock;
+  /** streams a sale or refund was announced on since they were last read for new entries */
+  private readonly announced = new Set<string>();
+  /** when every stream was last read for new entries (a timer's time, like the poll's) */
+  private lastFullReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: PersisterOptions) {
     this.redis = opts.redis;
@@ -109,7 +113,10 @@ export class Persister {
     this.running = true;
     this.subscriber = this.redis.duplicate();
     await redisReady(this.subscriber);
-    this.subscriber.on('message', () => this.wake?.());
+    this.subscriber.on('message', (_channel, streamKey: string) => {
+      this.announced.add(streamKey);
+      this.wake?.();
+    });
     await this.subscriber.subscribe(globalKeys(this.prefix).salesChannel);
     this.loop = this.run();
   }
@@ -150,7 +157,8 @@ export class Persister {
         failures = 0;
         this.nextAttemptAtMs = undefined;
         await this.trimWhenDue();
-        if (count === 0) await this.idle(this.pollMs);
+        // A sale announced while this round read nothing would otherwise wait a whole poll.
+        if (count === 0 && this.announced.size === 0) await this.idle(this.pollMs);
       } catch (err) {
         failures += 1;
         this.stats.failures += 1;
@@ -231,7 +239,11 @@ export class Persister {
       // left pending go back to the XAUTOCLAIM path.
       this.retryOwnPending = own.length >= this.batchSize;
     }
-    if (entries.length < this.batchSize) entries.push(...(await this.read(keys, '>')));
+    if (entries.length < this.batchSize) {
+      const fresh = await this.read(this.streamsWithNews(keys), '>');
+      this.rereadFullStreams(fresh);
+      entries.push(...fresh);
+    }
     if (entries.length === 0) return 0;
     // an entry just claimed is also among this consumer's own pending ones: once in a batch
     const batch = [...new Map(entries.map((e) => [`${e.streamKey} ${e.streamId}`, e])).values()];
@@ -249,6 +261,32 @@ export class Persister {
     this.stats.lastBatchMs = performance.now() - started;
     this.stats.lastBatchSize = batch.length;
     return batch.length;
+  }
+
+  /**
+   * The streams to read for new entries: those a sale or refund was announced on since their
+   * last read, while this persister hears the sales channel; all of them at least every
+   * `pollMs`, since an announcement can be missed (a reconnect), and always when it does not
+   * listen (a `drainOnce` of its own). One hot event among thousands on sale is then one read
+   * per round, not thousands.
+   */
+  private streamsWithNews(keys: string[]): string[] {
+    const now = performance.now();
+    if (this.subscriber?.status !== 'ready' || now - this.lastFullReadAt >= this.pollMs) {
+      this.lastFullReadAt = now;
+      this.announced.clear();
+      return keys;
+    }
+    const wanted = keys.filter((key) => this.announced.has(key));
+    this.announced.clear();
+    return wanted;
+  }
+
+  /** A stream that filled a whole read may hold more: it is read again next round, announced or not. */
+  private rereadFullStreams(entries: SalesEntry[]): void {
+    const perStream = new Map<string, number>();
+    for (const e of entries) perStream.set(e.streamKey, (perStream.get(e.streamKey) ?? 0) + 1);
+    for (const [key, count] of perStream) if (count >= this.batchSize) this.announced.add(key);
   }
 
   /**
