@@ -38,8 +38,17 @@ function guardCommand(command: Command, defaultTimeoutMs: number | undefined): P
   }
   // Armed before ioredis arms its own commandTimeout: the first timer armed wins.
   command.setTimeout(Math.min(left, defaultTimeoutMs ?? left));
+  // Marked finished as it settles (wrapping resolve and reject: no extra promise per command).
   const finished = storeCallStarted();
-  command.promise.then(finished, finished);
+  const resolve = command.resolve;
+  command.resolve = (value) => {
+    finished();
+    resolve(value);
+  };
+  command.reject = (err: Error) => {
+    finished();
+    reject(tagStore(err, 'redis'));
+  };
   return undefined;
 }
 
