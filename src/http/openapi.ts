@@ -194,3 +194,12 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
  * response test checks the answers against it); only TypeScript cannot see it.
  */
 export const preserialised = (res: Response): never => res as never;
+
+/**
+ * A preserialised answer with several headers of its own, built as a plain Response: node-server
+ * writes a plain header record as it is, while Hono's `c.body` turns more than one header into a
+ * Headers object that is copied, sorted and converted again on every request (the hot reads:
+ * availability, layout, the seat map).
+ */
+export const plainAnswer = (body: Uint8Array<ArrayBuffer> | null, status: number, headers: Record<string, string>) =>
+  preserialised(new Response(body, { status, headers }));

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Logger } from '../infra/logger.js';
+import { SecuredResponse } from './securityHeaders.js';
 
 /** Deliberate limits for the HTTP server (Node's defaults: headers 60 s, request 300 s, no connection cap). */
 export interface ServerLimits {
@@ -55,6 +56,8 @@ export function startHttpServer(
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // how often Node looks for connections past their header or request timeout (default 30 s)
       connectionsCheckingInterval: Math.min(1_000, Math.ceil(limits.headersTimeoutMs / 2)),
+      // every answer gets the security headers and its request id as its head is written
+      ServerResponse: SecuredResponse as typeof ServerResponse,
     };
     const server = serve(
       { fetch, port: options.port, hostname: options.hostname, serverOptions },

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { loadConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
+import { startHttpServer } from '../../src/http/server.js';
 import type { AppDeps } from '../../src/http/appDeps.js';
 import { silentLogger } from '../../src/infra/logger.js';
 import type { Notifications } from '../../src/notify/notifications.js';
@@ -87,10 +86,8 @@ export async function startApi(options: ApiOptions = {}): Promise<ApiFixture> {
   await runtime.start();
   const { sessions, persister } = runtime;
   const app = createApp(runtime.deps);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The server as main.ts runs it (its response writes the security headers and request id).
+  const { server, url } = await startHttpServer(app.fetch, { port: 0, hostname: '127.0.0.1' });
   const recorded: Recorded[] = [];
   const stop = async () => {
     await runtime.live.stop();

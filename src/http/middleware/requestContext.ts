@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { RequestLog } from '../../infra/logger.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
+import { SecuredResponse } from '../securityHeaders.js';
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Request id (echoed when the client sent a sane one), a logger carrying it, security
- * headers on every response, the request's metrics and its access log line. Headers are set before the handler
- * runs, so the response is built once with them (changing a finished response's headers
- * costs a full copy per request).
+ * Request id (echoed when the client sent a sane one), a logger carrying it, the request's
+ * metrics and its access log line. The id is handed to the server's response, which writes
+ * it with the security headers on every answer (src/http/securityHeaders.ts).
  */
 export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -19,13 +20,9 @@ export function requestContext(deps: Pick<AppDeps, 'log' | 'metrics'>): Middlewa
     const requestId = sent && SANE_REQUEST_ID.test(sent) ? sent : randomUUID();
     c.set('requestId', requestId);
     c.set('log', new RequestLog(deps.log, requestId));
-    c.header('X-Request-Id', requestId);
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    c.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-    c.header('Cache-Control', 'no-store');
+    // The server writes it with the security headers (SecuredResponse) on every answer.
+    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    if (outgoing instanceof SecuredResponse) outgoing.requestId = requestId;
     await next();
     // Only route templates become labels: a path no route matched (only middleware did) is 'unmatched'.
     const template = routePath(c, -1);

@@ -8,21 +8,16 @@ import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { acceptsGzip } from '../encoding.js';
 import { AppError, notFound, unavailable } from '../errors.js';
-import { json, operation, optionalParameter, pathIds, preserialised, problems } from '../openapi.js';
+import { json, operation, optionalParameter, pathIds, plainAnswer, preserialised, problems } from '../openapi.js';
 import { availabilitySchema, layoutSchema, uuid } from '../schemas.js';
 
 /** A cacheable JSON body or its 304: clients keep it and ask again with If-None-Match. */
-function conditional(c: Context<AppEnv>, answer: Conditional) {
-  c.header('ETag', answer.etag);
-  c.header('Cache-Control', 'no-cache');
-  c.header('Vary', 'Accept-Encoding');
-  if (answer.notModified) return preserialised(c.body(null, 304));
-  return preserialised(
-    c.body(answer.body, 200, {
-      'Content-Type': 'application/json',
-      ...(answer.gzip ? { 'Content-Encoding': 'gzip' } : {}),
-    }),
-  );
+function conditional(answer: Conditional) {
+  const headers: Record<string, string> = { ETag: answer.etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' };
+  if (answer.notModified) return plainAnswer(null, 304, headers);
+  headers['Content-Type'] = 'application/json';
+  if (answer.gzip) headers['Content-Encoding'] = 'gzip';
+  return plainAnswer(answer.body, 200, headers);
 }
 
 function eventIdOf(c: Context<AppEnv>): string {
@@ -119,13 +114,13 @@ export function liveRoutes(deps: AppDeps) {
   app.openapi(layout, async (c) => {
     const answer = await availability.layout(eventIdOf(c), c.req.header('if-none-match'), acceptsGzip(c));
     if (!answer) throw notFound('event');
-    return conditional(c, answer);
+    return conditional(answer);
   });
 
   app.openapi(states, async (c) => {
     const eventId = eventIdOf(c);
     const answer = await availability.availability(eventId, c.req.header('if-none-match'), acceptsGzip(c));
-    return answer ? conditional(c, answer) : missingActor(deps, eventId);
+    return answer ? conditional(answer) : missingActor(deps, eventId);
   });
 
   app.openapi(live, async (c) => {

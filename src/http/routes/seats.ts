@@ -11,7 +11,7 @@ import { acceptsGzip } from '../encoding.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { json, jsonRequest, operation, optionalParameter, pathIds, preserialised, problems } from '../openapi.js';
+import { json, jsonRequest, operation, optionalParameter, pathIds, plainAnswer, problems } from '../openapi.js';
 import {
   bestSeatsSchemaFor,
   extendHoldSchema,
@@ -141,13 +141,11 @@ export function seatRoutes(deps: AppDeps) {
       rendered = seatMaps.render(id.data, layout, snap, section, gzip);
     }
     const { body, gzip: gzipped } = rendered;
-    return preserialised(
-      c.body(body, 200, {
-        'Content-Type': 'application/json',
-        Vary: 'Accept-Encoding',
-        ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
-      }),
-    );
+    return plainAnswer(body, 200, {
+      'Content-Type': 'application/json',
+      Vary: 'Accept-Encoding',
+      ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
+    });
   });
 
   /** The event's layout, or 404: at once when this process has it (the hot paths), else after a look. */
