@@ -30,19 +30,20 @@ export interface MailerOptions {
  * developer can open what would have been sent.
  */
 export function createMailer(options: MailerOptions): Mailer {
-  const messageId = (key: string) => `<${key}@${domainOf(options.from)}>`;
+  /** The one MIME message both ways send. */
+  const message = (mail: Mail) => ({
+    from: options.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: `<${mail.key}@${domainOf(options.from)}>`,
+  });
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       async send(mail) {
-        await transport.sendMail({
-          from: options.from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: messageId(mail.key),
-        });
+        await transport.sendMail(message(mail));
       },
       close: () => transport.close(),
     };
@@ -50,14 +51,7 @@ export function createMailer(options: MailerOptions): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await transport.sendMail({
-        from: options.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: messageId(mail.key),
-      });
+      const info = await transport.sendMail(message(mail));
       await mkdir(options.dir, { recursive: true });
       await writeFile(join(options.dir, `${mail.key}.eml`), info.message as Buffer);
     },
