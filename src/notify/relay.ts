@@ -1,4 +1,4 @@
-import { setTimeout } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../persist/db.js';
 import type { Logger } from '../infra/logger.js';
@@ -103,7 +103,7 @@ export class OutboxRelay {
         failures = 0;
         if (count < this.batchSize) {
           await this.pause.for(this.pollMs);
-          if (this.running) await setTimeout(this.gatherMs);
+          if (this.running) await sleep(this.gatherMs);
         }
       } catch (err) {
         failures += 1;

@@ -71,22 +71,24 @@ export class SessionStore {
   }
 
   /**
-   * The session as this process knows it without asking Redis: `{ user }` when it is decided
-   * here (a malformed or revoked token has none; a cached session has its user), undefined
-   * when only Redis can tell (then `get`).
+   * The session: at once when this process can tell (a malformed or revoked token has none, a
+   * cached session has its user), else a promise of Redis's answer. The token is checked and
+   * hashed once either way (the API gate waits only when Redis must be asked).
    */
-  known(token: string): { user: SessionUser | undefined } | undefined {
+  lookup(token: string): { user: SessionUser | undefined } | Promise<SessionUser | undefined> {
     if (!TOKEN.test(token)) return { user: undefined };
     const hash = hashOf(token);
     if (this.revoked?.has(hash)) return { user: undefined };
     const cached = this.cache?.get(hash);
-    return cached ? { user: cached } : undefined;
+    return cached ? { user: cached } : this.read(hash);
   }
 
   async get(token: string): Promise<SessionUser | undefined> {
-    const known = this.known(token);
-    if (known) return known.user;
-    const hash = hashOf(token);
+    const found = this.lookup(token);
+    return found instanceof Promise ? found : found.user;
+  }
+
+  private async read(hash: string): Promise<SessionUser | undefined> {
     const value = await this.redis.get(this.keys.session(hash));
     const user = value ? (JSON.parse(value) as SessionUser) : undefined;
     if (!user || this.revoked?.has(hash)) return undefined;

@@ -29,9 +29,9 @@ export function authenticate(deps: AppDeps): (c: Context<AppEnv>) => void | Prom
     const token = bearer ?? cookie;
     c.set('sessionToken', token);
     c.set('sessionUnavailable', false);
-    const known = token === undefined ? { user: undefined } : deps.sessions.known(token);
-    if (known) return finish(c, bearer, cookie, known.user);
-    return deps.sessions.get(token!).then(
+    const found = token === undefined ? { user: undefined } : deps.sessions.lookup(token);
+    if (!(found instanceof Promise)) return finish(c, bearer, cookie, found.user);
+    return found.then(
       (user) => finish(c, bearer, cookie, user),
       () => {
         // Redis is down: anonymous browsing goes on; routes that need the user answer 503.
