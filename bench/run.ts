@@ -9,6 +9,7 @@ import { onsaleBench } from './onsale.bench.js';
 import { onsaleClusterBench } from './onsaleCluster.js';
 import { persisterBench } from './persister.bench.js';
 import { queueBench } from './queue.bench.js';
+import { seatMapBench } from './seatMap.bench.js';
 import { ticketsBench } from './tickets.bench.js';
 import { markdownReport, type BenchResult } from './report.js';
 import type { Second } from './timeline.js';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, Bench> = {
   notify: notifyBench,
   tickets: ticketsBench,
   live: liveBench,
+  seatmap: seatMapBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

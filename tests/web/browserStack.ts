@@ -3,22 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.js';
 import { inject } from 'vitest';
 import { WEB_DIST_DIR } from '../../src/http/webApp.js';
 import { spawnApi, type ApiProcess } from '../support/apiProcess.js';
 import { freshDatabase, type TestDatabase } from '../support/postgres.js';
 
-/** Debian's Chromium, headless, with nothing running in the background. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
 
 export interface BrowserStack {

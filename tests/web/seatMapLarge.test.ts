@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST_DIR } from '../../src/http/webApp.js';
 import { ADMIN, newBuyer, startBrowserStack, tokenFor, type BrowserStack } from './browserStack.js';
@@ -15,11 +14,9 @@ afterAll(() => stack?.close());
 /** 4 sections of 50 rows by 50 seats. */
 const SECTIONS = ['North', 'East', 'South', 'West'].map((name) => ({ name, rows: 50, seatsPerRow: 50 }));
 
-const measures = (page: Page, name: string) =>
-  page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((m) => m.duration), name);
-
 describe('the 10,000-seat map in Chromium', () => {
-  it('renders in at most 300 ms and applies a live change in at most 16 ms of main-thread work', async () => {
+  // Its timings (first render, a live change's main-thread work) are measured by `npm run bench -- seatmap`.
+  it("shows every one of 10,000 seats, and another buyer's hold without a reload", async () => {
     const admin = await tokenFor(stack, ADMIN);
     const venue = (await (
       await stack.call('POST', '/api/venues', {
@@ -41,24 +38,14 @@ describe('the 10,000-seat map in Chromium', () => {
     const { event } = (await created.json()) as { event: { id: string; counts: { total: number } } };
     expect(event.counts.total).toBe(10_000);
 
-    // Three fresh page loads (this machine is shared: the best of three is the figure, all are printed).
     const context = await stack.context();
     const page = await context.newPage();
-    const renders: number[] = [];
-    const builds: number[] = [];
-    const completes: number[] = [];
-    for (let load = 0; load < 3; load++) {
-      await page.goto(`/events/${event.id}`);
-      await page
-        .getByRole('button', { name: 'Section West, row 50, seat 50', exact: true })
-        .waitFor({ state: 'attached' });
-      expect(await page.locator('button.seat').count()).toBe(10_000);
-      renders.push((await measures(page, 'seatmap-render'))[0]!);
-      builds.push((await measures(page, 'seatmap-build'))[0]!);
-      await page.waitForFunction(() => performance.getEntriesByName('seatmap-complete').length > 0);
-      completes.push((await measures(page, 'seatmap-complete'))[0]!);
-    }
-    const render = Math.min(...renders);
+    await page.goto(`/events/${event.id}`);
+    await page
+      .getByRole('button', { name: 'Section West, row 50, seat 50', exact: true })
+      .waitFor({ state: 'attached' });
+    expect(await page.locator('button.seat').count()).toBe(10_000);
+    await expect.poll(() => page.locator('button.seat[data-status="available"]').count()).toBe(10_000);
 
     // another buyer takes six seats; the map shows them held without a reload
     const taker = await newBuyer(stack, 'Taker');
@@ -74,14 +61,8 @@ describe('the 10,000-seat map in Chromium', () => {
     await page
       .locator('[aria-label="Section South, row 25, seat 6"][data-status="held"]')
       .waitFor({ state: 'attached' });
-    const updates = await measures(page, 'seatmap-live-update');
-    const update = Math.max(...updates);
-    console.log(
-      `10,000-seat map: first render ${renders.map((r) => r.toFixed(1)).join(', ')} ms (best ${render.toFixed(1)}; of which building the buttons ${builds.map((b) => b.toFixed(1)).join(', ')} ms); all 10,000 seats in after ${completes.map((c) => c.toFixed(0)).join(', ')} ms; live updates ${updates.map((u) => u.toFixed(2)).join(', ')} ms (worst ${update.toFixed(2)})`,
-    );
+    await expect.poll(() => page.locator('button.seat[data-status="held"]').count()).toBe(6);
     await stack.screenshot(page, 'ten-thousand');
-    expect(render).toBeLessThanOrEqual(300);
-    expect(update).toBeLessThanOrEqual(16);
   });
 
   it('loads at most 150 KB of gzipped JavaScript before the first page shows', () => {
