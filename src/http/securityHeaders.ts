@@ -32,8 +32,10 @@ export class SecuredResponse extends ServerResponse {
     const headers: OutgoingHeaders = { ...SECURITY_HEADERS };
     if (this.requestId !== undefined) headers['X-Request-Id'] = this.requestId;
     for (const name in given as OutgoingHeaders | undefined) {
+      // The answer's own value replaces ours; the key goes only when spelled otherwise (a
+      // deletion on every answer with Cache-Control would make each headers object a slow one).
       const ours = BY_LOWER_NAME.get(name.toLowerCase());
-      if (ours !== undefined) delete headers[ours];
+      if (ours !== undefined && ours !== name) delete headers[ours];
       headers[name] = (given as OutgoingHeaders)[name]!;
     }
     const statusMessage = typeof rest[0] === 'string' ? rest[0] : undefined;
