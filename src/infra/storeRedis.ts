@@ -94,6 +94,21 @@ function summariseErrors(client: Redis | Cluster, log: Logger | undefined): void
   client.on('end', () => clearInterval(summary));
 }
 
+/**
+ * Commands sent in one event-loop turn leave in one write: the connection is corked at the
+ * turn's first command and uncorked once the turn's I/O callbacks have run (setImmediate).
+ * A write to a loopback socket is a system call that also wakes the reader, about as dear
+ * here as the command itself (docs/performance.md); the 64 reserves of one busy turn then
+ * cost Redis one write, not 64. Unlike ioredis's auto-pipelining, each command is still
+ * sent from its own request's code, so it keeps that request's deadline (guardCommand).
+ */
+function corkForTheTurn(redis: Redis): void {
+  const socket = redis.stream as Redis['stream'] | undefined;
+  if (!socket || socket.writableCorked > 0 || !socket.writable) return;
+  socket.cork();
+  setImmediate(() => socket.uncork());
+}
+
 /** One Redis node, with our command guard and error summaries; `duplicate()` keeps both. */
 export class StoreRedis extends Redis {
   private readonly log: Logger | undefined;
@@ -110,7 +125,10 @@ export class StoreRedis extends Redis {
   }
 
   override sendCommand(command: Command, stream?: WriteableStream): unknown {
-    return guardCommand(command, this.options.commandTimeout) ?? super.sendCommand(command, stream);
+    const early = guardCommand(command, this.options.commandTimeout);
+    if (early) return early;
+    if (!stream) corkForTheTurn(this);
+    return super.sendCommand(command, stream);
   }
 }
 
@@ -123,6 +141,14 @@ export class StoreCluster extends Cluster {
   ) {
     super(startNodes, options);
     summariseErrors(this, log);
+    // ioredis makes each node's connection itself: its commands are corked per turn as they are sent.
+    this.on('+node', (node: Redis) => {
+      const send = node.sendCommand.bind(node);
+      node.sendCommand = (command, stream) => {
+        if (!stream) corkForTheTurn(node);
+        return send(command, stream);
+      };
+    });
   }
 
   override duplicate(overrideStartupNodes?: ClusterNode[], overrideOptions?: ClusterOptions): StoreCluster {
