@@ -1,4 +1,6 @@
-import type { MiddlewareHandler } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import type { HttpBindings } from '@hono/node-server';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from './appDeps.js';
 import { controlCharacterPath } from './controlCharacters.js';
@@ -21,7 +23,7 @@ export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
-  const raw = await c.req.arrayBuffer();
+  const raw = await bodyBytes(c);
   if (raw.byteLength > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
   let text: string;
   let value: unknown;
@@ -41,6 +43,30 @@ export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.req.bodyCache.text = Promise.resolve(text) as never;
   await next();
 };
+
+/**
+ * The body's bytes, from Node's request when the server is Node's (read as it arrives),
+ * else from the web Request. `c.req.arrayBuffer()` has @hono/node-server build a web Request
+ * with a stream for its body, which costs each POST more than reading it (docs/performance.md).
+ */
+function bodyBytes(c: Context<AppEnv>): Promise<Uint8Array> {
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  if (!incoming || incoming.readableDidRead) return c.req.arrayBuffer().then((b) => new Uint8Array(b));
+  return readAll(incoming);
+}
+
+function readAll(incoming: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    incoming.once('error', reject);
+    // a client that goes away mid-body: the request ends here (its socket is gone)
+    incoming.once('close', () => {
+      if (!incoming.complete) reject(new Error('the request body was cut off'));
+    });
+  });
+}
 
 /** A request that does not fit its schema: 400 validation_failed, one entry per issue. */
 export function validationFailed(issues: readonly z.core.$ZodIssue[]): AppError {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildActor } from '../../src/persist/rebuild.js';
 import { startApi, type ApiFixture } from '../support/api.js';
@@ -1663,6 +1664,35 @@ describe('hostile input', () => {
   it('refuses headers over the server limit before any route runs', async () => {
     const res = await api.call('GET', '/api/events', { headers: { 'x-padding': 'x'.repeat(20_000) } });
     expect(res.status).toBe(431);
+  });
+
+  it('reads a body that arrives in pieces whole, and a body cut off changes nothing', async () => {
+    const before = await fingerprint();
+    const stray = '00000000-0000-4000-8000-0000000000ff';
+    const body = JSON.stringify(reserveBody([stray]));
+    const { port } = new URL(api.url);
+    /** A raw request whose body is sent in two writes 50 ms apart, or only its first half. */
+    const rawReserve = (whole: boolean) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+        const half = Math.floor(body.length / 2);
+        socket.write(
+          `POST /api/seats/reserve HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${holder.token}\r\n` +
+            `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, half)}`,
+        );
+        setTimeout(() => (whole ? socket.write(body.slice(half)) : socket.destroy()), 50);
+      });
+    // The unknown seat id straddles the two writes: its 400 names it whole.
+    const pieces = await rawReserve(true);
+    expect(pieces).toMatch(/^HTTP\/1\.1 400 /);
+    expect(pieces).toContain(`"unknownSeatIds":["${stray}"]`);
+    expect(await rawReserve(false)).toBe('');
+    expect((await api.call('GET', '/healthz')).status).toBe(200);
+    expect(await fingerprint()).toEqual(before);
   });
 
   it('refuses checkout of a hold that expired, and changes nothing', async () => {
