@@ -75,7 +75,7 @@ describe.each([
     await client.del(key);
   });
 
-  it('does not hold a command for a later turn: commands awaited one by one each leave at once', async () => {
+  it('sends commands awaited one by one as one write each, each answered', async () => {
     const { client, nodeOf } = await connect();
     const key = `${testPrefix()}turns`;
     const writes = countWrites(await nodeOf(key));
