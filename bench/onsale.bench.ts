@@ -6,6 +6,7 @@ import { backlogTotal } from '../src/engine/salesBacklog.js';
 import { rebuildActor } from '../src/persist/rebuild.js';
 import { reconcileEvent } from '../src/persist/reconcile.js';
 import { httpClient } from './httpClient.js';
+import { median } from './measure.js';
 import { BENCH_PREFIX, benchStack, createBuyers, createEvent } from './support.js';
 import { Timeline, type Second, type StepSummary } from './timeline.js';
 
@@ -38,10 +39,6 @@ function pick<T>(items: T[], n: number): T[] {
   return [...chosen].map((i) => items[i]!);
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)]! : 0;
-};
 const p90 = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length * 0.9)]! : 0;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { WEB_DIST_DIR } from '../src/http/webApp.js';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/support/chromium.js';
+import { median } from './measure.js';
 import { benchStack, createEvent } from './support.js';
 
 const LOADS = 5;
@@ -14,7 +15,15 @@ const UPDATE_BUDGET_MS = 16;
 const measures = (page: Page, name: string) =>
   page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((m) => m.duration), name);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** One row of the report: a measure's median, best and worst over its runs, next to its budget. */
+const spread = (measure: string, xs: number[], budget: number | '' = '') => ({
+  measure,
+  runs: xs.length,
+  median: median(xs),
+  best: Math.min(...xs),
+  worst: Math.max(...xs),
+  budget,
+});
 
 /**
  * The web app's 10,000-seat map in Chromium (`npm run bench -- seatmap`), from the timings
@@ -51,30 +60,9 @@ export async function seatMapBench() {
     }
     const updates = await measures(page, 'seatmap-live-update');
     const rows = [
-      {
-        measure: 'first seats on screen (ms)',
-        runs: renders.length,
-        median: median(renders),
-        best: Math.min(...renders),
-        worst: Math.max(...renders),
-        budget: RENDER_BUDGET_MS,
-      },
-      {
-        measure: 'all 10,000 seats in (ms)',
-        runs: completes.length,
-        median: median(completes),
-        best: Math.min(...completes),
-        worst: Math.max(...completes),
-        budget: '',
-      },
-      {
-        measure: 'a live change applied (ms of main thread)',
-        runs: updates.length,
-        median: median(updates),
-        best: Math.min(...updates),
-        worst: Math.max(...updates),
-        budget: UPDATE_BUDGET_MS,
-      },
+      spread('first seats on screen (ms)', renders, RENDER_BUDGET_MS),
+      spread('all 10,000 seats in (ms)', completes),
+      spread('a live change applied (ms of main thread)', updates, UPDATE_BUDGET_MS),
     ];
     console.log('\n## seat map (10,000 seats, Chromium headless)\n');
     for (const r of rows)

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.js';
 import { inject } from 'vitest';
 import { WEB_DIST_DIR } from '../../src/http/webApp.js';
 import { spawnApi, type ApiProcess } from '../support/apiProcess.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/chromium.js';
 import { freshDatabase, type TestDatabase } from '../support/postgres.js';
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password-1' };
