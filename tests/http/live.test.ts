@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/infra/logger.js';
 import { DEFAULT_LIVE_SETTINGS, LiveHub, type LiveSink } from '../../src/services/liveHub.js';
 import { TurnSharedReads } from '../../src/services/turnSharedReads.js';
@@ -17,8 +17,19 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const follow = (eventId: string, headers: Record<string, string> = {}) =>
-  SseClient.open(`${api.url}/api/events/${eventId}/live`, headers);
+/** clients a test opened: closed after it, so one that fails midway leaves no connection to the next */
+const openClients = new Set<SseClient>();
+afterEach(async () => {
+  for (const client of openClients) client.close();
+  openClients.clear();
+  await pollUntil(async () => api.live.connectionCount === 0);
+});
+
+async function follow(eventId: string, headers: Record<string, string> = {}) {
+  const client = await SseClient.open(`${api.url}/api/events/${eventId}/live`, headers);
+  openClients.add(client);
+  return client;
+}
 
 /** The actor's seat string, as a/h/s. */
 async function actorStates(eventId: string) {
@@ -338,12 +349,17 @@ describe('GET /api/events/:id/live', () => {
       // resumeVersions is 8 here: 10 more changes push `seen` out of what is kept
       for (let i = 0; i < 10; i++)
         await engine.reserveSeats(eventId, `v${i}`, [9]).then(() => engine.releaseSeats(eventId, `v${i}`, [9]));
+      // the feed learns of changes by pub/sub: wait until it has the last one, or a snapshot may be one behind
+      await watcher.until(() => watcher.events.at(-1)!.id === String(seen + 24));
       for (const lastEventId of [String(seen), '999999', 'junk']) {
         const stale = await follow(eventId, { 'last-event-id': lastEventId });
-        await stale.until(() => stale.events.length === 1);
-        expect(stale.events[0]).toMatchObject({ event: 'snapshot', id: String(seen + 24) });
-        expect(JSON.parse(stale.events[0]!.data).states).toBe('ahaaaaaaaa');
-        stale.close();
+        try {
+          await stale.until(() => stale.events.length === 1);
+          expect(stale.events[0]).toMatchObject({ event: 'snapshot', id: String(seen + 24) });
+          expect(JSON.parse(stale.events[0]!.data).states).toBe('ahaaaaaaaa');
+        } finally {
+          stale.close();
+        }
       }
     } finally {
       watcher.close();
