@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { createEngine } from '../src/engine/engine.js';
 import { deleteTopology, topology } from '../src/notify/amqpTopology.js';
 import type { ApiProcess } from '../tests/support/apiProcess.js';
 import { BENCH_PREFIX, benchStack, createBuyerAccounts, createEvent } from './support.js';
+import { median } from './measure.js';
 import { ensureWrk, runWrk, wrkTable, type WrkRequest, type WrkResult } from './wrk.js';
 
 const CONNECTIONS = 64;
@@ -16,9 +17,19 @@ const EVENT_SEATS = EVENT_ROWS * EVENT_SEATS_PER_ROW;
 /** 2-seat reserves per event (three per buyer: 6 seats, the per-buyer cap) and events per reserve run */
 const RESERVES_PER_EVENT = EVENT_SEATS / 2;
 const RESERVE_EVENTS = 3;
-/** 2-seat checkouts, one buyer each, all in one event */
+/** 2-seat checkouts, one buyer each, all in one event (a new event for each checkout run) */
 const CHECKOUTS = EVENT_SEATS / 2;
 const BUYERS = CHECKOUTS;
+/**
+ * Checkout without notifications and with the outbox written, alternated this many times:
+ * the outbox costs less than two runs of the same checkout differ here, so its ratio is the
+ * median of each round's pair, not one pair of runs at different points of the bench.
+ */
+const CHECKOUT_ROUNDS = 3;
+/** seconds of each checkout run, after a second of checkouts by the last buyers to warm the process up */
+const CHECKOUT_SECONDS = 6;
+/** the buyers measured (the first ones); the rest warm up */
+const CHECKOUTS_MEASURED = Math.floor((CHECKOUTS * 2) / 3);
 /** The shared RabbitMQ (checkout with notifications); the bench declares its own exchange and deletes it. */
 const BROKER = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -29,7 +40,7 @@ const BROKER = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
  * load generator; each buyer request carries its own session, seats and Idempotency-Key.
  * Rate limits are on (production) except on the row that says otherwise.
  */
-export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<string, number> }> {
+export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<string, unknown> }> {
   ensureWrk();
   const stack = await benchStack();
   const { db } = stack;
@@ -42,9 +53,6 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveOn.push(await event());
       reserveOff.push(await event());
     }
-    const sale = await event();
-    const saleOutbox = await event();
-    const saleNotified = await event();
     const listed = await createEvent(db.pool, 10, 100);
     // a list of 20 events to page through (the one above and 19 more)
     for (let i = 0; i < 19; i++) await createEvent(db.pool, 10, 100);
@@ -73,7 +81,6 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
         );
       }
     };
-    await holdTwo(sale.id);
 
     const bearer = (i: number) => ({ Authorization: `Bearer ${buyers[i % BUYERS]!.token}` });
     const reserves = (events: { id: string; seatIds: string[] }[]): WrkRequest[] =>
@@ -99,6 +106,8 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     }));
     // CPU the serving process used per request (user + system, from /proc), next to each row
     const cpuPerRequest = new Map<string, number>();
+    // and the CPU of every Postgres process on the machine per request (the persister's statements, WAL)
+    const postgresCpuPerRequest = new Map<string, number>();
     const pidOf = new Map<string, number>();
     for (const p of [api, apiNoLimits, bare, evalsha, pglock]) pidOf.set(new URL(p.url).origin, p.child.pid!);
     const run = async (
@@ -108,12 +117,14 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     ) => {
       const pid = options.pid ?? pidOf.get(new URL(url).origin);
       const before = pid ? processCpuMs(pid) : 0;
+      const postgresBefore = postgresCpuMs();
       const row = await runWrk(name, url, {
         connections: CONNECTIONS,
         durationSeconds: options.seconds ?? SECONDS,
         requests: options.requests,
       });
       if (pid && row.requests > 0) cpuPerRequest.set(name, ((processCpuMs(pid) - before) * 1000) / row.requests);
+      if (row.requests > 0) postgresCpuPerRequest.set(name, (cpuSince(postgresBefore) * 1000) / row.requests);
       return row;
     };
 
@@ -122,7 +133,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       for (const e of events)
         if ((await fetch(`${url}/api/events/${e.id}/layout`)).status !== 200) throw new Error(`no layout for ${e.id}`);
     };
-    await loadLayouts(api.url, [...reserveOn, sale]);
+    await loadLayouts(api.url, reserveOn);
     await loadLayouts(apiNoLimits.url, reserveOff);
     await run('warm-up', `${bare.url}/ping`, { seconds: 2 });
     await run('warm-up', `${evalsha.url}/evalsha`, { seconds: 2 });
@@ -150,46 +161,44 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       requests: lockRequests,
       seconds: 3,
     });
-    const checkout = await run('POST /api/checkout, 2 seats, notifications off', api.url, {
-      requests: checkouts(sale.id, 'off'),
-      seconds: 3,
-    });
-
-    // The same checkout with the outbox written in the persister's transaction (the relay
-    // elsewhere, NOTIFICATIONS=outbox), then also relayed to RabbitMQ from the API process
-    // (NOTIFICATIONS=relay); each API alone, so no other persister takes its sales.
-    const alone = async (
-      env: Record<string, string>,
-      eventId: string,
-      name: string,
-      tag: string,
-      ...stop: ApiProcess[]
-    ) => {
-      for (const p of stop) p.child.kill('SIGTERM');
-      await Promise.all(stop.map((p) => p.exited));
+    // Checkout, each run by an API process alone (no other persister takes its sales), on an
+    // event of its own whose seats every buyer already holds two of: without notifications
+    // (NOTIFICATIONS=off) and with the outbox written in the persister's transaction, the relay
+    // elsewhere (NOTIFICATIONS=outbox), alternated; then once with the relay to RabbitMQ in the
+    // API process too (NOTIFICATIONS=relay).
+    let running: ApiProcess[] = [api, apiNoLimits];
+    const alone = async (env: Record<string, string>, name: string, tag: string) => {
+      for (const p of running) p.child.kill('SIGTERM');
+      await Promise.all(running.map((p) => p.exited));
+      const sale = await event();
       const started = await stack.startApi({ RATE_LIMITS: 'on', ...env });
+      running = [started];
+      await holdTwo(sale.id); // after the start: an API process puts the events on sale in Redis
       pidOf.set(new URL(started.url).origin, started.child.pid!);
-      await holdTwo(eventId);
-      await loadLayouts(started.url, [{ id: eventId }]);
-      await run('warm-up', `${started.url}/healthz`, { seconds: 1 });
-      return { api: started, row: await run(name, started.url, { requests: checkouts(eventId, tag), seconds: 3 }) };
+      await loadLayouts(started.url, [sale]);
+      const all = checkouts(sale.id, tag);
+      await run('warm-up', started.url, { requests: all.slice(CHECKOUTS_MEASURED), seconds: 1 });
+      return run(name, started.url, { requests: all.slice(0, CHECKOUTS_MEASURED), seconds: CHECKOUT_SECONDS });
     };
-    const outbox = await alone(
-      { NOTIFICATIONS: 'outbox' },
-      saleOutbox.id,
-      'POST /api/checkout, 2 seats, outbox written (relay elsewhere)',
-      'outbox',
-      api,
-      apiNoLimits,
-    );
-    const relayed = await alone(
+    const checkoutRounds: { off: WrkResult; outbox: WrkResult }[] = [];
+    for (let round = 1; round <= CHECKOUT_ROUNDS; round++) {
+      const off = await alone(
+        { NOTIFICATIONS: 'off' },
+        `POST /api/checkout, 2 seats, notifications off (round ${round})`,
+        `off-${round}`,
+      );
+      const outbox = await alone(
+        { NOTIFICATIONS: 'outbox' },
+        `POST /api/checkout, 2 seats, outbox written, relay elsewhere (round ${round})`,
+        `outbox-${round}`,
+      );
+      checkoutRounds.push({ off, outbox });
+    }
+    const checkoutNotified = await alone(
       { NOTIFICATIONS: 'relay', AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange },
-      saleNotified.id,
       'POST /api/checkout, 2 seats, outbox + relay to RabbitMQ in the API',
       'relay',
-      outbox.api,
     );
-    const [checkoutOutbox, checkoutNotified] = [outbox.row, relayed.row];
     const bareAgain = await run('bare Hono GET /ping (baseline, again at the end)', `${bare.url}/ping`);
 
     const rows = [
@@ -201,8 +210,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveNoLimits,
       reserve,
       lock,
-      checkout,
-      checkoutOutbox,
+      ...checkoutRounds.flatMap((r) => [r.off, r.outbox]),
       checkoutNotified,
       bareAgain,
     ];
@@ -211,10 +219,16 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       console.log(`\nwarning: request lists ran out (replays measured): ${wrapped.map((r) => r.name).join('; ')}`);
     console.log(`\n## http (API in its own process, real Redis and Postgres; wrk -t1 -c${CONNECTIONS})\n`);
     console.log(wrkTable(rows, bareRow));
-    console.log('\nCPU of the serving process per request (µs, user + system, 10 ms ticks):');
+    console.log('\nCPU per request (µs, user + system, 10 ms ticks) of the serving process, and of Postgres:');
     for (const row of rows)
-      if (cpuPerRequest.has(row.name)) console.log(`- ${row.name}: ${cpuPerRequest.get(row.name)!.toFixed(0)}`);
+      if (cpuPerRequest.has(row.name))
+        console.log(
+          `- ${row.name}: ${cpuPerRequest.get(row.name)!.toFixed(0)}; Postgres ${postgresCpuPerRequest.get(row.name)!.toFixed(0)}`,
+        );
     const ratio = (a: WrkResult, b: WrkResult) => a.requestsPerSecond / b.requestsPerSecond;
+    const offRuns = checkoutRounds.map((r) => r.off);
+    const outboxVsOff = checkoutRounds.map((r) => ratio(r.outbox, r.off));
+    const checkoutPerSecond = median(offRuns.map((r) => r.requestsPerSecond));
     const summary = {
       evalshaVsBareHono: ratio(evalshaRow, bareRow),
       healthVsBareHono: ratio(health, bareRow),
@@ -223,22 +237,26 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveVsEvalsha: ratio(reserve, evalshaRow),
       reserveNoLimitsVsEvalsha: ratio(reserveNoLimits, evalshaRow),
       reserveVsPostgresLock: ratio(reserve, lock),
-      checkoutPerSecond: checkout.requestsPerSecond,
-      checkoutP99Ms: checkout.p99Ms,
-      checkoutOutboxVsOff: ratio(checkoutOutbox, checkout),
-      checkoutNotifiedVsOff: ratio(checkoutNotified, checkout),
+      checkoutPerSecond,
+      checkoutP99Ms: median(offRuns.map((r) => r.p99Ms)),
+      checkoutOutboxVsOff: median(outboxVsOff),
+      checkoutOutboxVsOffByRound: outboxVsOff,
+      checkoutNotifiedVsOff: checkoutNotified.requestsPerSecond / checkoutPerSecond,
       errors: rows.reduce((n, r) => n + r.errors, 0),
       cpuMicrosecondsPerRequest: Object.fromEntries(cpuPerRequest),
+      postgresCpuMicrosecondsPerRequest: Object.fromEntries(postgresCpuPerRequest),
     };
     const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
     console.log(
       `\nreserve (limits on) = ${pct(summary.reserveVsEvalsha)} of Hono + EVALSHA (target 55%), ` +
         `${summary.reserveVsPostgresLock.toFixed(1)}x the Postgres-lock design (target 10x); event list ${pct(summary.eventListVsBareHono)} ` +
-        `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkout.requestsPerSecond.toFixed(0)}/s ` +
-        `(target 3,000), p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms); with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% ` +
-        `of without (target >= 95%), with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}%`,
+        `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkoutPerSecond.toFixed(0)}/s ` +
+        `(target 3,000), p99 ${summary.checkoutP99Ms.toFixed(1)} ms (target 50 ms), medians of ${CHECKOUT_ROUNDS} runs; ` +
+        `with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% of without, the median of ${CHECKOUT_ROUNDS} ` +
+        `alternated pairs (${outboxVsOff.map((x) => `${(x * 100).toFixed(1)}%`).join(', ')}; target >= 95%), ` +
+        `with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}% of the median without`,
     );
-    return { rows, summary: summary as unknown as Record<string, number> };
+    return { rows, summary };
   } finally {
     await stack.close();
     const connection = await amqp.connect(BROKER).catch(() => undefined);
@@ -249,10 +267,41 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
   }
 }
 
-/** User + system CPU time of a process so far (ms), from /proc (Linux). */
+/** User + system CPU time of a process so far (ms), from /proc (Linux); 0 once it is gone. */
 function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // after "pid (comm) ", utime and stime are fields 12 and 13 (0-based), in clock ticks (100 a second)
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time so far (ms) of every process named postgres (the server and its backends), by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (comm === 'postgres') byPid.set(Number(entry), processCpuMs(Number(entry)));
+  }
+  return byPid;
+}
+
+/**
+ * The CPU (ms) those processes used since `before`: a backend that started meanwhile counts
+ * whole, one that ended meanwhile is not counted (its last moments are lost, never negative).
+ */
+function cpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of postgresCpuMs()) total += ms - (before.get(pid) ?? 0);
+  return total;
 }

@@ -25,10 +25,11 @@ export const orderDocument = (alias: string) =>
   );
 
 /**
- * A CTE step announcing the orders whose tickets the CTE `inserted` (rows of tickets) has just
- * written: one order.completed entry each, its items from those rows, so nothing is read back.
- * A replayed sales entry inserts no tickets, so it announces nothing again. The orders
- * themselves were inserted by an earlier statement of the same transaction.
+ * A CTE step announcing the orders the CTE `new_orders` (rows of orders) has just written,
+ * whose tickets the CTE `inserted` (rows of tickets) wrote: one order.completed entry each,
+ * built from those rows, so nothing is read back (a join with the orders table would make
+ * every batch cost more as the on-sale's orders pile up). A replayed sales entry inserts no
+ * order, so it announces nothing again.
  */
 export const ANNOUNCE_COMPLETED_ORDERS = `
   items AS (
@@ -38,7 +39,7 @@ export const ANNOUNCE_COMPLETED_ORDERS = `
   ), announced AS (
     INSERT INTO outbox (id, type, subject_id, payload)
     SELECT gen_random_uuid(), 'order.completed', o.id, jsonb_build_object('order', ${orderFields('o', 'i.list')})
-    FROM items i JOIN orders o ON o.id = i.order_id
+    FROM items i JOIN new_orders o ON o.id = i.order_id
     ORDER BY o.created_at, o.id
     ON CONFLICT DO NOTHING
   )`;

@@ -26,13 +26,6 @@ export interface BatchOutcome {
 
 const ONE_VALID_TICKET_PER_SEAT = 'tickets_one_valid_per_seat';
 
-const INSERT_ORDERS = `
-  INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
-  SELECT id, user_id, event_id, 'completed', total_cents, idempotency_key, payment_ref, stream_id, to_timestamp(at_ms / 1000.0)
-  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[])
-    AS u(id, user_id, event_id, total_cents, idempotency_key, payment_ref, stream_id, at_ms)
-  ON CONFLICT (id) DO NOTHING`;
-
 /**
  * events.seats_sold follows the tickets written and refunded, in the same statement; the
  * events whose sold-out state flipped come back (RETURNING sees the new count).
@@ -42,20 +35,32 @@ const COUNT_SOLD = (change: '+' | '-', rows: string) => `
   FROM (SELECT event_id, count(*)::int AS n FROM ${rows} GROUP BY event_id) c WHERE e.id = c.event_id
   RETURNING e.id AS event_id, (e.seats_sold >= e.seats_total) <> (e.seats_sold ${change === '+' ? '-' : '+'} c.n >= e.seats_total) AS flipped`;
 
-/** Announced: the new orders' order.completed entries in the same statement (no round trip, no read-back). */
-const insertTickets = (announce: boolean) => `
-  WITH inserted AS (
+/**
+ * A run of sales in one statement: their orders, then their tickets, then the seat counts;
+ * announced, the new orders' order.completed entries too, built from the rows this
+ * statement returned (nothing is read back). A replayed sale inserts neither order nor
+ * tickets, so it counts and announces nothing again.
+ */
+const insertSalesStatement = (announce: boolean) => `
+  WITH new_orders AS (
+    INSERT INTO orders (id, user_id, event_id, status, total_cents, idempotency_key, payment_ref, stream_id, created_at)
+    SELECT id, user_id, event_id, 'completed', total_cents, idempotency_key, payment_ref, stream_id, to_timestamp(at_ms / 1000.0)
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[])
+      AS u(id, user_id, event_id, total_cents, idempotency_key, payment_ref, stream_id, at_ms)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, user_id, event_id, status, total_cents, currency, created_at
+  ), inserted AS (
     INSERT INTO tickets (order_id, event_id, seat_id, price_cents, holder_id)
     SELECT u.order_id, u.event_id, s.id, u.price_cents, u.holder_id
-    FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::uuid[]) AS u(order_id, event_id, seat_index, price_cents, holder_id)
+    FROM unnest($9::uuid[], $10::uuid[], $11::int[], $12::int[], $13::uuid[]) AS u(order_id, event_id, seat_index, price_cents, holder_id)
     JOIN seats s ON s.event_id = u.event_id AND s.seat_index = u.seat_index
     ON CONFLICT (order_id, seat_id) DO NOTHING
     RETURNING order_id, event_id, seat_id, price_cents
   ), ${announce ? `${ANNOUNCE_COMPLETED_ORDERS}, ` : ''}counted AS (${COUNT_SOLD('+', 'inserted')}
   )
   SELECT event_id, flipped FROM counted`;
-const INSERT_TICKETS = insertTickets(false);
-const INSERT_TICKETS_ANNOUNCED = insertTickets(true);
+const INSERT_SALES = insertSalesStatement(false);
+const INSERT_SALES_ANNOUNCED = insertSalesStatement(true);
 
 /** $1 order, $2 time (ms); announced: $3 the reason, and an order.refunded entry when it changed the order. */
 const refundStatement = (announce: boolean) => `
@@ -86,20 +91,18 @@ interface BatchContext {
 
 async function insertSales(client: PoolClient, sales: Sale[], ctx: BatchContext): Promise<void> {
   if (sales.length === 0) return;
-  await client.query(INSERT_ORDERS, [
-    sales.map((s) => s.orderId),
-    sales.map((s) => s.userId),
-    sales.map((s) => s.eventId),
-    sales.map((s) => s.pricesCents.reduce((a, b) => a + b, 0)),
-    sales.map((s) => s.idempotencyKey),
-    sales.map((s) => s.paymentRef),
-    sales.map((s) => s.streamId),
-    sales.map((s) => s.atMs),
-  ]);
   const lines = sales.flatMap((s) => s.seats.map((seat, i) => ({ s, seat, price: s.pricesCents[i]! })));
   const counted = await client.query<{ event_id: string; flipped: boolean }>(
-    ctx.announce ? INSERT_TICKETS_ANNOUNCED : INSERT_TICKETS,
+    ctx.announce ? INSERT_SALES_ANNOUNCED : INSERT_SALES,
     [
+      sales.map((s) => s.orderId),
+      sales.map((s) => s.userId),
+      sales.map((s) => s.eventId),
+      sales.map((s) => s.pricesCents.reduce((a, b) => a + b, 0)),
+      sales.map((s) => s.idempotencyKey),
+      sales.map((s) => s.paymentRef),
+      sales.map((s) => s.streamId),
+      sales.map((s) => s.atMs),
       lines.map((l) => l.s.orderId),
       lines.map((l) => l.s.eventId),
       lines.map((l) => l.seat),
