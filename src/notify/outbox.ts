@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../persist/db.js';
+import { entryPayload } from './outboxSql.js';
 import type { NotificationType, OutboxEntry } from './types.js';
 
 /**
@@ -45,7 +46,7 @@ export const toEntry = (r: EntryRow): OutboxEntry => ({
  */
 export async function lockUnpublished(client: PoolClient, limit: number): Promise<OutboxEntry[]> {
   const { rows } = await client.query<EntryRow>(
-    `SELECT id, type, subject_id, payload, created_at FROM outbox WHERE published_at IS NULL
+    `SELECT id, type, subject_id, ${entryPayload('outbox')} AS payload, created_at FROM outbox WHERE published_at IS NULL
      ORDER BY created_at, id LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
     [limit],
   );
@@ -58,7 +59,7 @@ export async function markPublished(client: PoolClient, ids: string[]): Promise<
 
 export async function findEntry(pool: Pool, id: string): Promise<OutboxEntry | undefined> {
   const { rows } = await pool.query<EntryRow>(
-    'SELECT id, type, subject_id, payload, created_at FROM outbox WHERE id = $1',
+    `SELECT id, type, subject_id, ${entryPayload('outbox')} AS payload, created_at FROM outbox WHERE id = $1`,
     [id],
   );
   return rows[0] && toEntry(rows[0]);

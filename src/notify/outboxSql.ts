@@ -10,39 +10,52 @@ export const isoTime = (expr: string) => `to_char(${expr} AT TIME ZONE 'UTC', 'Y
 /** One item of an order document, for a row of `tickets t` joined with its `seats s`. */
 const ITEM = `jsonb_build_object('seatId', s.id, 'section', s.section, 'row', s.row_label, 'number', s.number, 'priceCents', t.price_cents)`;
 
-/** The order document of the API (`order`), for a row of `orders` under `alias`, with its items given. */
-const orderFields = (alias: string, items: string) => `jsonb_build_object(
-  'id', ${alias}.id, 'userId', ${alias}.user_id, 'eventId', ${alias}.event_id, 'status', ${alias}.status,
+/**
+ * The order document of the API (`order`), for a row of `orders` under `alias`, with its items
+ * given, and its status as stored unless given.
+ */
+const orderFields = (alias: string, items: string, status = `${alias}.status`) => `jsonb_build_object(
+  'id', ${alias}.id, 'userId', ${alias}.user_id, 'eventId', ${alias}.event_id, 'status', ${status},
   'totalCents', ${alias}.total_cents, 'currency', ${alias}.currency, 'createdAt', ${isoTime(`${alias}.created_at`)},
   'items', ${items})`;
 
-/** The order document of the API (`order`), for a row of `orders` under `alias`. */
-export const orderDocument = (alias: string) =>
+/** The order document of the API (`order`), for a row of `orders` under `alias`, its status as given. */
+const orderDocumentAs = (alias: string, status?: string) =>
   orderFields(
     alias,
     `(SELECT coalesce(jsonb_agg(${ITEM} ORDER BY s.seat_index), '[]'::jsonb)
     FROM tickets t JOIN seats s ON s.id = t.seat_id WHERE t.order_id = ${alias}.id)`,
+    status,
   );
+
+/** The order document of the API (`order`), for a row of `orders` under `alias`. */
+export const orderDocument = (alias: string) => orderDocumentAs(alias);
 
 /**
  * A CTE step announcing the orders the CTE `new_orders` (rows of orders) has just written,
- * whose tickets the CTE `inserted` (rows of tickets) wrote: one order.completed entry each,
- * built from those rows, so nothing is read back (a join with the orders table would make
- * every batch cost more as the on-sale's orders pile up). A replayed sales entry inserts no
- * order, so it announces nothing again.
+ * whose tickets the CTE `inserted` (rows of tickets) wrote: one order.completed entry each.
+ * The entry carries no payload: the order's document is built when the entry is read
+ * (`entryPayload`), so the sale's transaction writes one narrow row per order and builds
+ * nothing. A replayed sales entry inserts no order, so it announces nothing again.
  */
 export const ANNOUNCE_COMPLETED_ORDERS = `
-  items AS (
-    SELECT t.order_id, jsonb_agg(${ITEM} ORDER BY s.seat_index) AS list
-    FROM inserted t JOIN seats s ON s.id = t.seat_id
-    GROUP BY t.order_id
-  ), announced AS (
-    INSERT INTO outbox (id, type, subject_id, payload)
-    SELECT gen_random_uuid(), 'order.completed', o.id, jsonb_build_object('order', ${orderFields('o', 'i.list')})
-    FROM items i JOIN new_orders o ON o.id = i.order_id
+  announced AS (
+    INSERT INTO outbox (id, type, subject_id)
+    SELECT gen_random_uuid(), 'order.completed', o.id
+    FROM new_orders o WHERE o.id IN (SELECT order_id FROM inserted)
     ORDER BY o.created_at, o.id
     ON CONFLICT DO NOTHING
   )`;
+
+/**
+ * An entry's payload as every reader sees it, for a row of `outbox` under `alias`: the one
+ * written, or for an order.completed entry written without one the order's document as it
+ * was announced (status completed, whatever happened to the order since; its tickets' seats
+ * and prices never change).
+ */
+export const entryPayload = (alias: string) => `coalesce(${alias}.payload, (
+    SELECT jsonb_build_object('order', ${orderDocumentAs('ord', "'completed'")})
+    FROM orders ord WHERE ord.id = ${alias}.subject_id AND ${alias}.type = 'order.completed'))`;
 
 /**
  * A CTE step announcing the orders of the CTE `refunded` (rows of orders, status already

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inTransaction } from '../persist/db.js';
+import { entryPayload } from './outboxSql.js';
 import type { NotificationType, OutboxEntry } from './types.js';
 
 /** Webhook subscriptions and their delivery log, in Postgres. */
@@ -159,7 +160,8 @@ export async function claimDue(pool: Pool, nowMs: number, leaseUntilMs: number, 
      UPDATE webhook_deliveries d SET next_attempt_at = $2
      FROM due, webhooks w, outbox o
      WHERE d.id = due.id AND w.id = d.webhook_id AND o.id = d.entry_id
-     RETURNING d.id, d.attempts, d.give_up_at, w.url, w.secret, o.id AS entry_id, o.type, o.subject_id, o.payload,
+     RETURNING d.id, d.attempts, d.give_up_at, w.url, w.secret, o.id AS entry_id, o.type, o.subject_id,
+       ${entryPayload('o')} AS payload,
        o.created_at AS entry_created_at`,
     [new Date(nowMs), new Date(leaseUntilMs), limit],
   );

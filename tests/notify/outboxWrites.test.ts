@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/infra/logger.js';
-import { enqueue } from '../../src/notify/outbox.js';
+import { enqueue, findEntry } from '../../src/notify/outbox.js';
+import { entryPayload } from '../../src/notify/outboxSql.js';
 import { applyBatch } from '../../src/persist/applyBatch.js';
 import { inTransaction } from '../../src/persist/db.js';
 import { Persister } from '../../src/persist/persister.js';
@@ -23,13 +24,22 @@ const drainAll = async () => {
   while ((await persister.drainOnce()) > 0);
 };
 
+/** The entries about a subject, their payloads as the relay and the webhook sender read them. */
 async function entriesAbout(subjectId: string) {
   const { rows } = await stack.db.pool.query<{
     type: string;
     payload: Record<string, unknown>;
     published_at: Date | null;
-  }>('SELECT type, payload, published_at FROM outbox WHERE subject_id = $1 ORDER BY created_at', [subjectId]);
+  }>(
+    `SELECT type, ${entryPayload('outbox')} AS payload, published_at FROM outbox WHERE subject_id = $1 ORDER BY created_at`,
+    [subjectId],
+  );
   return rows;
+}
+
+async function entryIdAbout(subjectId: string): Promise<string> {
+  const { rows } = await stack.db.pool.query<{ id: string }>('SELECT id FROM outbox WHERE subject_id = $1', [subjectId]);
+  return rows[0]!.id;
 }
 
 async function salesEntries(eventId: string) {
@@ -44,6 +54,10 @@ describe('outbox entries are written with the change they report', () => {
     await drainAll();
     const order = await findOrder(stack.db.pool, orderId);
     expect(await entriesAbout(orderId)).toEqual([{ type: 'order.completed', payload: { order }, published_at: null }]);
+    expect(await findEntry(stack.db.pool, await entryIdAbout(orderId))).toMatchObject({ payload: { order } });
+    // The sale's transaction wrote a narrow row: the document is built as the entry is read.
+    const stored = await stack.db.pool.query('SELECT payload FROM outbox WHERE subject_id = $1', [orderId]);
+    expect(stored.rows).toEqual([{ payload: null }]);
     // Replaying the same stream entries changes nothing and announces nothing again.
     await applyBatch(stack.db.pool, await salesEntries(eventId));
     expect(await entriesAbout(orderId)).toHaveLength(1);
