@@ -38,7 +38,9 @@ async function entriesAbout(subjectId: string) {
 }
 
 async function entryIdAbout(subjectId: string): Promise<string> {
-  const { rows } = await stack.db.pool.query<{ id: string }>('SELECT id FROM outbox WHERE subject_id = $1', [subjectId]);
+  const { rows } = await stack.db.pool.query<{ id: string }>('SELECT id FROM outbox WHERE subject_id = $1', [
+    subjectId,
+  ]);
   return rows[0]!.id;
 }
 
