@@ -37,9 +37,8 @@ const COUNT_SOLD = (change: '+' | '-', rows: string) => `
 
 /**
  * A run of sales in one statement: their orders, then their tickets, then the seat counts;
- * announced, the new orders' order.completed entries too, built from the rows this
- * statement returned (nothing is read back). A replayed sale inserts neither order nor
- * tickets, so it counts and announces nothing again.
+ * announced, an order.completed entry for each new order too (ANNOUNCE_COMPLETED_ORDERS).
+ * A replayed sale inserts neither order nor tickets, so it counts and announces nothing again.
  */
 const insertSalesStatement = (announce: boolean) => `
   WITH new_orders AS (
