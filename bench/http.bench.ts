@@ -3,8 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import amqp from 'amqplib';
 import { createEngine } from '../src/engine/engine.js';
 import { deleteTopology, topology } from '../src/notify/amqpTopology.js';
-import type { ApiProcess } from '../tests/support/apiProcess.js';
-import { BENCH_PREFIX, benchStack, createBuyerAccounts, createEvent } from './support.js';
+import { BENCH_PREFIX, benchStack, buyerSessions, createBuyerAccounts, createEvent } from './support.js';
 import { median } from './measure.js';
 import { ensureWrk, runWrk, wrkTable, type WrkRequest, type WrkResult } from './wrk.js';
 
@@ -21,15 +20,16 @@ const RESERVE_EVENTS = 3;
 const CHECKOUTS = EVENT_SEATS / 2;
 const BUYERS = CHECKOUTS;
 /**
- * Checkout without notifications and with the outbox written, alternated this many times:
- * the outbox costs less than two runs of the same checkout differ here, so its ratio is the
- * median of each round's pair, not one pair of runs at different points of the bench.
+ * Checkout without notifications and with the outbox written, driven in turn this many times
+ * for CHECKOUT_SECONDS each: the outbox costs less than two runs of the same checkout, minutes
+ * apart, differ on this machine, so the two are measured side by side and often.
  */
-const CHECKOUT_ROUNDS = 5;
-/** seconds of each checkout run, after a second of checkouts by the last buyers to warm the process up */
-const CHECKOUT_SECONDS = 6;
-/** the buyers measured (the first ones); the rest warm up */
-const CHECKOUTS_MEASURED = Math.floor((CHECKOUTS * 2) / 3);
+const CHECKOUT_ROUNDS = 10;
+const CHECKOUT_SECONDS = 2;
+/** checkouts offered to each of those runs (more than one can make in its time), and to the warm-up */
+const CHECKOUT_SLICE = 8_000;
+/** the relay-in-the-API run */
+const RELAY_SECONDS = 6;
 /** The shared RabbitMQ (checkout with notifications); the bench declares its own exchange and deletes it. */
 const BROKER = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -53,9 +53,10 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveOn.push(await event());
       reserveOff.push(await event());
     }
-    // one event per checkout run: the rounds without and with the outbox, and the relay's run
+    // three events each for checkout without notifications and with the outbox (the warm-up's
+    // slice and one slice per round), one for the relay's run
     const sales: { id: string; seatIds: string[] }[] = [];
-    for (let i = 0; i < 2 * CHECKOUT_ROUNDS + 1; i++) sales.push(await event());
+    for (let i = 0; i < 7; i++) sales.push(await event());
     const listed = await createEvent(db.pool, 10, 100);
     // a list of 20 events to page through (the one above and 19 more)
     for (let i = 0; i < 19; i++) await createEvent(db.pool, 10, 100);
@@ -80,12 +81,12 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     ]);
     // Checkout: every buyer holds 2 seats of the event, taken through the engine beforehand.
     const engine = createEngine({ redis: stack.redis, prefix: BENCH_PREFIX });
-    const holdTwo = async (eventId: string) => {
+    const holdTwo = async (eventId: string, on = engine) => {
       for (let b = 0; b < CHECKOUTS; b += 500) {
         await Promise.all(
           buyers
             .slice(b, b + 500)
-            .map((buyer, j) => engine.reserveSeats(eventId, buyer.id, [2 * (b + j), 2 * (b + j) + 1])),
+            .map((buyer, j) => on.reserveSeats(eventId, buyer.id, [2 * (b + j), 2 * (b + j) + 1])),
         );
       }
     };
@@ -100,11 +101,15 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
           body: { eventId: e.id, seatIds: [e.seatIds[2 * i], e.seatIds[2 * i + 1]] },
         })),
       );
-    const checkouts = (eventId: string, tag: string): WrkRequest[] =>
+    /** every buyer's checkout of its two held seats; with `tokens`, their sessions of another world (REDIS_PREFIX) */
+    const checkouts = (eventId: string, tag: string, tokens?: string[]): WrkRequest[] =>
       Array.from({ length: CHECKOUTS }, (_, i) => ({
         method: 'POST',
         path: '/api/checkout',
-        headers: { ...bearer(i), 'Idempotency-Key': `${tag}-${i}` },
+        headers: {
+          ...(tokens ? { Authorization: `Bearer ${tokens[i]}` } : bearer(i)),
+          'Idempotency-Key': `${tag}-${i}`,
+        },
         body: { eventId, payment: { method: 'card', token: 'tok_visa' } },
       }));
     const lockRequests: WrkRequest[] = Array.from({ length: locks }, (_, i) => ({
@@ -169,61 +174,110 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       requests: lockRequests,
       seconds: 3,
     });
-    // Checkout, each run by an API process alone (no other persister takes its sales), on an
-    // event of its own whose seats every buyer already holds two of: without notifications
-    // (NOTIFICATIONS=off) and with the outbox written in the persister's transaction, the relay
-    // elsewhere (NOTIFICATIONS=outbox), alternated; then once with the relay to RabbitMQ in the
-    // API process too (NOTIFICATIONS=relay).
-    let running: ApiProcess[] = [api, apiNoLimits];
-    const alone = async (env: Record<string, string>, name: string, tag: string) => {
-      for (const p of running) p.child.kill('SIGTERM');
-      await Promise.all(running.map((p) => p.exited));
-      const sale = sales.shift()!;
-      const started = await stack.startApi({ RATE_LIMITS: 'on', ...env });
-      running = [started];
-      await holdTwo(sale.id);
+    // Checkout without notifications (NOTIFICATIONS=off) and with the outbox written in the
+    // persister's transaction, the relay elsewhere (NOTIFICATIONS=outbox): two API processes
+    // side by side, each in a Redis world of its own (REDIS_PREFIX: its own actors, sessions
+    // and sales streams, so neither's persister takes the other's sales), the same Postgres.
+    // They are driven in turn, CHECKOUT_SECONDS at a time, the order swapped every round, and
+    // Postgres settled before each run: both see the machine as it is at that moment.
+    for (const p of [api, apiNoLimits]) p.child.kill('SIGTERM');
+    await Promise.all([api, apiNoLimits].map((p) => p.exited));
+    const sideBySide = async (notifications: 'off' | 'outbox', events: { id: string }[]) => {
+      const prefix = `${BENCH_PREFIX}${notifications}:`;
+      const world = stack.under(prefix);
+      const started = await stack.startApi({ RATE_LIMITS: 'on', NOTIFICATIONS: notifications, REDIS_PREFIX: prefix });
       pidOf.set(new URL(started.url).origin, started.child.pid!);
-      await loadLayouts(started.url, [sale]);
-      await postgresSettled();
-      const all = checkouts(sale.id, tag);
-      await run('warm-up', started.url, { requests: all.slice(CHECKOUTS_MEASURED), seconds: 1 });
-      return run(name, started.url, { requests: all.slice(0, CHECKOUTS_MEASURED), seconds: CHECKOUT_SECONDS });
+      const tokens = await buyerSessions(
+        world.sessions,
+        buyers.map((b) => b.id),
+      );
+      for (const e of events) await holdTwo(e.id, world.engine);
+      await loadLayouts(started.url, events);
+      const requests = events.flatMap((e, k) => checkouts(e.id, `${notifications}-${k}`, tokens));
+      await run('warm-up', started.url, { requests: requests.slice(-CHECKOUT_SLICE), seconds: 1 });
+      return { api: started, requests };
     };
+    const off = await sideBySide('off', sales.slice(0, 3));
+    const outbox = await sideBySide('outbox', sales.slice(3, 6));
     const checkoutRounds: { off: WrkResult; outbox: WrkResult }[] = [];
-    for (let round = 1; round <= CHECKOUT_ROUNDS; round++) {
-      const off = () =>
-        alone(
-          { NOTIFICATIONS: 'off' },
-          `POST /api/checkout, 2 seats, notifications off (round ${round})`,
-          `off-${round}`,
-        );
-      const outbox = () =>
-        alone(
-          { NOTIFICATIONS: 'outbox' },
-          `POST /api/checkout, 2 seats, outbox written, relay elsewhere (round ${round})`,
-          `outbox-${round}`,
-        );
-      // in turn first and second (off, outbox; outbox, off; ...): a drift of the machine during the rounds favours neither
-      if (round % 2 === 1) {
-        const first = await off();
-        checkoutRounds.push({ off: first, outbox: await outbox() });
+    for (let round = 0; round < CHECKOUT_ROUNDS; round++) {
+      const drive = async (side: typeof off, name: string) => {
+        await postgresSettled();
+        const requests = side.requests.slice(round * CHECKOUT_SLICE, (round + 1) * CHECKOUT_SLICE);
+        return run(`${name} (round ${round + 1})`, side.api.url, { requests, seconds: CHECKOUT_SECONDS });
+      };
+      const offName = 'POST /api/checkout, 2 seats, notifications off';
+      const outboxName = 'POST /api/checkout, 2 seats, outbox written, relay elsewhere';
+      if (round % 2 === 0) {
+        const first = await drive(off, offName);
+        checkoutRounds.push({ off: first, outbox: await drive(outbox, outboxName) });
       } else {
-        const first = await outbox();
-        checkoutRounds.push({ off: await off(), outbox: first });
+        const first = await drive(outbox, outboxName);
+        checkoutRounds.push({ off: await drive(off, offName), outbox: first });
       }
     }
-    // The rounds above left their entries for a relay elsewhere; this run's relay relays its own.
-    // Vacuumed and analysed then, as autovacuum keeps a live outbox: analysed while it was
-    // empty, the relay's query scanned the whole table each round.
+    for (const p of [off.api, outbox.api]) p.child.kill('SIGTERM');
+    await Promise.all([off.api, outbox.api].map((p) => p.exited));
+
+    // The same checkout with the relay to RabbitMQ in the API process too (NOTIFICATIONS=relay),
+    // alone. The runs above left their entries for a relay elsewhere: marked published here, and
+    // the outbox vacuumed and analysed, as autovacuum keeps a live one (analysed while it was
+    // empty, the relay's query scanned the whole table each round).
     await db.pool.query('UPDATE outbox SET published_at = clock_timestamp() WHERE published_at IS NULL');
     await db.pool.query('VACUUM ANALYZE outbox, orders, tickets');
-    const checkoutNotified = await alone(
-      { NOTIFICATIONS: 'relay', AMQP_URL: BROKER, AMQP_EXCHANGE: shape.exchange },
+    const relayed = await stack.startApi({
+      RATE_LIMITS: 'on',
+      NOTIFICATIONS: 'relay',
+      AMQP_URL: BROKER,
+      AMQP_EXCHANGE: shape.exchange,
+    });
+    pidOf.set(new URL(relayed.url).origin, relayed.child.pid!);
+    const relaySale = sales[6]!;
+    await holdTwo(relaySale.id);
+    await loadLayouts(relayed.url, [relaySale]);
+    const relayRequests = checkouts(relaySale.id, 'relay');
+    await run('warm-up', relayed.url, { requests: relayRequests.slice(-CHECKOUT_SLICE), seconds: 1 });
+    await postgresSettled();
+    const checkoutNotified = await run(
       'POST /api/checkout, 2 seats, outbox + relay to RabbitMQ in the API',
-      'relay',
+      relayed.url,
+      {
+        requests: relayRequests.slice(0, -CHECKOUT_SLICE),
+        seconds: RELAY_SECONDS,
+      },
     );
     const bareAgain = await run('bare Hono GET /ping (baseline, again at the end)', `${bare.url}/ping`);
 
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    /** Runs of one kind as one row: their requests over their time, the median of their latencies, CPU over all. */
+    const combined = (name: string, runs: WrkResult[]): WrkResult => {
+      const requests = sum(runs.map((r) => r.requests));
+      const seconds = sum(runs.map((r) => r.seconds));
+      const perRequest = (m: Map<string, number>) => sum(runs.map((r) => (m.get(r.name) ?? 0) * r.requests)) / requests;
+      cpuPerRequest.set(name, perRequest(cpuPerRequest));
+      postgresCpuPerRequest.set(name, perRequest(postgresCpuPerRequest));
+      return {
+        name: `${name} (${runs.length} runs of ${CHECKOUT_SECONDS} s)`,
+        requests,
+        errors: sum(runs.map((r) => r.errors)),
+        seconds,
+        requestsPerSecond: requests / seconds,
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p75Ms: median(runs.map((r) => r.p75Ms)),
+        p90Ms: median(runs.map((r) => r.p90Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        bytesPerSecond: sum(runs.map((r) => r.bytesPerSecond * r.seconds)) / seconds,
+        wraps: sum(runs.map((r) => r.wraps)),
+      };
+    };
+    const checkout = combined(
+      'POST /api/checkout, 2 seats, notifications off',
+      checkoutRounds.map((r) => r.off),
+    );
+    const checkoutOutbox = combined(
+      'POST /api/checkout, 2 seats, outbox written, relay elsewhere',
+      checkoutRounds.map((r) => r.outbox),
+    );
     const rows = [
       bareRow,
       evalshaRow,
@@ -233,7 +287,8 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveNoLimits,
       reserve,
       lock,
-      ...checkoutRounds.flatMap((r) => [r.off, r.outbox]),
+      checkout,
+      checkoutOutbox,
       checkoutNotified,
       bareAgain,
     ];
@@ -243,15 +298,15 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     console.log(`\n## http (API in its own process, real Redis and Postgres; wrk -t1 -c${CONNECTIONS})\n`);
     console.log(wrkTable(rows, bareRow));
     console.log('\nCPU per request (µs, user + system, 10 ms ticks) of the serving process, and of Postgres:');
-    for (const row of rows)
-      if (cpuPerRequest.has(row.name))
+    for (const row of rows) {
+      const key = row.name.replace(/ \(\d+ runs of \d+ s\)$/, '');
+      if (cpuPerRequest.has(key))
         console.log(
-          `- ${row.name}: ${cpuPerRequest.get(row.name)!.toFixed(0)}; Postgres ${postgresCpuPerRequest.get(row.name)!.toFixed(0)}`,
+          `- ${row.name}: ${cpuPerRequest.get(key)!.toFixed(0)}; Postgres ${postgresCpuPerRequest.get(key)!.toFixed(0)}`,
         );
+    }
     const ratio = (a: WrkResult, b: WrkResult) => a.requestsPerSecond / b.requestsPerSecond;
-    const offRuns = checkoutRounds.map((r) => r.off);
     const outboxVsOff = checkoutRounds.map((r) => ratio(r.outbox, r.off));
-    const checkoutPerSecond = median(offRuns.map((r) => r.requestsPerSecond));
     const summary = {
       evalshaVsBareHono: ratio(evalshaRow, bareRow),
       healthVsBareHono: ratio(health, bareRow),
@@ -260,11 +315,11 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveVsEvalsha: ratio(reserve, evalshaRow),
       reserveNoLimitsVsEvalsha: ratio(reserveNoLimits, evalshaRow),
       reserveVsPostgresLock: ratio(reserve, lock),
-      checkoutPerSecond,
-      checkoutP99Ms: median(offRuns.map((r) => r.p99Ms)),
-      checkoutOutboxVsOff: median(outboxVsOff),
+      checkoutPerSecond: checkout.requestsPerSecond,
+      checkoutP99Ms: checkout.p99Ms,
+      checkoutOutboxVsOff: ratio(checkoutOutbox, checkout),
       checkoutOutboxVsOffByRound: outboxVsOff,
-      checkoutNotifiedVsOff: checkoutNotified.requestsPerSecond / checkoutPerSecond,
+      checkoutNotifiedVsOff: ratio(checkoutNotified, checkout),
       errors: rows.reduce((n, r) => n + r.errors, 0),
       cpuMicrosecondsPerRequest: Object.fromEntries(cpuPerRequest),
       postgresCpuMicrosecondsPerRequest: Object.fromEntries(postgresCpuPerRequest),
@@ -273,11 +328,11 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
     console.log(
       `\nreserve (limits on) = ${pct(summary.reserveVsEvalsha)} of Hono + EVALSHA (target 55%), ` +
         `${summary.reserveVsPostgresLock.toFixed(1)}x the Postgres-lock design (target 10x); event list ${pct(summary.eventListVsBareHono)} ` +
-        `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkoutPerSecond.toFixed(0)}/s ` +
-        `(target 3,000), p99 ${summary.checkoutP99Ms.toFixed(1)} ms (target 50 ms), medians of ${CHECKOUT_ROUNDS} runs; ` +
-        `with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% of without, the median of ${CHECKOUT_ROUNDS} ` +
-        `alternated pairs (${outboxVsOff.map((x) => `${(x * 100).toFixed(1)}%`).join(', ')}; target >= 95%), ` +
-        `with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}% of the median without`,
+        `and event page ${pct(summary.eventPageVsBareHono)} of bare Hono (target 35%); checkout ${checkout.requestsPerSecond.toFixed(0)}/s ` +
+        `(target 3,000), p99 ${checkout.p99Ms.toFixed(1)} ms (target 50 ms; the median of ${CHECKOUT_ROUNDS} runs); ` +
+        `with the outbox written ${(summary.checkoutOutboxVsOff * 100).toFixed(1)}% of without over ${CHECKOUT_ROUNDS} runs ` +
+        `each, side by side (target >= 95%; run by run ${outboxVsOff.map((x) => `${(x * 100).toFixed(0)}%`).join(', ')}), ` +
+        `with the relay in the API too ${(summary.checkoutNotifiedVsOff * 100).toFixed(1)}%`,
     );
     return { rows, summary };
   } finally {

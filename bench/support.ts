@@ -78,6 +78,12 @@ export async function createBuyerAccounts(
     `INSERT INTO users (id, email, name, password_hash) SELECT id, id || '@bench.test', 'Buyer', 'x' FROM unnest($1::uuid[]) AS id`,
     [ids],
   );
+  const tokens = await buyerSessions(sessions, ids);
+  return ids.map((id, i) => ({ id, token: tokens[i]! }));
+}
+
+/** A new session for each of these buyers (created by `createBuyerAccounts`); their tokens. */
+export async function buyerSessions(sessions: SessionStore, ids: readonly string[]): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     tokens.push(
@@ -88,7 +94,7 @@ export async function createBuyerAccounts(
       )),
     );
   }
-  return ids.map((id, i) => ({ id, token: tokens[i]! }));
+  return tokens;
 }
 
 export const BENCH_PREFIX = 'bench:';
@@ -152,12 +158,9 @@ export async function benchStack() {
   const redis = new Redis(redisServer.url);
   const db = await scratchDatabase(benchAdminUrl());
   // The benchmark's own in-process view of the same Redis and database (never started: the API process serves).
-  const runtime = createRuntime(loadConfig({ REDIS_PREFIX: BENCH_PREFIX }), {
-    redis,
-    pool: db.pool,
-    log: silentLogger,
-    persister: false,
-  });
+  const runtimeUnder = (prefix: string) =>
+    createRuntime(loadConfig({ REDIS_PREFIX: prefix }), { redis, pool: db.pool, log: silentLogger, persister: false });
+  const runtime = runtimeUnder(BENCH_PREFIX);
   const children: ApiProcess[] = [];
   const track = async (started: Promise<ApiProcess>) => {
     const child = await started;
@@ -169,6 +172,11 @@ export async function benchStack() {
     db,
     engine: runtime.engine,
     sessions: runtime.sessions,
+    /** the engine and sessions of API processes started with REDIS_PREFIX=prefix (a world of their own in the same Redis) */
+    under(prefix: string) {
+      const other = runtimeUnder(prefix);
+      return { engine: other.engine, sessions: other.sessions };
+    },
     /** the API as `npm start` runs it (rate limits off); BENCH_CPU_PROF=<dir> profiles it */
     startApi: (env: Record<string, string> = {}) =>
       track(
