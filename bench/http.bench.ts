@@ -16,7 +16,7 @@ const EVENT_SEATS = EVENT_ROWS * EVENT_SEATS_PER_ROW;
 /** 2-seat reserves per event (three per buyer: 6 seats, the per-buyer cap) and events per reserve run */
 const RESERVES_PER_EVENT = EVENT_SEATS / 2;
 const RESERVE_EVENTS = 3;
-/** 2-seat checkouts, one buyer each, all in one event (a new event for each checkout run) */
+/** 2-seat checkouts of one event, one per buyer (each checkout side has three such events, the relay's run one) */
 const CHECKOUTS = EVENT_SEATS / 2;
 const BUYERS = CHECKOUTS;
 /**
@@ -137,7 +137,7 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
         requests: options.requests,
       });
       if (pid && row.requests > 0) cpuPerRequest.set(name, ((processCpuMs(pid) - before) * 1000) / row.requests);
-      if (row.requests > 0) postgresCpuPerRequest.set(name, (cpuSince(postgresBefore) * 1000) / row.requests);
+      if (row.requests > 0) postgresCpuPerRequest.set(name, (postgresCpuSince(postgresBefore) * 1000) / row.requests);
       return row;
     };
 
@@ -378,7 +378,7 @@ function postgresCpuMs(): Map<number, number> {
  * The CPU (ms) those processes used since `before`: a backend that started meanwhile counts
  * whole, one that ended meanwhile is not counted (its last moments are lost, never negative).
  */
-function cpuSince(before: Map<number, number>): number {
+function postgresCpuSince(before: Map<number, number>): number {
   let total = 0;
   for (const [pid, ms] of postgresCpuMs()) total += ms - (before.get(pid) ?? 0);
   return total;
@@ -394,6 +394,6 @@ async function postgresSettled(): Promise<void> {
   while (Date.now() < deadline) {
     const before = postgresCpuMs();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    if (cpuSince(before) < 25) return;
+    if (postgresCpuSince(before) < 25) return;
   }
 }

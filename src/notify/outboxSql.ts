@@ -19,17 +19,14 @@ const orderFields = (alias: string, items: string, status = `${alias}.status`) =
   'totalCents', ${alias}.total_cents, 'currency', ${alias}.currency, 'createdAt', ${isoTime(`${alias}.created_at`)},
   'items', ${items})`;
 
-/** The order document of the API (`order`), for a row of `orders` under `alias`, its status as given. */
-const orderDocumentAs = (alias: string, status?: string) =>
+/** The order document of the API (`order`), for a row of `orders` under `alias`; its status as stored unless given. */
+export const orderDocument = (alias: string, status?: string) =>
   orderFields(
     alias,
     `(SELECT coalesce(jsonb_agg(${ITEM} ORDER BY s.seat_index), '[]'::jsonb)
     FROM tickets t JOIN seats s ON s.id = t.seat_id WHERE t.order_id = ${alias}.id)`,
     status,
   );
-
-/** The order document of the API (`order`), for a row of `orders` under `alias`. */
-export const orderDocument = (alias: string) => orderDocumentAs(alias);
 
 /**
  * A CTE step announcing the orders the CTE `new_orders` (rows of orders) has just written,
@@ -54,7 +51,7 @@ export const ANNOUNCE_COMPLETED_ORDERS = `
  * and prices never change).
  */
 export const entryPayload = (alias: string) => `coalesce(${alias}.payload, (
-    SELECT jsonb_build_object('order', ${orderDocumentAs('ord', "'completed'")})
+    SELECT jsonb_build_object('order', ${orderDocument('ord', "'completed'")})
     FROM orders ord WHERE ord.id = ${alias}.subject_id AND ${alias}.type = 'order.completed'))`;
 
 /**
