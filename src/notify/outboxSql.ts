@@ -33,7 +33,8 @@ export const orderDocument = (alias: string, status?: string) =>
  * whose tickets the CTE `inserted` (rows of tickets) wrote: one order.completed entry each.
  * The entry carries no payload: the order's document is built when the entry is read
  * (`entryPayload`), so the sale's transaction writes one narrow row per order and builds
- * nothing. A replayed sales entry inserts no order, so it announces nothing again.
+ * nothing. A replayed sales entry inserts no order, so it announces nothing again: that is
+ * what keeps these entries once per order (no unique index pays for it on every sale).
  */
 export const ANNOUNCE_COMPLETED_ORDERS = `
   announced AS (
@@ -41,7 +42,6 @@ export const ANNOUNCE_COMPLETED_ORDERS = `
     SELECT gen_random_uuid(), 'order.completed', o.id
     FROM new_orders o WHERE o.id IN (SELECT order_id FROM inserted)
     ORDER BY o.created_at, o.id
-    ON CONFLICT DO NOTHING
   )`;
 
 /**

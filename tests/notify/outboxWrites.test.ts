@@ -79,7 +79,7 @@ describe('outbox entries are written with the change they report', () => {
 
   it('on the entry-by-entry path, the good sales are announced and the refused one is not', async () => {
     const { eventId } = await seedEvent(stack.db.pool, stack.fx.engine);
-    await buy(stack.fx.engine, eventId, stack.users[0]!, [3]);
+    const first = await buy(stack.fx.engine, eventId, stack.users[0]!, [3]);
     await drainAll();
     const forged = '00000000-0000-4000-8000-0000000000f1';
     await forgeSale(stack.fx, eventId, { orderId: forged, userId: stack.users[2]!, seat: 3 });
@@ -87,6 +87,10 @@ describe('outbox entries are written with the change they report', () => {
     await drainAll();
     expect(await entriesAbout(forged)).toEqual([]);
     expect((await entriesAbout(later)).map((e) => e.type)).toEqual(['order.completed']);
+    // Replayed whole, the refused sale sends the batch entry by entry again: nothing is announced twice.
+    await applyBatch(stack.db.pool, await salesEntries(eventId));
+    for (const orderId of [first, later]) expect(await entriesAbout(orderId)).toHaveLength(1);
+    expect(await entriesAbout(forged)).toEqual([]);
   });
 
   it('a refund announces order.refunded with its reason, once', async () => {
