@@ -128,6 +128,7 @@ export async function liveBench(): Promise<{ rows: unknown[]; summary: Record<st
     console.log(
       `\nfan-out: ${fanout.clients} clients, ${fanout.changesPerSecond.toFixed(0)} changes/s for ${FANOUT.seconds} s, tick ${TICK_MS} ms: ` +
         `lag p50 ${fanout.lagP50Ms.toFixed(1)} ms, p99 ${fanout.lagP99Ms.toFixed(1)} ms (target ${2 * TICK_MS} ms), max ${fanout.lagMaxMs.toFixed(1)} ms; ` +
+        `a message reached the last clients p50 ${fanout.spreadP50Ms.toFixed(1)} ms, p99 ${fanout.spreadP99Ms.toFixed(1)} ms after the first; ` +
         `delivered ${fanout.delivered} of ${fanout.expected}; API CPU ${fanout.apiCpuPercent.toFixed(0)}% of a core, ` +
         `clients (${fanout.clientProcesses} processes) ${fanout.clientCpuPercent.toFixed(0)}% of a core, ` +
         `RSS ${fanout.apiRssBeforeMiB.toFixed(0)} MiB before the clients, ${fanout.apiRssMaxMiB.toFixed(0)} MiB at most; dropped ${dropped}`,

@@ -57,6 +57,12 @@ export interface FanoutResult {
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
+  /**
+   * How long after the first client each client got the same message: the time the API takes
+   * to write one tick to every client and the clients to read it, apart from the tick's wait.
+   */
+  spreadP50Ms: number;
+  spreadP99Ms: number;
   /** the API process while the event changed: CPU as % of one core, and its memory */
   apiCpuPercent: number;
   apiRssBeforeMiB: number;
@@ -156,6 +162,22 @@ export async function measureFanout(options: {
   );
   const lags = new LagHistogram();
   let lagMax = 0;
+  const firstArrival = new Map<number, number>();
+  for (const report of reports) {
+    for (let i = 0; i < report.versions.length; i++) {
+      if (report.fromVersions[i]! < 0) continue;
+      const first = firstArrival.get(report.versions[i]!);
+      if (first === undefined || report.arrivals[i]! < first)
+        firstArrival.set(report.versions[i]!, report.arrivals[i]!);
+    }
+  }
+  const spreads = new LagHistogram();
+  for (const report of reports) {
+    for (let i = 0; i < report.versions.length; i++) {
+      const first = firstArrival.get(report.versions[i]!);
+      if (report.fromVersions[i]! >= 0 && first !== undefined) spreads.add(report.arrivals[i]! - first);
+    }
+  }
   for (const report of reports) {
     for (let i = 0; i < report.versions.length; i++) {
       const from = report.fromVersions[i]!;
@@ -179,6 +201,8 @@ export async function measureFanout(options: {
     lagP50Ms: lags.percentile(50),
     lagP99Ms: lags.percentile(99),
     lagMaxMs: lagMax,
+    spreadP50Ms: spreads.percentile(50),
+    spreadP99Ms: spreads.percentile(99),
     apiCpuPercent,
     apiRssBeforeMiB: rssBefore,
     apiRssMaxMiB: rssMax,
