@@ -22,9 +22,9 @@ export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
     throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
   }
   const declared = Number(c.req.header('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const raw = await bodyBytes(c);
-  if (raw.byteLength > MAX_BODY_BYTES) throw new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.');
+  if (raw === undefined || raw.byteLength > MAX_BODY_BYTES) throw tooLarge();
   let text: string;
   let value: unknown;
   try {
@@ -45,20 +45,37 @@ export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * The body's bytes, from Node's request when the server is Node's (read as it arrives),
- * else from the web Request. `c.req.arrayBuffer()` has @hono/node-server build a web Request
- * with a stream for its body, which costs each POST more than reading it (docs/performance.md).
+ * 413, and the connection closes after it: what the client still sends is never read (kept
+ * alive, Node would read and discard the rest of the body, however long, before the next request).
  */
-function bodyBytes(c: Context<AppEnv>): Promise<Uint8Array> {
+const tooLarge = () =>
+  new AppError(413, 'payload_too_large', 'The body is larger than 16 KiB.', {}, { Connection: 'close' });
+
+/**
+ * The body's bytes, from Node's request when the server is Node's (read as it arrives, and
+ * no further than the limit: undefined once it is over), else from the web Request.
+ * `c.req.arrayBuffer()` has @hono/node-server build a web Request with a stream for its
+ * body, which costs each POST more than reading it (docs/performance.md).
+ */
+function bodyBytes(c: Context<AppEnv>): Promise<Uint8Array | undefined> {
   const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
   if (!incoming || incoming.readableDidRead) return c.req.arrayBuffer().then((b) => new Uint8Array(b));
-  return readAll(incoming);
+  return readUpToLimit(incoming);
 }
 
-function readAll(incoming: IncomingMessage): Promise<Buffer> {
+/** A chunked body declares no length: reading stops as soon as it passes the limit. */
+function readUpToLimit(incoming: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let length = 0;
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      incoming.off('data', onData);
+      incoming.pause();
+      resolve(undefined);
+    };
+    incoming.on('data', onData);
     incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     incoming.once('error', reject);
     // a client that goes away mid-body: the request ends here (its socket is gone)

@@ -1666,6 +1666,40 @@ describe('hostile input', () => {
     expect(res.status).toBe(431);
   });
 
+  it('refuses a chunked body at 16 KiB without waiting for the rest, and closes the connection', async () => {
+    const before = await fingerprint();
+    const { port } = new URL(api.url);
+    const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      // The client goes on sending, a KiB every 5 ms, and never ends its body.
+      const more = setInterval(() => socket.write(chunk('x'.repeat(1024))), 5);
+      const done = () => {
+        clearInterval(more);
+        resolve(received);
+      };
+      socket.on('data', (data) => (received += data.toString()));
+      socket.on('close', done);
+      socket.on('error', done); // the server may reset what it will no longer read
+      socket.write(
+        `POST /api/seats/reserve HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${holder.token}\r\n` +
+          `Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n` +
+          chunk(`{"eventId":"${world.eventId}","seatIds":["${world.seatIds[5]}"],"pad":"${'x'.repeat(20_000)}`),
+      );
+      setTimeout(() => {
+        clearInterval(more);
+        socket.destroy();
+        reject(new Error(`no answer in 5 s; got ${JSON.stringify(received)}`));
+      }, 5_000).unref();
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('"code":"payload_too_large"');
+    expect((await api.call('GET', '/healthz')).status).toBe(200);
+    expect(await fingerprint()).toEqual(before);
+  });
+
   it('reads a body that arrives in pieces whole, and a body cut off changes nothing', async () => {
     const before = await fingerprint();
     const stray = '00000000-0000-4000-8000-0000000000ff';
