@@ -7,6 +7,7 @@ import { backlogTotal } from '../engine/salesBacklog.js';
 /** The persister's counters the gauges read (the persister's own stats satisfy it; infra does not import persist). */
 export interface PersisterCounters {
   persisted: number;
+  batches: number;
   deadLettered: number;
   oversellsPrevented: number;
   lastBatchMs: number;
@@ -201,6 +202,11 @@ export function createMetrics() {
     'ticketing_persister_persisted_entries_total',
     "Entries persisted by this process's persister",
     (s) => s.persister?.stats.persisted ?? 0,
+  );
+  monotonic(
+    'ticketing_persister_batches_total',
+    "Batches committed by this process's persister (entries over batches: their mean size)",
+    (s) => s.persister?.stats.batches ?? 0,
   );
   monotonic(
     'ticketing_persister_dead_lettered_entries_total',

@@ -492,6 +492,12 @@ describe('the API itself', () => {
     ]) {
       expect(text).toContain(name);
     }
+    // The embedded persister's progress: what it wrote, in how many batches (their mean size).
+    const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    const persisted = counter('ticketing_persister_persisted_entries_total');
+    const batches = counter('ticketing_persister_batches_total');
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(persisted).toBeGreaterThanOrEqual(batches);
   });
 
   it('answers health and readiness', async () => {
