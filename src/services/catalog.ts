@@ -112,6 +112,11 @@ export class Catalog {
     sizeCalculation: (a) => a.body.length + 100,
     ttl: ANSWER_KEPT_MS,
   });
+  /** answers being found or rendered, by the same names: the requests that miss at once share one */
+  private readonly finding = new Map<
+    string,
+    Promise<{ generation: string | undefined; body: Uint8Array<ArrayBuffer> }>
+  >();
   private readonly generations = new TurnSharedReads(() => this.cache.generation());
   private generationSeen: string | undefined;
   constructor(
@@ -161,18 +166,39 @@ export class Catalog {
    * catalogue generation's read, shared by the requests of one turn of the event loop (read
    * after each of them asked, so a change made before a request is never missed); else one
    * MGET finds it in Redis, else it is rendered and kept. `request` names the answer (e.g. the
-   * raw query string: a request that fails validation is never kept). Without Redis it is
+   * raw query string: a request that fails validation is never kept). The requests that miss
+   * it together (all those in flight as a second begins) share one look and one render; each
+   * takes it only if it shows the generation read after it asked. Without Redis it is
    * rendered each time.
    */
   async answer(request: string, render: () => Promise<unknown>): Promise<Uint8Array<ArrayBuffer>> {
     if (!this.redisUp()) return Buffer.from(JSON.stringify(await render()));
     const named = `${Math.floor(this.engine.clock.now() / ANSWER_PERIOD_MS)} ${request}`;
     const held = this.answers.get(named);
-    if (held) {
-      const generation = await this.generations.get(GENERATION).catch(() => undefined);
-      if (generation !== undefined) this.seeGeneration(generation);
-      if (held.generation === generation) return held.body;
+    if (held && (await this.isCurrent(held.generation))) return held.body;
+    const shared = this.finding.get(named);
+    if (shared) {
+      const found = await shared.catch(() => undefined);
+      if (found && (await this.isCurrent(found.generation))) return found.body;
     }
+    const finding = this.findOrRender(named, render);
+    this.finding.set(named, finding);
+    try {
+      return (await finding).body;
+    } finally {
+      if (this.finding.get(named) === finding) this.finding.delete(named);
+    }
+  }
+
+  /** Whether an answer of this generation is still the catalogue's (its generation read after the caller asked). */
+  private async isCurrent(generation: string | undefined): Promise<boolean> {
+    const now = await this.generations.get(GENERATION).catch(() => undefined);
+    if (now !== undefined) this.seeGeneration(now);
+    return generation !== undefined && generation === now;
+  }
+
+  /** The answer as kept in Redis, else rendered (and kept there and here when Redis gave its generation). */
+  private async findOrRender(named: string, render: () => Promise<unknown>) {
     const requestHash = createHash('sha256').update(named).digest('base64url');
     const hit = await this.cache.readAnswer(requestHash).catch(() => undefined);
     if (hit) this.seeGeneration(hit.generation);
@@ -183,7 +209,7 @@ export class Catalog {
         await this.cache.writeAnswer(requestHash, hit.generation, text, ANSWER_KEPT_MS).catch(() => {});
       this.answers.set(named, { generation: hit.generation, body });
     }
-    return body;
+    return { generation: hit?.generation, body };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApi, type ApiFixture } from '../support/api.js';
 import { seedEvent, type SeededEvent } from '../support/world.js';
 
@@ -39,6 +39,21 @@ describe('the event list and page are rendered answers: one Redis read while the
     api.fx.clock.advance(1_000);
     expect((await page()).event.counts.held).toBe(1);
     expect((await listOfVenue()).events[0]!.counts.held).toBe(1);
+  });
+
+  it('requests that miss the answer together (a new second) share one render', async () => {
+    api.fx.clock.advance(1_000);
+    const counts = vi.spyOn(api.fx.engine, 'counts');
+    try {
+      const pages = await Promise.all(Array.from({ length: 20 }, () => page()));
+      expect(new Set(pages.map((p) => JSON.stringify(p)))).toHaveLength(1);
+      expect(counts).toHaveBeenCalledTimes(1);
+      const lists = await Promise.all(Array.from({ length: 20 }, () => listOfVenue()));
+      expect(lists.map((l) => l.events.length)).toEqual(Array(20).fill(1));
+      expect(counts).toHaveBeenCalledTimes(2);
+    } finally {
+      counts.mockRestore();
+    }
   });
 
   it('a catalogue write ends every kept answer at once', async () => {
