@@ -19,20 +19,28 @@ const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
 /** The queues of the real consumers (a relay process declares them); the test's consumer reads the mail queue. */
 const shape = topology(`test.notify.${randomUUID().slice(0, 8)}`, ['mail', 'webhooks']);
 
-/** A consumer that notes every delivery, and handles each entry once (by id), as the real ones do. */
+/**
+ * A consumer that notes every delivery, and handles each entry once (by id), as the real ones
+ * do; `progress.finished` counts the deliveries it is done with (what they handled is recorded).
+ */
 function recordingConsumer(stack: EngineWithDatabase) {
   const deliveries: string[] = [];
   const handled: OutboxEntry[] = [];
+  const progress = { finished: 0 };
   const consumer: OutboxConsumer = {
     name: 'mail',
     async handle(entry) {
       deliveries.push(entry.id);
-      await once(stack.db.pool, 'test-recorder', entry.id, async () => {
-        handled.push(entry);
-      });
+      try {
+        await once(stack.db.pool, 'test-recorder', entry.id, async () => {
+          handled.push(entry);
+        });
+      } finally {
+        progress.finished += 1;
+      }
     },
   };
-  return { consumer, deliveries, handled };
+  return { consumer, deliveries, handled, progress };
 }
 
 let stack: EngineWithDatabase;
@@ -164,7 +172,8 @@ describe('the outbox relayed through RabbitMQ', () => {
     const { consumers, relay } = await pipeline([record.consumer]);
     try {
       await eventually(
-        async () => record.deliveries.length === 8 && (await backlog()) === 0,
+        // every delivery finished (not only received): what it handled is all recorded
+        async () => record.progress.finished === 8 && (await backlog()) === 0,
         20_000,
         'both publications',
       );
