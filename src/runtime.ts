@@ -230,7 +230,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}) {
     async stop(): Promise<void> {
       await live.stop();
       clearInterval(sweeper);
-      admission.stop();
+      await admission.stop();
       failoverRepair.stop();
       ownHealth?.stop();
       await persister?.stop();

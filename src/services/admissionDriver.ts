@@ -8,7 +8,8 @@ import type { Logger } from '../infra/logger.js';
  */
 export class AdmissionDriver {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  /** the step under way, if any */
+  private current: Promise<void> | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -21,14 +22,21 @@ export class AdmissionDriver {
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
   }
 
-  stop(): void {
+  /** No more steps, and the one under way finished: nothing asks Redis after this (shutdown closes it next). */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.current;
   }
 
   /** One admission step for every live event; skipped if the previous one is still running. */
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  tick(): Promise<void> {
+    this.current ??= this.step().finally(() => {
+      this.current = undefined;
+    });
+    return this.current;
+  }
+
+  private async step(): Promise<void> {
     try {
       for (const eventId of await this.engine.liveEventIds()) {
         const step = await this.engine.admitBuyers(eventId);
@@ -36,8 +44,6 @@ export class AdmissionDriver {
       }
     } catch (err) {
       this.log.warn({ event: 'admission_failed', err: String(err) }, 'admission step failed');
-    } finally {
-      this.running = false;
     }
   }
 }
