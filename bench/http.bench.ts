@@ -364,7 +364,6 @@ export async function httpBench(): Promise<{ rows: WrkResult[]; summary: Record<
       reserveVsPostgresLock: ratio(reserve, lock),
       checkoutPerSecond: checkout.requestsPerSecond,
       checkoutP99Ms: checkout.p99Ms,
-      checkoutOutboxVsOff: ratio(checkoutOutbox, checkout),
       checkoutOutboxVsOffInTurn: inTurn,
       checkoutOutboxVsOffTogether: together,
       checkoutNotifiedVsOff: ratio(checkoutNotified, checkout),
