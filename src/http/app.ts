@@ -1,12 +1,10 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './appDeps.js';
-import { AppError, problemBody, unavailable } from './errors.js';
+import { AppError, problemBody } from './errors.js';
 import { knownError } from './faultAnswers.js';
-import { authenticate } from './middleware/auth.js';
-import { DEFAULT_REQUEST_DEADLINE_MS, refuseControlCharactersInUrl, requestDeadline } from './middleware/edge.js';
-import { rateLimit } from './middleware/rateLimit.js';
+import { apiGate, DEFAULT_REQUEST_DEADLINE_MS, edge } from './middleware/edge.js';
 import { requestContext } from './middleware/requestContext.js';
 import { docsRoutes } from './docs.js';
 import { DOCUMENT_CONFIG, json, openApiDocument, operation, validationHook } from './openapi.js';
@@ -49,10 +47,16 @@ const documentOp = operation(
 export function createApp(deps: AppDeps) {
   // Every validator's failure becomes the one 400 validation_failed problem.
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  app.use(requestContext(deps));
-  app.use(serveWebApp(deps.webDir));
-  app.use(requestDeadline(deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS));
-  app.use('/api/*', apiGate(deps));
+  const answerError = (err: Error, c: Context<AppEnv>) => problem(c, knownError(deps, err, c.get('log') ?? deps.log));
+  app.use(
+    edge({
+      context: requestContext(deps),
+      webApp: serveWebApp(deps.webDir),
+      apiGate: apiGate(deps),
+      deadlineMs: deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS,
+      answerError,
+    }),
+  );
 
   app.route('/', healthRoutes(deps));
   app.openapi(metricsOp, async (c) =>
@@ -87,7 +91,7 @@ export function createApp(deps: AppDeps) {
         : new AppError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`);
     return problem(c, err);
   });
-  app.onError((err, c) => problem(c, knownError(deps, err, c.get('log') ?? deps.log)));
+  app.onError(answerError);
   return app;
 }
 
@@ -98,28 +102,6 @@ export function createApp(deps: AppDeps) {
 export function describeApi(limits: EngineLimits = DEFAULT_LIMITS) {
   const definitionsOnly = { engine: { limits }, trustedProxies: [] } as unknown as AppDeps;
   return createApp(definitionsOnly).getOpenAPI31Document(DOCUMENT_CONFIG);
-}
-
-/**
- * What every /api request passes before its route, in this order: no control characters in
- * its URL; no write while Redis is down (the circuit breaker refuses it at once instead of
- * letting it time out); its caller's session; its rate limit. One middleware whose steps are
- * synchronous unless they must ask Redis: every asynchronous layer costs each request.
- */
-function apiGate(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const findSession = authenticate(deps);
-  const limitRate = rateLimit(deps);
-  return async (c, next) => {
-    refuseControlCharactersInUrl(c);
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !deps.redisHealth.isUp) {
-      throw unavailable('The live seat store is not answering; retry shortly.', 2, 'redis_unavailable');
-    }
-    const session = findSession(c);
-    if (session) await session;
-    const limited = limitRate(c);
-    if (limited) await limited;
-    await next();
-  };
 }
 
 function problem(c: Context<AppEnv>, err: AppError) {
