@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps, AppEnv } from './appDeps.js';
@@ -7,7 +7,7 @@ import { knownError } from './faultAnswers.js';
 import { apiGate, DEFAULT_REQUEST_DEADLINE_MS, edge } from './middleware/edge.js';
 import { requestContext } from './middleware/requestContext.js';
 import { docsRoutes } from './docs.js';
-import { DOCUMENT_CONFIG, json, openApiDocument, operation, validationHook } from './openapi.js';
+import { ApiRoutes, DOCUMENT_CONFIG, json, openApiDocument, operation } from './openapi.js';
 import { DEFAULT_LIMITS, type EngineLimits } from '../engine/context.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -46,7 +46,7 @@ const documentOp = operation(
 /** The whole HTTP API, built from its dependencies; every route is an operation of /openapi.json. */
 export function createApp(deps: AppDeps) {
   // Every validator's failure becomes the one 400 validation_failed problem.
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = new ApiRoutes();
   const answerError = (err: Error, c: Context<AppEnv>) => problem(c, knownError(deps, err, c.get('log') ?? deps.log));
   app.use(
     edge({

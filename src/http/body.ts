@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from './appDeps.js';
 import { controlCharacterPath } from './controlCharacters.js';
@@ -11,12 +11,12 @@ export const MAX_BODY_BYTES = 16 * 1024;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The first half of reading a JSON request body, run before the route's schema: application/json
- * only (415), at most 16 KiB (413), valid UTF-8 JSON (400 malformed_json) without control
- * characters (400 validation_failed). The route's validator (@hono/zod-openapi) then checks the
- * strict schema, and `validationHook` answers its failures (400, unknown fields included).
+ * A JSON request body, before its route's schema: application/json only (415), at most 16 KiB
+ * (413), valid UTF-8 JSON (400 malformed_json) without control characters (400
+ * validation_failed). The operation's route middleware then checks its strict schema (400,
+ * unknown fields included).
  */
-export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+export async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
@@ -39,10 +39,8 @@ export const readJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
       errors: [{ path: controlAt, message: 'control characters are not allowed' }],
     });
   }
-  // The validator reads the body again as text: it gets the decoded text, not the stream.
-  c.req.bodyCache.text = Promise.resolve(text) as never;
-  await next();
-};
+  return value;
+}
 
 /**
  * 413, and the connection closes after it: what the client still sends is never read (kept

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './appDeps.js';
-import { operation, preserialised } from './openapi.js';
+import { ApiRoutes, operation, preserialised } from './openapi.js';
 
 /**
  * Swagger UI at /docs, entirely from this server: the page, swagger-ui-dist's script and styles
@@ -89,7 +89,7 @@ function docsAssets(): MiddlewareHandler<AppEnv> {
 }
 
 export function docsRoutes() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   app.use(`${ASSETS}/*`, docsAssets());
   app.openapi(docsPage, async (c) => {
     c.header('Content-Security-Policy', DOCS_CSP);

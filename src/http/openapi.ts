@@ -1,5 +1,5 @@
-import { createRoute, type z, type OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import { createRoute, OpenAPIHono, type z, type RouteConfig } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './appDeps.js';
 import { readJsonBody, validationFailed } from './body.js';
 import { TITLES } from './errors.js';
@@ -9,9 +9,9 @@ import { problemSchema } from './schemas.js';
 /**
  * How the routes are defined: each route file declares its operations with `operation()` (a
  * @hono/zod-openapi route: operationId, tag, request and response schemas from schemas.ts, problems)
- * and /openapi.json is generated from them (`openApiDocument`). The route's validators check the
- * request against the same schemas; `validationHook` turns their failures into the one
- * validation_failed problem.
+ * and serves them on `ApiRoutes`; /openapi.json is generated from them (`openApiDocument`). Each
+ * operation's one route middleware checks the request against the same schemas, and their
+ * failures are the one validation_failed problem.
  */
 
 export const TAGS = [
@@ -29,20 +29,10 @@ export const TAGS = [
 type Tag = (typeof TAGS)[number]['name'];
 
 type Role = 'user' | 'admin' | 'scanner';
-const GUARDS: Record<Role, MiddlewareHandler<AppEnv>> = {
-  user: (c, next) => {
-    requireUser(c);
-    return next();
-  },
-  admin: (c, next) => {
-    requireAdmin(c);
-    return next();
-  },
-  scanner: (c, next) => {
-    requireScanner(c);
-    return next();
-  },
-};
+
+/** A check an operation makes before its request is read: it refuses by throwing an AppError. */
+export type Check = (c: Context<AppEnv>) => void;
+const GUARDS: Record<Role, Check> = { user: requireUser, admin: requireAdmin, scanner: requireScanner };
 
 /** What each problem status means across the API; an operation may say more. */
 const PROBLEMS: Record<number, string> = {
@@ -116,13 +106,66 @@ interface OperationOptions {
   /** false for the operators' endpoints outside /api, which no rate limit covers */
   rateLimited?: false;
   /** checks of their own, after the role's guard and before the body is read */
-  checks?: MiddlewareHandler<AppEnv>[];
+  checks?: Check[];
+}
+
+/** A value that fits its schema, as the schema gives it back; a 400 validation_failed otherwise. */
+function valid(schema: z.ZodType, value: unknown): unknown {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationFailed(result.error.issues);
+  return result.data;
+}
+
+/** The query as Hono's validators read it: a name given once is a string, given more often a list. */
+function queryOf(c: Context<AppEnv>): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) query[name] = values.length === 1 ? values[0]! : values;
+  return query;
 }
 
 /**
- * One operation of the API: a @hono/zod-openapi route with its operationId and tag; the role's
- * guard and the JSON body reader run as route middleware before the validators (the answers keep
- * their order: 401/403, then 415/413/400); /api operations document 400, 429 and 503, operations with a body
+ * The one route middleware of an operation: its role's guard and its own checks (401 and 403
+ * first), then its query, then its JSON body (415, 413, 400) against their schemas; the handler
+ * reads what passed with `c.req.valid('query' | 'json')`. One step, not a layer per part (a
+ * guard, a body reader, a media-type gate and a validator for a reserve): every layer is an
+ * async frame and promises on every request (docs/performance.md).
+ */
+function prepare(
+  checks: Check[],
+  query: z.ZodType | undefined,
+  body: z.ZodType | undefined,
+): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    for (const check of checks) check(c);
+    if (query) c.req.addValidatedData('query', valid(query, queryOf(c)) as Record<string, unknown>);
+    if (!body) return next();
+    return readJsonBody(c).then((value) => {
+      c.req.addValidatedData('json', valid(body, value) as Record<string, unknown>);
+      return next();
+    });
+  };
+}
+
+type Handler = Parameters<OpenAPIHono<AppEnv>['openapi']>[1];
+type Operation = RouteConfig & { middleware: MiddlewareHandler<AppEnv>[]; getRoutingPath(): string };
+
+/**
+ * The routes of one part of the API: OpenAPIHono, except that an operation is served behind its
+ * own route middleware (`prepare`) and documented as defined, without the validators
+ * @hono/zod-openapi would add for each part of its request.
+ */
+export class ApiRoutes extends OpenAPIHono<AppEnv> {
+  override openapi = ((op: Operation, handler: Handler) => {
+    const { middleware, ...documented } = op;
+    this.openAPIRegistry.registerPath(documented);
+    this.on([op.method], [op.getRoutingPath()], ...middleware, handler);
+    return this;
+  }) as unknown as OpenAPIHono<AppEnv>['openapi'];
+}
+
+/**
+ * One operation of the API: a @hono/zod-openapi route with its operationId and tag, and its one
+ * route middleware (`prepare`: the answers keep their order, 401/403, then 415/413/400); /api operations document 400, 429 and 503, operations with a body
  * 400, 413 and 415, guarded ones 401 (and 403 for a role).
  */
 export function operation<const R extends Omit<RouteConfig, 'middleware' | 'operationId' | 'tags' | 'security'>>(
@@ -130,10 +173,9 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
   def: R,
 ) {
   const { operationId, tag, role } = options;
-  const middleware: MiddlewareHandler<AppEnv>[] = [];
-  if (role) middleware.push(GUARDS[role]);
-  middleware.push(...(options.checks ?? []));
-  if (def.request?.body) middleware.push(readJsonBody);
+  const checks = [...(role ? [GUARDS[role]] : []), ...(options.checks ?? [])];
+  const body = (def.request?.body?.content['application/json'] as { schema?: z.ZodType } | undefined)?.schema;
+  const middleware = [prepare(checks, def.request?.query as z.ZodType | undefined, body)];
   const implied = {
     // every /api request: its URL is checked for control characters, its caller's rate limit, and
     // it may find Redis or Postgres away (writes are refused at once while Redis is down)
@@ -159,11 +201,6 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
   // The definition's own types (request and responses) type the handler.
   return route as unknown as R & { middleware: MiddlewareHandler<AppEnv>[]; getRoutingPath(): string };
 }
-
-/** The answer to a request that fails its schema: the same 400 validation_failed as ever. */
-export const validationHook = (result: { success: boolean; error?: z.ZodError }) => {
-  if (!result.success) throw validationFailed(result.error!.issues);
-};
 
 export const DOCUMENT_CONFIG = {
   openapi: '3.1.0',

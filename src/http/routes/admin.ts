@@ -1,12 +1,12 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { cancelEvent } from '../../services/cancellation.js';
 import { eventStats } from '../../services/eventStats.js';
 import { decodeOrderCursor, searchOrders } from '../../services/orderSearch.js';
 import { knownEvent } from '../actors.js';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import type { AppDeps } from '../appDeps.js';
 import { AppError, notFound, unavailable } from '../errors.js';
 import { requireAdmin } from '../middleware/auth.js';
-import { json, operation, pathIds, problems } from '../openapi.js';
+import { ApiRoutes, json, operation, pathIds, problems } from '../openapi.js';
 import { adminOrderSearchSchema, eventSchema, orderPageSchema, statsSchema } from '../schemas.js';
 import { webhookRoutes } from './webhooks.js';
 
@@ -48,7 +48,7 @@ const cancel = operation(
 );
 
 export function adminRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   app.use(async (c, next) => {
     requireAdmin(c);
     await next();

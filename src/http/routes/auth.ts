@@ -1,11 +1,11 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { checkPassword, register, type Account } from '../../services/accounts.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { AppError } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
-import { json, jsonRequest, operation, problems } from '../openapi.js';
+import { ApiRoutes, json, jsonRequest, operation, problems } from '../openapi.js';
 import { loginSchema, registerSchema, sessionSchema, userSchema } from '../schemas.js';
 
 const registerOp = operation(
@@ -51,7 +51,7 @@ const meOp = operation(
 );
 
 export function authRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
 
   async function startSession(c: Context<AppEnv>, user: Account) {
     const token = await deps.sessions.create(user);

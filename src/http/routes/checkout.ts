@@ -1,17 +1,16 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import { z } from '@hono/zod-openapi';
 import { CheckoutError, type CheckoutRefusal } from '../../services/checkout.js';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import type { AppDeps } from '../appDeps.js';
 import { AppError, engineError, notFound, problemBody, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { json, jsonRequest, operation, preserialised, problems } from '../openapi.js';
+import { ApiRoutes, type Check, json, jsonRequest, operation, preserialised, problems } from '../openapi.js';
 import { checkoutSchema, orderSchema } from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 
 /** Before the body is read: a missing or malformed key is its own 400 (idempotency_key_required). */
-const requireIdempotencyKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+const requireIdempotencyKey: Check = (c) => {
   const key = c.req.header('idempotency-key');
   if (!key || !IDEMPOTENCY_KEY.test(key)) {
     throw new AppError(
@@ -20,7 +19,6 @@ const requireIdempotencyKey: MiddlewareHandler<AppEnv> = async (c, next) => {
       'Send an Idempotency-Key header of 1 to 255 printable characters.',
     );
   }
-  await next();
 };
 
 const checkout = operation(
@@ -91,7 +89,7 @@ const asHttp = (err: unknown) =>
 
 /** POST /api/checkout: translates HTTP to a call of the checkout service (src/services/checkout.ts) and back. */
 export function checkoutRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   app.openapi(checkout, async (c) => {
     const user = requireUser(c);
     const key = c.req.header('idempotency-key')!;

@@ -1,12 +1,12 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Section } from '../../domain/layout.js';
 import { VenueChangedError } from '../../persist/repositories/events.js';
 import type { EventWithVenue } from '../../services/catalog.js';
 import { findVenue } from '../../services/venues.js';
 import { knownEvent } from '../actors.js';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import type { AppDeps } from '../appDeps.js';
 import { AppError } from '../errors.js';
-import { json, jsonRequest, operation, pathIds, preserialised, problems } from '../openapi.js';
+import { ApiRoutes, json, jsonRequest, operation, pathIds, preserialised, problems } from '../openapi.js';
 import {
   createEventSchema,
   eventPageSchema,
@@ -89,7 +89,7 @@ const update = operation(
 );
 
 export function eventRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
 
   // Both reads are served as rendered answers (Catalog.answer): held in process, or one Redis MGET.
   app.openapi(search, async (c) =>

@@ -1,6 +1,5 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppDeps, AppEnv } from '../appDeps.js';
-import { json, operation } from '../openapi.js';
+import type { AppDeps } from '../appDeps.js';
+import { ApiRoutes, json, operation } from '../openapi.js';
 import { healthSchema, readinessSchema } from '../schemas.js';
 
 const health = operation(
@@ -26,7 +25,7 @@ const ready = operation(
 );
 
 export function healthRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   app.openapi(health, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(ready, async (c) => {
     if (deps.shutdown?.draining) return c.json({ status: 'draining' as const, redis: false, postgres: false }, 503);

@@ -1,6 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { LiveSink } from '../../services/liveHub.js';
 import { SeatAvailability, type Conditional } from '../../services/seatAvailability.js';
@@ -8,7 +8,16 @@ import { missingActor } from '../actors.js';
 import type { AppDeps, AppEnv } from '../appDeps.js';
 import { acceptsGzip } from '../encoding.js';
 import { AppError, notFound, unavailable } from '../errors.js';
-import { json, operation, optionalParameter, pathIds, plainAnswer, preserialised, problems } from '../openapi.js';
+import {
+  ApiRoutes,
+  json,
+  operation,
+  optionalParameter,
+  pathIds,
+  plainAnswer,
+  preserialised,
+  problems,
+} from '../openapi.js';
 import { availabilitySchema, layoutSchema, uuid } from '../schemas.js';
 
 /** A cacheable JSON body or its 304: clients keep it and ask again with If-None-Match. */
@@ -108,7 +117,7 @@ const live = operation(
 
 /** Seat layout, seat states and live changes (see docs/live.md). */
 export function liveRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   const availability = new SeatAvailability(deps.engine, deps.catalog);
 
   app.openapi(layout, async (c) => {

@@ -1,12 +1,12 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { findOrder, listOrders } from '../../services/orders.js';
 import { refundInEngine } from '../../services/refunds.js';
 import { missingActor } from '../actors.js';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import type { AppDeps } from '../appDeps.js';
 import { engineError, notFound, unavailable } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import type { SessionUser } from '../../services/sessions.js';
-import { json, operation, pathIds, problems } from '../openapi.js';
+import { ApiRoutes, json, operation, pathIds, problems } from '../openapi.js';
 import { orderSchema, uuid } from '../schemas.js';
 
 const orderBody = z.strictObject({ order: orderSchema });
@@ -49,7 +49,7 @@ const refund = operation(
 );
 
 export function orderRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
 
   /** The order, if the caller may see it: another user's order is indistinguishable from a missing one. */
   async function visibleOrder(idParam: string, user: SessionUser) {

@@ -1,4 +1,3 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { StandingResult } from '../../engine/operations/queueScripts.js';
 import { queueView } from '../../services/queueView.js';
@@ -7,7 +6,7 @@ import type { AppDeps, AppEnv } from '../appDeps.js';
 import { engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { json, operation, pathIds, problems } from '../openapi.js';
+import { ApiRoutes, json, operation, pathIds, problems } from '../openapi.js';
 import { queueStandingSchema, queueStatusSchema, uuid } from '../schemas.js';
 
 const QUEUE_PROBLEMS = problems({ 404: true, 409: 'queue_not_enabled: the event is not high-demand', 503: true });
@@ -54,7 +53,7 @@ const leave = operation(
 
 /** The virtual waiting room of high-demand events. */
 export function queueRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
 
   function eventIdOf(param: string): string {
     const id = uuid.safeParse(param);

@@ -1,4 +1,3 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import type { HoldLine } from '../../engine/context.js';
 import type { ReserveResult } from '../../engine/operations/reserveSeats.js';
 import { bestAreas } from '../../services/bestAvailable.js';
@@ -11,7 +10,16 @@ import { acceptsGzip } from '../encoding.js';
 import { AppError, engineError, notFound } from '../errors.js';
 import { requireUser } from '../middleware/auth.js';
 import { applyScriptRate, scriptRate } from '../middleware/rateLimit.js';
-import { json, jsonRequest, operation, optionalParameter, pathIds, plainAnswer, problems } from '../openapi.js';
+import {
+  ApiRoutes,
+  json,
+  jsonRequest,
+  operation,
+  optionalParameter,
+  pathIds,
+  plainAnswer,
+  problems,
+} from '../openapi.js';
 import {
   bestSeatsSchemaFor,
   extendHoldSchema,
@@ -119,7 +127,7 @@ function seatOperations(maxSeats: number) {
 }
 
 export function seatRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   const seatMaps = new SeatMapRenderer();
   const mapStates = new TurnSharedReads((eventId) => deps.engine.seatMapState(eventId));
   const snapshots = new TurnSharedReads((eventId) => deps.engine.snapshotEvent(eventId));

@@ -1,9 +1,8 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import { z } from '@hono/zod-openapi';
+import type { AppDeps } from '../appDeps.js';
 import { notFound, ticketError } from '../errors.js';
 import { requireScanner, requireUser } from '../middleware/auth.js';
-import { json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
+import { ApiRoutes, type Check, json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
 import {
   checkInResultSchema,
   checkInSchema,
@@ -22,10 +21,7 @@ function ticketId(param: string): string {
 }
 
 /** A malformed ticket id is a 404 before the body is looked at, as it always was. */
-const wellFormedTicketId: MiddlewareHandler<AppEnv> = async (c, next) => {
-  ticketId(c.req.param('id') ?? '');
-  await next();
-};
+const wellFormedTicketId: Check = (c) => void ticketId(c.req.param('id') ?? '');
 
 /** Codes change every few seconds: nobody may cache them. */
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -110,7 +106,7 @@ const checkIn = operation(
 );
 
 export function ticketRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   const { tickets } = deps;
 
   app.openapi(held, async (c) => c.json({ tickets: await tickets.held(requireUser(c).id) }, 200));

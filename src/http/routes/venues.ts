@@ -1,8 +1,7 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { changeVenue, createVenue, findVenue, listVenues } from '../../services/venues.js';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import type { AppDeps } from '../appDeps.js';
 import { AppError, notFound } from '../errors.js';
-import { json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
+import { ApiRoutes, json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
 import { createVenueSchema, updateVenueSchema, uuid, venueSchema } from '../schemas.js';
 import { z } from '@hono/zod-openapi';
 
@@ -53,7 +52,7 @@ const update = operation(
 );
 
 export function venueRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
   app.openapi(list, async (c) => c.json({ venues: await listVenues(deps.pool) }, 200));
   app.openapi(read, async (c) => {
     const id = uuid.safeParse(c.req.param('id'));

@@ -1,9 +1,8 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { registerWebhook } from '../../notify/webhookRegistration.js';
 import { deleteWebhook, listDeliveries, listWebhooks, webhookExists } from '../../notify/webhooks.js';
-import type { AppDeps, AppEnv } from '../appDeps.js';
+import type { AppDeps } from '../appDeps.js';
 import { notFound, webhookUrlRefused } from '../errors.js';
-import { json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
+import { ApiRoutes, json, jsonRequest, operation, pathIds, problems } from '../openapi.js';
 import { createdWebhookSchema, createWebhookSchema, deliveryListSchema, uuid, webhookListSchema } from '../schemas.js';
 
 const create = operation(
@@ -53,7 +52,7 @@ const deliveries = operation(
 
 /** Admin: webhook subscriptions and their delivery log (mounted under the admin routes). */
 export function webhookRoutes(deps: AppDeps) {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new ApiRoutes();
 
   app.openapi(create, async (c) => {
     const body = c.req.valid('json');
