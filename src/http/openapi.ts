@@ -30,9 +30,16 @@ type Tag = (typeof TAGS)[number]['name'];
 
 type Role = 'user' | 'admin' | 'scanner';
 
-/** A check an operation makes before its request is read: it refuses by throwing an AppError. */
-export type Check = (c: Context<AppEnv>) => void;
-const GUARDS: Record<Role, Check> = { user: requireUser, admin: requireAdmin, scanner: requireScanner };
+/**
+ * A check an operation makes before its request is read: it refuses by throwing an AppError.
+ * Synchronous (an async one would be a promise nobody waits for: the type refuses it).
+ */
+export type Check = (c: Context<AppEnv>) => undefined;
+const GUARDS: Record<Role, Check> = {
+  user: (c) => void requireUser(c),
+  admin: (c) => void requireAdmin(c),
+  scanner: (c) => void requireScanner(c),
+};
 
 /** What each problem status means across the API; an operation may say more. */
 const PROBLEMS: Record<number, string> = {
@@ -118,9 +125,10 @@ function valid(schema: z.ZodType, value: unknown): unknown {
 
 /** The query as Hono's validators read it: a name given once is a string, given more often a list. */
 function queryOf(c: Context<AppEnv>): Record<string, string | string[]> {
-  const query: Record<string, string | string[]> = {};
-  for (const [name, values] of Object.entries(c.req.queries())) query[name] = values.length === 1 ? values[0]! : values;
-  return query;
+  // Own keys only, whatever their names (`?__proto__=x` is a key the strict schema refuses).
+  return Object.fromEntries(
+    Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0]! : values]),
+  );
 }
 
 /**
@@ -173,9 +181,15 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
   def: R,
 ) {
   const { operationId, tag, role } = options;
+  const { query, body, ...unchecked } = def.request ?? {};
+  const bodyTypes = Object.keys(body?.content ?? {});
+  // `prepare` checks a query and a required JSON body; nothing else a request may declare.
+  if (Object.keys(unchecked).length > 0 || (body && (!body.required || bodyTypes.join() !== 'application/json'))) {
+    throw new Error(`${operationId}: an operation's request is a query and a required JSON body, nothing else`);
+  }
   const checks = [...(role ? [GUARDS[role]] : []), ...(options.checks ?? [])];
-  const body = (def.request?.body?.content['application/json'] as { schema?: z.ZodType } | undefined)?.schema;
-  const middleware = [prepare(checks, def.request?.query as z.ZodType | undefined, body)];
+  const bodySchema = (body?.content['application/json'] as { schema?: z.ZodType } | undefined)?.schema;
+  const middleware = [prepare(checks, query as z.ZodType | undefined, bodySchema)];
   const implied = {
     // every /api request: its URL is checked for control characters, its caller's rate limit, and
     // it may find Redis or Postgres away (writes are refused at once while Redis is down)

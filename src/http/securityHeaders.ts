@@ -11,7 +11,8 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 const NAMES = Object.keys(SECURITY_HEADERS);
 const VALUES = Object.values(SECURITY_HEADERS);
-const LOWER_NAMES = NAMES.map((name) => name.toLowerCase());
+const LOWER_NAMES = [...NAMES, 'X-Request-Id'].map((name) => name.toLowerCase());
+const REQUEST_ID_BIT = 1 << NAMES.length;
 
 type OutgoingHeaders = Record<string, number | string | string[]>;
 
@@ -34,6 +35,7 @@ export class SecuredResponse extends ServerResponse {
     // A raw header list (Node's other form; nothing here writes one) is written as given.
     if (Array.isArray(given)) return super.writeHead(statusCode, ...(rest as [string, OutgoingHeaders]));
     const headers: (string | number | string[])[] = [];
+    // bit i: the answer has its own value of NAMES[i]; the last bit: its own X-Request-Id
     let ownValues = 0;
     for (const name in given as OutgoingHeaders | undefined) {
       const ours = LOWER_NAMES.indexOf(name.toLowerCase());
@@ -41,7 +43,8 @@ export class SecuredResponse extends ServerResponse {
       headers.push(name, (given as OutgoingHeaders)[name]!);
     }
     for (let i = 0; i < NAMES.length; i++) if ((ownValues & (1 << i)) === 0) headers.push(NAMES[i]!, VALUES[i]!);
-    if (this.requestId !== undefined) headers.push('X-Request-Id', this.requestId);
+    if (this.requestId !== undefined && (ownValues & REQUEST_ID_BIT) === 0)
+      headers.push('X-Request-Id', this.requestId);
     const statusMessage = typeof rest[0] === 'string' ? rest[0] : undefined;
     // Node's types name only the pairs form ([name, value][]); it takes the flat list as well.
     const list = headers as unknown as OutgoingHeaders;

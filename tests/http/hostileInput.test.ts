@@ -1585,6 +1585,21 @@ const CASES: Case[] = [
     code: 'method_not_allowed',
   },
   {
+    name: '__proto__ as a query parameter',
+    method: 'GET',
+    path: '/api/events?__proto__=x',
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
+    name: '__proto__ as a query parameter, twice',
+    who: 'admin',
+    method: 'GET',
+    path: '/api/admin/orders?__proto__=x&__proto__=y',
+    status: 400,
+    code: 'validation_failed',
+  },
+  {
     name: 'a _method query parameter',
     who: 'holder',
     method: 'POST',

@@ -50,7 +50,15 @@ describe('security headers and the request id, written by the server on every an
     const stream = await fetch(`${api.url}/api/events/${world.eventId}/live`, { signal: controller.signal });
     expect(stream.headers.get('content-type')).toContain('text/event-stream');
     expectSecured(stream);
-    expect(stream.headers.get('x-request-id')).toBeTruthy();
+    expect(stream.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     controller.abort();
+    // The stream writes its own head, with the request id: it goes out once.
+    const named = new AbortController();
+    const echoed = await fetch(`${api.url}/api/events/${world.eventId}/live`, {
+      signal: named.signal,
+      headers: { 'x-request-id': 'stream-1' },
+    });
+    expect(echoed.headers.get('x-request-id')).toBe('stream-1');
+    named.abort();
   });
 });

@@ -50,8 +50,8 @@ export function edge(steps: EdgeSteps): MiddlewareHandler<AppEnv> {
     const startedMs = context.start(c);
     try {
       const answer = await withDeadline(deadlineMs, () => inner(c, next));
-      // A file of the web app (a route's answer is set already, as next() returns).
-      if (answer && !c.finalized) c.res = answer;
+      // A file of the web app (a route's answer is on c.res already: next() gives the context).
+      if (answer instanceof Response && !c.finalized) c.res = answer;
     } catch (err) {
       c.res = answerError(err instanceof Error ? err : new Error(String(err)), c);
     }
