@@ -45,7 +45,6 @@ const documentOp = operation(
 
 /** The whole HTTP API, built from its dependencies; every route is an operation of /openapi.json. */
 export function createApp(deps: AppDeps) {
-  // Every validator's failure becomes the one 400 validation_failed problem.
   const app = new ApiRoutes();
   const answerError = (err: Error, c: Context<AppEnv>) => problem(c, knownError(deps, err, c.get('log') ?? deps.log));
   app.use(

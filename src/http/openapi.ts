@@ -173,8 +173,9 @@ export class ApiRoutes extends OpenAPIHono<AppEnv> {
 
 /**
  * One operation of the API: a @hono/zod-openapi route with its operationId and tag, and its one
- * route middleware (`prepare`: the answers keep their order, 401/403, then 415/413/400); /api operations document 400, 429 and 503, operations with a body
- * 400, 413 and 415, guarded ones 401 (and 403 for a role).
+ * route middleware (`prepare`: the answers keep their order, 401/403, then 415/413/400). /api
+ * operations document 400, 429 and 503, operations with a body 400, 413 and 415, guarded ones
+ * 401 (and 403 for a role).
  */
 export function operation<const R extends Omit<RouteConfig, 'middleware' | 'operationId' | 'tags' | 'security'>>(
   options: OperationOptions,

@@ -10,15 +10,15 @@ import type { RequestContext } from './requestContext.js';
 /** The default of `REQUEST_DEADLINE_MS`: every store call of one request shares it. */
 export const DEFAULT_REQUEST_DEADLINE_MS = 2_000;
 
-/** A step that may refuse the request (by throwing): synchronous unless it must ask a store. */
-type Check = (c: Context<AppEnv>) => void | Promise<void>;
+/** The API gate: it may refuse the request (by throwing); synchronous unless it must ask a store. */
+type Gate = (c: Context<AppEnv>) => void | Promise<void>;
 
 export interface EdgeSteps {
   context: RequestContext;
   /** the web app's files, for GET and HEAD outside the API (webApp.ts) */
   webApp?: MiddlewareHandler<AppEnv>;
   /** what every /api request passes before its route (apiGate) */
-  apiGate?: Check;
+  apiGate?: Gate;
   /** one deadline per request, for all of its Redis and Postgres calls together */
   deadlineMs: number;
   /** a refusal (or any error) of these steps as the answer (the app's error handler) */
@@ -64,7 +64,7 @@ export function edge(steps: EdgeSteps): MiddlewareHandler<AppEnv> {
  * its URL; no write while Redis is down (the circuit breaker refuses it at once instead of
  * letting it time out); its caller's session; its rate limit.
  */
-export function apiGate(deps: AppDeps): Check {
+export function apiGate(deps: AppDeps): Gate {
   const findSession = authenticate(deps);
   const limitRate = rateLimit(deps);
   return (c) => {
