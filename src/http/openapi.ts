@@ -155,7 +155,9 @@ function prepare(
 }
 
 type Handler = Parameters<OpenAPIHono<AppEnv>['openapi']>[1];
-type Operation = RouteConfig & { middleware: MiddlewareHandler<AppEnv>[]; getRoutingPath(): string };
+/** What `operation()` adds to its definition: its one route middleware, and where Hono routes it. */
+type Served = { middleware: MiddlewareHandler<AppEnv>[]; getRoutingPath(): string };
+type Operation = RouteConfig & Served;
 
 /**
  * The routes of one part of the API: OpenAPIHono, except that an operation is served behind its
@@ -214,7 +216,7 @@ export function operation<const R extends Omit<RouteConfig, 'middleware' | 'oper
     responses: { ...implied, ...def.responses },
   });
   // The definition's own types (request and responses) type the handler.
-  return route as unknown as R & { middleware: MiddlewareHandler<AppEnv>[]; getRoutingPath(): string };
+  return route as unknown as R & Served;
 }
 
 export const DOCUMENT_CONFIG = {

@@ -39,14 +39,13 @@ function eventIdOf(c: Context<AppEnv>): string {
 function nodeSink(c: Context<AppEnv>): LiveSink | undefined {
   const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
   if (!outgoing) return undefined;
-  // Headers go with the first event, so a refused join can still answer with a problem.
+  // Headers go with the first event, so a refused join can still answer with a problem. The
+  // server's response adds the security headers and the request id (SecuredResponse).
   const start = () => {
     outgoing.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       'X-Accel-Buffering': 'no',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Request-Id': c.get('requestId'),
     });
     outgoing.socket?.setNoDelay(true);
   };
